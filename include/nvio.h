@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvio.h - the whole public interface of libnvio.
+ *
+ * libnvio sends NVMe commands to a namespace through the kernel's NVMe
+ * generic character device (/dev/ngXnY) with io_uring IORING_OP_URING_CMD,
+ * polling for completions when the namespace has poll queues.
+ *
+ * Conventions, kept everywhere:
+ *  - every int function returns 0 (or a count) on success and -errno on
+ *    failure; functions that carry a command to the device may also return
+ *    a positive NVMe status, exactly like nvio_cpl.res;
+ *  - constructors return their object through an out-parameter;
+ *  - option structs start with `size_t sz` (set it to sizeof the struct) so
+ *    they can grow without breaking the ABI;
+ *  - the library never prints and never exits.
+ *
+ * This header needs nothing but the C library and <linux/types.h>-free
+ * standard headers, so it compiles on its own.
+ */
+#ifndef NVIO_H
+#define NVIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NVIO_API __attribute__((visibility("default")))
+
+#define NVIO_VERSION_MAJOR 0
+#define NVIO_VERSION_MINOR 1
+#define NVIO_VERSION_PATCH 0
+
+struct nvio_dev;
+struct nvio_queue;
+
+/* ------------------------------------------------------------------ */
+/* The 64-byte NVMe submission queue entry, in the specification's layout.
+ * Encoders below fill it; the data pointer (DPTR) is set by the kernel, so
+ * buffers travel beside the command, not inside it.
+ */
+struct nvio_cmd {
+	uint8_t opcode;   /* CDW0 bits 7:0 */
+	uint8_t flags;    /* CDW0 bits 15:8: FUSE, PSDT */
+	uint16_t cid;     /* CDW0 bits 31:16, assigned by the kernel */
+	uint32_t nsid;    /* CDW1 */
+	uint32_t cdw2;
+	uint32_t cdw3;
+	uint64_t mptr;    /* CDW4-5, set by the kernel */
+	uint64_t dptr[2]; /* CDW6-9, set by the kernel */
+	uint32_t cdw10;
+	uint32_t cdw11;
+	uint32_t cdw12;
+	uint32_t cdw13;
+	uint32_t cdw14;
+	uint32_t cdw15;
+};
+_Static_assert(sizeof(struct nvio_cmd) == 64, "NVMe SQE is 64 bytes");
+
+/* NVM command set opcodes used by the encoders. */
+enum nvio_opcode {
+	NVIO_OP_FLUSH = 0x00,
+	NVIO_OP_WRITE = 0x01,
+	NVIO_OP_READ = 0x02,
+	NVIO_OP_WRITE_UNCOR = 0x04,
+	NVIO_OP_COMPARE = 0x05,
+	NVIO_OP_WRITE_ZEROES = 0x08,
+	NVIO_OP_DSM = 0x09,
+	NVIO_OP_VERIFY = 0x0c,
+};
+
+enum nvio_admin_opcode {
+	NVIO_ADMIN_GET_LOG_PAGE = 0x02,
+	NVIO_ADMIN_IDENTIFY = 0x06,
+	NVIO_ADMIN_SET_FEATURES = 0x09,
+	NVIO_ADMIN_GET_FEATURES = 0x0a,
+};
+
+/* Identify CNS values. */
+enum nvio_cns {
+	NVIO_CNS_NS = 0x00,
+	NVIO_CNS_CTRL = 0x01,
+	NVIO_CNS_NS_ACTIVE_LIST = 0x02,
+};
+
+/* Per-command control bits, CDW12 bits 31:16 of read/write/compare/verify/
+ * write zeroes, passed as `ctl` (already shifted down by 16). */
+#define NVIO_IO_LR (1u << 15)   /* limited retry */
+#define NVIO_IO_FUA (1u << 14)  /* force unit access */
+#define NVIO_IO_PRINFO(x) (((unsigned)(x) & 0xfu) << 10)
+#define NVIO_IO_DEAC (1u << 9)  /* write zeroes: deallocate */
+#define NVIO_IO_CTL_MASK 0xffffu
+
+/* Dataset management attribute (CDW11). */
+#define NVIO_DSM_AD (1u << 2) /* deallocate */
+
+/* One dataset management range, in the specification's 16-byte layout. */
+struct nvio_dsm_range {
+	uint32_t cattr;
+	uint32_t nlb; /* a count, not zero-based */
+	uint64_t slba;
+};
+_Static_assert(sizeof(struct nvio_dsm_range) == 16, "DSM range is 16 bytes");
+
+#define NVIO_DSM_MAX_RANGES 256
+
+static inline void nvio_cmd_init(struct nvio_cmd *c, uint8_t opcode,
+				 uint32_t nsid)
+{
+	memset(c, 0, sizeof(*c));
+	c->opcode = opcode;
+	c->nsid = nsid;
+}
+
+/* Read, write, compare, verify and write zeroes share one layout:
+ * SLBA in CDW10-11, zero-based NLB in CDW12 bits 15:0, control above it.
+ * `nlb` is a count (1..65536); 0 encodes as 65535 + 1 wrapping, so callers
+ * validate first (the nvio_queue_* functions do). */
+static inline void nvio_cmd_rw(struct nvio_cmd *c, uint8_t opcode,
+			       uint32_t nsid, uint64_t slba, uint32_t nlb,
+			       unsigned ctl)
+{
+	nvio_cmd_init(c, opcode, nsid);
+	c->cdw10 = (uint32_t)slba;
+	c->cdw11 = (uint32_t)(slba >> 32);
+	c->cdw12 = ((nlb - 1) & 0xffffu) | ((ctl & NVIO_IO_CTL_MASK) << 16);
+}
+
+static inline void nvio_cmd_read(struct nvio_cmd *c, uint32_t nsid,
+				 uint64_t slba, uint32_t nlb, unsigned ctl)
+{
+	nvio_cmd_rw(c, NVIO_OP_READ, nsid, slba, nlb, ctl);
+}
+
+static inline void nvio_cmd_write(struct nvio_cmd *c, uint32_t nsid,
+				  uint64_t slba, uint32_t nlb, unsigned ctl)
+{
+	nvio_cmd_rw(c, NVIO_OP_WRITE, nsid, slba, nlb, ctl);
+}
+
+static inline void nvio_cmd_compare(struct nvio_cmd *c, uint32_t nsid,
+				    uint64_t slba, uint32_t nlb, unsigned ctl)
+{
+	nvio_cmd_rw(c, NVIO_OP_COMPARE, nsid, slba, nlb, ctl);
+}
+
+static inline void nvio_cmd_verify(struct nvio_cmd *c, uint32_t nsid,
+				   uint64_t slba, uint32_t nlb, unsigned ctl)
+{
+	nvio_cmd_rw(c, NVIO_OP_VERIFY, nsid, slba, nlb, ctl);
+}
+
+static inline void nvio_cmd_write_zeroes(struct nvio_cmd *c, uint32_t nsid,
+					 uint64_t slba, uint32_t nlb,
+					 unsigned ctl)
+{
+	nvio_cmd_rw(c, NVIO_OP_WRITE_ZEROES, nsid, slba, nlb, ctl);
+}
+
+static inline void nvio_cmd_flush(struct nvio_cmd *c, uint32_t nsid)
+{
+	nvio_cmd_init(c, NVIO_OP_FLUSH, nsid);
+}
+
+/* `nr` ranges (1..256) travel in a data buffer of nr * 16 bytes. */
+static inline void nvio_cmd_dsm(struct nvio_cmd *c, uint32_t nsid,
+				unsigned nr, uint32_t attrs)
+{
+	nvio_cmd_init(c, NVIO_OP_DSM, nsid);
+	c->cdw10 = (nr - 1) & 0xffu;
+	c->cdw11 = attrs;
+}
+
+static inline void nvio_cmd_identify(struct nvio_cmd *c, uint8_t cns,
+				     uint32_t nsid, uint16_t cntid)
+{
+	nvio_cmd_init(c, NVIO_ADMIN_IDENTIFY, nsid);
+	c->cdw10 = cns | ((uint32_t)cntid << 16);
+}
+
+/* `len` bytes (a multiple of 4) of log page `lid` from byte `offset`. */
+static inline void nvio_cmd_get_log(struct nvio_cmd *c, uint8_t lid,
+				    uint32_t nsid, uint64_t offset,
+				    uint32_t len, uint8_t lsp, bool rae)
+{
+	uint32_t numd = len / 4 - 1;
+
+	nvio_cmd_init(c, NVIO_ADMIN_GET_LOG_PAGE, nsid);
+	c->cdw10 = lid | ((uint32_t)(lsp & 0x7f) << 8) |
+		   ((uint32_t)rae << 15) | ((numd & 0xffffu) << 16);
+	c->cdw11 = numd >> 16;
+	c->cdw12 = (uint32_t)offset;
+	c->cdw13 = (uint32_t)(offset >> 32);
+}
+
+static inline void nvio_cmd_get_features(struct nvio_cmd *c, uint8_t fid,
+					 uint32_t nsid, uint8_t sel,
+					 uint32_t cdw11)
+{
+	nvio_cmd_init(c, NVIO_ADMIN_GET_FEATURES, nsid);
+	c->cdw10 = fid | ((uint32_t)(sel & 0x7) << 8);
+	c->cdw11 = cdw11;
+}
+
+static inline void nvio_cmd_set_features(struct nvio_cmd *c, uint8_t fid,
+					 uint32_t nsid, uint32_t cdw11,
+					 bool save)
+{
+	nvio_cmd_init(c, NVIO_ADMIN_SET_FEATURES, nsid);
+	c->cdw10 = fid | ((uint32_t)save << 31);
+	c->cdw11 = cdw11;
+}
+
+/* ------------------------------------------------------------------ */
+/* Completions and status.
+ *
+ * res < 0: -errno from the kernel or from nvio's own checks;
+ * res == 0: success;
+ * res > 0: the NVMe status field as the kernel reports it: SC in bits 7:0,
+ *          SCT in 10:8, CRD in 12:11, More in 13, DNR in 14.
+ */
+struct nvio_cpl {
+	void *user;      /* the pointer given when the command was queued */
+	int32_t res;
+	uint32_t rsvd;
+	uint64_t result; /* completion dwords 0-1 (command specific) */
+};
+
+static inline bool nvio_res_is_nvme(int res) { return res > 0; }
+static inline unsigned nvio_status_sc(int res) { return (unsigned)res & 0xffu; }
+static inline unsigned nvio_status_sct(int res)
+{
+	return ((unsigned)res >> 8) & 0x7u;
+}
+static inline unsigned nvio_status_crd(int res)
+{
+	return ((unsigned)res >> 11) & 0x3u;
+}
+static inline bool nvio_status_more(int res) { return ((unsigned)res >> 13) & 1u; }
+static inline bool nvio_status_dnr(int res) { return ((unsigned)res >> 14) & 1u; }
+
+/* Status code types and a few codes callers test for by name. */
+enum {
+	NVIO_SCT_GENERIC = 0x0,
+	NVIO_SCT_CMD_SPECIFIC = 0x1,
+	NVIO_SCT_MEDIA = 0x2,
+	NVIO_SCT_PATH = 0x3,
+	NVIO_SCT_VENDOR = 0x7,
+};
+enum {
+	NVIO_SC_INVALID_OPCODE = 0x01,
+	NVIO_SC_INVALID_FIELD = 0x02,
+	NVIO_SC_INVALID_NS = 0x0b,
+	NVIO_SC_LBA_RANGE = 0x80,
+	NVIO_SC_COMPARE_FAILED = 0x85, /* SCT media */
+};
+
+/* A human string for any res: "Success", the errno text, or the NVMe
+ * status name and description. Never NULL; the string is static. */
+NVIO_API const char *nvio_strerror(int res);
+
+/* ------------------------------------------------------------------ */
+/* Devices. */
+
+/* nvio_dev_opts.flags */
+#define NVIO_DEV_RDONLY (1u << 0) /* open the generic device read-only */
+#define NVIO_DEV_NO_ADMIN (1u << 1) /* do not open the controller */
+
+struct nvio_dev_opts {
+	size_t sz;          /* sizeof(struct nvio_dev_opts) */
+	uint32_t nsid;      /* namespace id when opening a controller path */
+	uint32_t flags;     /* NVIO_DEV_* */
+};
+
+/* What Identify (and sysfs) say about the namespace and its controller.
+ * Owned by the device; new fields are only ever appended. */
+struct nvio_dev_info {
+	uint32_t nsid;
+	uint32_t lba_size;     /* data bytes per LBA in the active format */
+	uint32_t lba_shift;
+	uint32_t md_size;      /* metadata bytes per LBA */
+	bool md_extended;      /* metadata interleaved with data (mset=1) */
+	uint8_t flbas;         /* active LBA format index */
+	uint8_t pi_type;       /* 0 none, 1-3 */
+	bool vwc;              /* volatile write cache present */
+	uint64_t nsze;         /* capacity in LBAs */
+	uint32_t max_xfer;     /* largest transfer one command may carry, bytes */
+	uint32_t max_nlb;      /* the same in LBAs */
+	uint16_t oncs;         /* optional NVM commands supported */
+	uint16_t vid;
+	uint8_t mdts;
+	bool poll_queues;      /* polled completions available */
+	bool admin;            /* controller open for admin commands */
+	char serial[21];
+	char model[41];
+	char firmware[9];
+	char transport[16];    /* pcie, tcp, rdma, fc, loop */
+	char generic_path[64]; /* /dev/ngXnY */
+	char block_name[32];   /* nvmeXnY */
+	char ctrl_path[64];    /* /dev/nvmeX */
+};
+
+/* ONCS bits, for nvio_dev_info.oncs. */
+#define NVIO_ONCS_COMPARE (1u << 0)
+#define NVIO_ONCS_WRITE_UNCOR (1u << 1)
+#define NVIO_ONCS_DSM (1u << 2)
+#define NVIO_ONCS_WRITE_ZEROES (1u << 3)
+#define NVIO_ONCS_VERIFY (1u << 7)
+#define NVIO_ONCS_COPY (1u << 8)
+
+/* Open a namespace by /dev/ngXnY, /dev/nvmeXnY, or /dev/nvmeX (+ nsid). */
+NVIO_API int nvio_dev_open(const char *path, const struct nvio_dev_opts *opts,
+			   struct nvio_dev **devp);
+NVIO_API void nvio_dev_close(struct nvio_dev *dev);
+NVIO_API const struct nvio_dev_info *nvio_dev_info(const struct nvio_dev *dev);
+/* The generic device's file descriptor (for callers building their own
+ * rings); owned by the device. */
+NVIO_API int nvio_dev_fd(const struct nvio_dev *dev);
+
+/* ------------------------------------------------------------------ */
+/* Queues: one io_uring each, used by one thread at a time. */
+
+/* nvio_queue_opts.flags */
+#define NVIO_QUEUE_IRQ (1u << 0)       /* interrupts even if polling works */
+#define NVIO_QUEUE_POLL (1u << 1)      /* polling required: fail, no fallback */
+#define NVIO_QUEUE_SQPOLL (1u << 2)    /* kernel thread submits (and polls) */
+#define NVIO_QUEUE_NO_REG_FILE (1u << 3) /* do not register the device fd */
+#define NVIO_QUEUE_EVENTFD (1u << 4)   /* create an eventfd for reactors */
+#define NVIO_QUEUE_NO_NEW_FLAGS (1u << 5) /* no SINGLE_ISSUER/DEFER/COOP */
+
+struct nvio_queue_opts {
+	size_t sz;          /* sizeof(struct nvio_queue_opts) */
+	uint32_t depth;     /* commands in flight at most, 1..4096; 0 = 32 */
+	uint32_t flags;     /* NVIO_QUEUE_* */
+	int32_t sqpoll_cpu; /* CPU for the SQPOLL thread, -1 = any */
+	uint32_t sqpoll_idle_ms;
+	uint32_t reg_bufs;  /* registered buffers to allocate (0..depth) */
+	uint32_t reg_buf_size; /* bytes each, rounded up to 4 KiB */
+};
+
+/* nvio_queue_flags() */
+#define NVIO_QF_POLLED (1u << 0)        /* completions are polled (IOPOLL) */
+#define NVIO_QF_IRQ_FALLBACK (1u << 1)  /* polling asked, no poll queues */
+#define NVIO_QF_SQPOLL (1u << 2)
+#define NVIO_QF_REG_FILE (1u << 3)
+#define NVIO_QF_REG_BUFS (1u << 4)
+#define NVIO_QF_SINGLE_ISSUER (1u << 5)
+#define NVIO_QF_DEFER_TASKRUN (1u << 6)
+#define NVIO_QF_COOP_TASKRUN (1u << 7)
+#define NVIO_QF_EVENTFD (1u << 8)
+
+NVIO_API int nvio_queue_create(struct nvio_dev *dev,
+			       const struct nvio_queue_opts *opts,
+			       struct nvio_queue **qp);
+NVIO_API void nvio_queue_destroy(struct nvio_queue *q);
+NVIO_API unsigned nvio_queue_flags(const struct nvio_queue *q);
+NVIO_API unsigned nvio_queue_depth(const struct nvio_queue *q);
+/* Commands queued or in flight, not yet reaped. */
+NVIO_API unsigned nvio_queue_inflight(const struct nvio_queue *q);
+NVIO_API struct nvio_dev *nvio_queue_dev(const struct nvio_queue *q);
+
+/* An fd that becomes readable when completions wait (interrupt queues made
+ * with NVIO_QUEUE_EVENTFD). Read it (8 bytes) to rearm, then reap.
+ * -EOPNOTSUPP on polled queues: they must be reaped by polling. */
+NVIO_API int nvio_queue_event_fd(const struct nvio_queue *q);
+
+/* Registered buffer i (0..reg_bufs-1), or NULL. Commands whose data lies
+ * inside one such buffer use it as a fixed buffer automatically. */
+NVIO_API void *nvio_queue_buf(const struct nvio_queue *q, unsigned i);
+
+/* Asynchronous path. The nvio_queue_<cmd> functions check their arguments
+ * against the namespace (range, sizes, buffer, depth), queue the command
+ * without a system call, and return 0 or -errno; nothing is queued on
+ * error. nvio_queue_submit() hands queued commands to the kernel;
+ * nvio_queue_reap() collects up to `max` completions, waiting for at
+ * least `min` (submitting anything queued in the same system call). */
+NVIO_API int nvio_queue_read(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+			     void *buf, size_t len, unsigned ctl, void *user);
+NVIO_API int nvio_queue_write(struct nvio_queue *q, uint64_t slba,
+			      uint32_t nlb, const void *buf, size_t len,
+			      unsigned ctl, void *user);
+NVIO_API int nvio_queue_readv(struct nvio_queue *q, uint64_t slba,
+			      uint32_t nlb, const struct iovec *iov,
+			      int iovcnt, unsigned ctl, void *user);
+NVIO_API int nvio_queue_writev(struct nvio_queue *q, uint64_t slba,
+			       uint32_t nlb, const struct iovec *iov,
+			       int iovcnt, unsigned ctl, void *user);
+NVIO_API int nvio_queue_compare(struct nvio_queue *q, uint64_t slba,
+				uint32_t nlb, const void *buf, size_t len,
+				unsigned ctl, void *user);
+NVIO_API int nvio_queue_verify(struct nvio_queue *q, uint64_t slba,
+			       uint32_t nlb, unsigned ctl, void *user);
+NVIO_API int nvio_queue_write_zeroes(struct nvio_queue *q, uint64_t slba,
+				     uint32_t nlb, unsigned ctl, void *user);
+NVIO_API int nvio_queue_flush(struct nvio_queue *q, void *user);
+/* `ranges` must stay valid until the command completes. */
+NVIO_API int nvio_queue_dsm(struct nvio_queue *q,
+			    const struct nvio_dsm_range *ranges, unsigned nr,
+			    uint32_t attrs, void *user);
+/* Any I/O command, unchecked but for the buffer and depth: data and
+ * metadata buffers as the opcode's direction wants (either may be NULL). */
+NVIO_API int nvio_queue_passthru(struct nvio_queue *q,
+				 const struct nvio_cmd *cmd, void *buf,
+				 uint32_t len, void *md, uint32_t md_len,
+				 void *user);
+NVIO_API int nvio_queue_submit(struct nvio_queue *q);
+NVIO_API int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl,
+			     unsigned max, unsigned min);
+
+/* Synchronous helpers, on an idle queue (-EBUSY if commands are in flight).
+ * Return 0, -errno, or a positive NVMe status. Reads and writes larger than
+ * the maximum transfer are split. */
+NVIO_API int nvio_read(struct nvio_queue *q, uint64_t slba, uint64_t nlb,
+		       void *buf, size_t len, unsigned ctl);
+NVIO_API int nvio_write(struct nvio_queue *q, uint64_t slba, uint64_t nlb,
+			const void *buf, size_t len, unsigned ctl);
+NVIO_API int nvio_readv(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+			const struct iovec *iov, int iovcnt, unsigned ctl);
+NVIO_API int nvio_writev(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+			 const struct iovec *iov, int iovcnt, unsigned ctl);
+NVIO_API int nvio_compare(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+			  const void *buf, size_t len, unsigned ctl);
+NVIO_API int nvio_verify(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+			 unsigned ctl);
+NVIO_API int nvio_write_zeroes(struct nvio_queue *q, uint64_t slba,
+			       uint32_t nlb, unsigned ctl);
+NVIO_API int nvio_flush(struct nvio_queue *q);
+NVIO_API int nvio_dsm(struct nvio_queue *q, const struct nvio_dsm_range *ranges,
+		      unsigned nr, uint32_t attrs);
+NVIO_API int nvio_passthru(struct nvio_queue *q, const struct nvio_cmd *cmd,
+			   void *buf, uint32_t len, void *md, uint32_t md_len,
+			   uint64_t *result);
+
+/* ------------------------------------------------------------------ */
+/* Admin commands, sent to the controller's char device. Thread-safe. */
+NVIO_API int nvio_identify_ctrl(struct nvio_dev *dev, void *buf4096);
+NVIO_API int nvio_identify_ns(struct nvio_dev *dev, uint32_t nsid,
+			      void *buf4096);
+/* Up to 1024 active namespace ids greater than `start`, zero-terminated. */
+NVIO_API int nvio_identify_active_ns(struct nvio_dev *dev, uint32_t start,
+				     uint32_t *list1024);
+NVIO_API int nvio_get_log(struct nvio_dev *dev, uint8_t lid, uint32_t nsid,
+			  uint64_t offset, void *buf, uint32_t len);
+NVIO_API int nvio_get_feature(struct nvio_dev *dev, uint8_t fid,
+			      uint32_t nsid, uint8_t sel, uint32_t cdw11,
+			      void *buf, uint32_t len, uint32_t *result);
+NVIO_API int nvio_set_feature(struct nvio_dev *dev, uint8_t fid,
+			      uint32_t nsid, uint32_t cdw11, bool save,
+			      void *buf, uint32_t len, uint32_t *result);
+NVIO_API int nvio_admin_passthru(struct nvio_dev *dev,
+				 const struct nvio_cmd *cmd, void *buf,
+				 uint32_t len, uint64_t *result);
+
+/* ------------------------------------------------------------------ */
+/* Buffers: page-aligned memory suitable for any command. */
+NVIO_API void *nvio_buf_alloc(size_t size);
+NVIO_API void nvio_buf_free(void *buf);
+
+/* "0.1.0" */
+NVIO_API const char *nvio_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NVIO_H */

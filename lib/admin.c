@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * admin.c - admin commands on the controller's char device.
+ *
+ * Admin passthrough fails on IOPOLL rings (-EOPNOTSUPP) and on the
+ * namespace's generic device (-ENOTTY), so the device keeps its own small
+ * interrupt-driven ring on /dev/nvmeX, behind a mutex: admin commands are
+ * rare and may come from any thread. Kernels without admin uring_cmd get
+ * the NVME_IOCTL_ADMIN64_CMD ioctl instead.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/nvme_ioctl.h>
+
+#include "nvio-private.h"
+
+#define ADMIN_DEPTH 4
+/* A command that cannot complete in this long has hung the controller;
+ * the kernel then resets it, so there is no point waiting longer. */
+#define ADMIN_TIMEOUT_MS 0
+
+int nvio_admin_setup(struct nvio_dev *dev)
+{
+	struct io_uring_params p = {
+		.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32,
+	};
+	int rc;
+
+	dev->ctrl_fd = open(dev->info.ctrl_path, O_RDWR | O_CLOEXEC);
+	if (dev->ctrl_fd < 0) {
+		dev->admin_err = -errno;
+		return dev->admin_err;
+	}
+	rc = io_uring_queue_init_params(ADMIN_DEPTH, &dev->admin_ring, &p);
+	if (rc == 0) {
+		dev->admin_ring_ok = true;
+		dev->admin_mode = NVIO_ADMIN_URING;
+	} else {
+		dev->admin_mode = NVIO_ADMIN_IOCTL;
+	}
+	dev->admin_err = 0;
+	return 0;
+}
+
+void nvio_admin_teardown(struct nvio_dev *dev)
+{
+	if (dev->admin_ring_ok)
+		io_uring_queue_exit(&dev->admin_ring);
+	dev->admin_ring_ok = false;
+	if (dev->ctrl_fd >= 0)
+		close(dev->ctrl_fd);
+	dev->ctrl_fd = -1;
+	dev->admin_mode = NVIO_ADMIN_NONE;
+}
+
+static int admin_ioctl(struct nvio_dev *dev, const struct nvio_cmd *cmd,
+		       void *buf, uint32_t len, uint64_t *result)
+{
+	struct nvme_passthru_cmd64 pc = {
+		.opcode = cmd->opcode,
+		.nsid = cmd->nsid,
+		.cdw2 = cmd->cdw2,
+		.cdw3 = cmd->cdw3,
+		.addr = (uintptr_t)buf,
+		.data_len = len,
+		.cdw10 = cmd->cdw10,
+		.cdw11 = cmd->cdw11,
+		.cdw12 = cmd->cdw12,
+		.cdw13 = cmd->cdw13,
+		.cdw14 = cmd->cdw14,
+		.cdw15 = cmd->cdw15,
+		.timeout_ms = ADMIN_TIMEOUT_MS,
+	};
+	int rc = ioctl(dev->ctrl_fd, NVME_IOCTL_ADMIN64_CMD, &pc);
+
+	if (rc < 0)
+		return -errno;
+	if (result)
+		*result = pc.result;
+	return rc;
+}
+
+static int admin_uring(struct nvio_dev *dev, const struct nvio_cmd *cmd,
+		       void *buf, uint32_t len, uint64_t *result)
+{
+	struct io_uring *ring = &dev->admin_ring;
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct nvme_uring_cmd *uc;
+	struct io_uring_cqe *cqe;
+	int rc;
+
+	if (!sqe)
+		return -EBUSY;
+	memset(sqe, 0, 128);
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = dev->ctrl_fd;
+	sqe->cmd_op = NVME_URING_CMD_ADMIN;
+	uc = (struct nvme_uring_cmd *)sqe->cmd;
+	uc->opcode = cmd->opcode;
+	uc->nsid = cmd->nsid;
+	uc->cdw2 = cmd->cdw2;
+	uc->cdw3 = cmd->cdw3;
+	uc->addr = (uintptr_t)buf;
+	uc->data_len = len;
+	uc->cdw10 = cmd->cdw10;
+	uc->cdw11 = cmd->cdw11;
+	uc->cdw12 = cmd->cdw12;
+	uc->cdw13 = cmd->cdw13;
+	uc->cdw14 = cmd->cdw14;
+	uc->cdw15 = cmd->cdw15;
+	uc->timeout_ms = ADMIN_TIMEOUT_MS;
+	rc = io_uring_submit_and_wait(ring, 1);
+	if (rc < 0)
+		return rc;
+	do {
+		rc = io_uring_wait_cqe(ring, &cqe);
+	} while (rc == -EINTR);
+	if (rc < 0)
+		return rc;
+	rc = cqe->res;
+	if (result)
+		*result = cqe->big_cqe[0];
+	io_uring_cqe_seen(ring, cqe);
+	return rc;
+}
+
+int nvio_admin_passthru(struct nvio_dev *dev, const struct nvio_cmd *cmd,
+			void *buf, uint32_t len, uint64_t *result)
+{
+	int rc;
+
+	if (!dev || !cmd)
+		return -EINVAL;
+	if ((len && !buf) || (buf && !len))
+		return -EFAULT;
+	if (dev->admin_mode == NVIO_ADMIN_NONE)
+		return dev->admin_err ? dev->admin_err : -ENODEV;
+	pthread_mutex_lock(&dev->admin_lock);
+	if (dev->admin_mode == NVIO_ADMIN_URING) {
+		rc = admin_uring(dev, cmd, buf, len, result);
+		/* This kernel has no admin uring_cmd: use the ioctl from now
+		 * on. Any other error is the command's own. */
+		if (rc == -EOPNOTSUPP || rc == -ENOTTY || rc == -EBADF) {
+			dev->admin_mode = NVIO_ADMIN_IOCTL;
+			rc = admin_ioctl(dev, cmd, buf, len, result);
+		}
+	} else {
+		rc = admin_ioctl(dev, cmd, buf, len, result);
+	}
+	pthread_mutex_unlock(&dev->admin_lock);
+	return rc;
+}
+
+int nvio_identify_ctrl(struct nvio_dev *dev, void *buf)
+{
+	struct nvio_cmd c;
+
+	nvio_cmd_identify(&c, NVIO_CNS_CTRL, 0, 0);
+	return nvio_admin_passthru(dev, &c, buf, 4096, NULL);
+}
+
+int nvio_identify_ns(struct nvio_dev *dev, uint32_t nsid, void *buf)
+{
+	struct nvio_cmd c;
+
+	if (!nsid || nsid == UINT32_MAX)
+		return -EINVAL;
+	nvio_cmd_identify(&c, NVIO_CNS_NS, nsid, 0);
+	return nvio_admin_passthru(dev, &c, buf, 4096, NULL);
+}
+
+int nvio_identify_active_ns(struct nvio_dev *dev, uint32_t start,
+			    uint32_t *list)
+{
+	struct nvio_cmd c;
+
+	if (start >= 0xfffffffeu)
+		return -EINVAL;
+	nvio_cmd_identify(&c, NVIO_CNS_NS_ACTIVE_LIST, start, 0);
+	return nvio_admin_passthru(dev, &c, list, 4096, NULL);
+}
+
+int nvio_get_log(struct nvio_dev *dev, uint8_t lid, uint32_t nsid,
+		 uint64_t offset, void *buf, uint32_t len)
+{
+	struct nvio_cmd c;
+
+	if (!len || (len & 3) || (offset & 3))
+		return -EINVAL;
+	nvio_cmd_get_log(&c, lid, nsid, offset, len, 0, false);
+	return nvio_admin_passthru(dev, &c, buf, len, NULL);
+}
+
+int nvio_get_feature(struct nvio_dev *dev, uint8_t fid, uint32_t nsid,
+		     uint8_t sel, uint32_t cdw11, void *buf, uint32_t len,
+		     uint32_t *result)
+{
+	struct nvio_cmd c;
+	uint64_t r = 0;
+	int rc;
+
+	if (sel > 3)
+		return -EINVAL;
+	nvio_cmd_get_features(&c, fid, nsid, sel, cdw11);
+	rc = nvio_admin_passthru(dev, &c, buf, len, &r);
+	if (rc == 0 && result)
+		*result = (uint32_t)r;
+	return rc;
+}
+
+int nvio_set_feature(struct nvio_dev *dev, uint8_t fid, uint32_t nsid,
+		     uint32_t cdw11, bool save, void *buf, uint32_t len,
+		     uint32_t *result)
+{
+	struct nvio_cmd c;
+	uint64_t r = 0;
+	int rc;
+
+	nvio_cmd_set_features(&c, fid, nsid, cdw11, save);
+	rc = nvio_admin_passthru(dev, &c, buf, len, &r);
+	if (rc == 0 && result)
+		*result = (uint32_t)r;
+	return rc;
+}

@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * commands.c - the NVM command set on a queue: argument checks against the
+ * namespace, the asynchronous nvio_queue_<cmd> functions, and synchronous
+ * helpers that split transfers larger than one command may carry.
+ *
+ * Each check has its own errno so a caller can tell what was wrong:
+ *   -ENODATA  zero LBAs          -ERANGE    past the namespace's end
+ *   -EMSGSIZE buffer length does not match the LBA count
+ *   -EFAULT   NULL buffer        -EINVAL    misaligned buffer
+ *   -E2BIG    above the maximum transfer (asynchronous path)
+ *   -EBUSY    queue depth reached
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nvio-private.h"
+
+int nvio_check_range(const struct nvio_queue *q, uint64_t slba, uint64_t nlb,
+		     uint32_t max_nlb)
+{
+	if (unlikely(!nlb))
+		return -ENODATA;
+	if (unlikely(slba >= q->nsze || nlb > q->nsze - slba))
+		return -ERANGE;
+	if (unlikely(max_nlb && nlb > max_nlb))
+		return -E2BIG;
+	return 0;
+}
+
+int nvio_check_rw(const struct nvio_queue *q, uint64_t slba, uint64_t nlb,
+		  const void *buf, size_t len, uint32_t max_nlb)
+{
+	int rc = nvio_check_range(q, slba, nlb, max_nlb);
+
+	if (unlikely(rc))
+		return rc;
+	if (unlikely(!buf))
+		return -EFAULT;
+	if (unlikely((uintptr_t)buf & (NVIO_BUF_ALIGN - 1)))
+		return -EINVAL;
+	if (unlikely(len != nlb * q->lba_bytes))
+		return -EMSGSIZE;
+	return 0;
+}
+
+uint64_t nvio_split(uint64_t slba, uint64_t nlb, uint32_t max_nlb,
+		    uint32_t lba_bytes, uint64_t i, struct nvio_chunk *chunk)
+{
+	uint64_t chunks = max_nlb ? (nlb + max_nlb - 1) / max_nlb : 0;
+	uint64_t done;
+
+	if (!chunk)
+		return chunks;
+	if (i >= chunks)
+		return 0;
+	done = i * max_nlb;
+	chunk->slba = slba + done;
+	chunk->nlb = (uint32_t)(nlb - done < max_nlb ? nlb - done : max_nlb);
+	chunk->off = (size_t)(done * lba_bytes);
+	return chunks;
+}
+
+static int queue_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
+		    uint32_t nlb, const void *buf, size_t len, unsigned ctl,
+		    void *user)
+{
+	struct nvio_cmd c;
+	int rc = nvio_check_rw(q, slba, nlb, buf, len, q->max_nlb);
+
+	if (unlikely(rc))
+		return rc;
+	if (unlikely(ctl & ~NVIO_IO_CTL_MASK))
+		return -EINVAL;
+	nvio_cmd_rw(&c, opc, q->nsid, slba, nlb, ctl);
+	return nvio_queue_push(q, &c, false, buf, (uint32_t)len, NULL, 0, user);
+}
+
+int nvio_queue_read(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+		    void *buf, size_t len, unsigned ctl, void *user)
+{
+	return queue_rw(q, NVIO_OP_READ, slba, nlb, buf, len, ctl, user);
+}
+
+int nvio_queue_write(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+		     const void *buf, size_t len, unsigned ctl, void *user)
+{
+	return queue_rw(q, NVIO_OP_WRITE, slba, nlb, buf, len, ctl, user);
+}
+
+int nvio_queue_compare(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+		       const void *buf, size_t len, unsigned ctl, void *user)
+{
+	return queue_rw(q, NVIO_OP_COMPARE, slba, nlb, buf, len, ctl, user);
+}
+
+static int iov_check(const struct iovec *iov, int iovcnt, size_t *total)
+{
+	size_t sum = 0;
+
+	if (!iov)
+		return -EFAULT;
+	if (iovcnt <= 0 || iovcnt > IOV_MAX)
+		return -EINVAL;
+	for (int i = 0; i < iovcnt; i++) {
+		if (!iov[i].iov_base && iov[i].iov_len)
+			return -EFAULT;
+		if ((uintptr_t)iov[i].iov_base & (NVIO_BUF_ALIGN - 1))
+			return -EINVAL;
+		sum += iov[i].iov_len;
+	}
+	*total = sum;
+	return 0;
+}
+
+static int queue_rwv(struct nvio_queue *q, uint8_t opc, uint64_t slba,
+		     uint32_t nlb, const struct iovec *iov, int iovcnt,
+		     unsigned ctl, void *user)
+{
+	struct nvio_cmd c;
+	size_t total;
+	int rc = nvio_check_range(q, slba, nlb, q->max_nlb);
+
+	if (rc)
+		return rc;
+	rc = iov_check(iov, iovcnt, &total);
+	if (rc)
+		return rc;
+	if (total != (uint64_t)nlb * q->lba_bytes)
+		return -EMSGSIZE;
+	if (ctl & ~NVIO_IO_CTL_MASK)
+		return -EINVAL;
+	nvio_cmd_rw(&c, opc, q->nsid, slba, nlb, ctl);
+	return nvio_queue_push(q, &c, true, iov, (uint32_t)iovcnt, NULL, 0,
+			       user);
+}
+
+int nvio_queue_readv(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+		     const struct iovec *iov, int iovcnt, unsigned ctl,
+		     void *user)
+{
+	return queue_rwv(q, NVIO_OP_READ, slba, nlb, iov, iovcnt, ctl, user);
+}
+
+int nvio_queue_writev(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+		      const struct iovec *iov, int iovcnt, unsigned ctl,
+		      void *user)
+{
+	return queue_rwv(q, NVIO_OP_WRITE, slba, nlb, iov, iovcnt, ctl, user);
+}
+
+/* Verify and write zeroes move no data, so MDTS does not bound them; only
+ * the 16-bit NLB field does. */
+int nvio_queue_verify(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+		      unsigned ctl, void *user)
+{
+	struct nvio_cmd c;
+	int rc = nvio_check_range(q, slba, nlb, NVIO_NLB_LIMIT);
+
+	if (rc)
+		return rc;
+	if (ctl & ~NVIO_IO_CTL_MASK)
+		return -EINVAL;
+	nvio_cmd_verify(&c, q->nsid, slba, nlb, ctl);
+	return nvio_queue_push(q, &c, false, NULL, 0, NULL, 0, user);
+}
+
+int nvio_queue_write_zeroes(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+			    unsigned ctl, void *user)
+{
+	struct nvio_cmd c;
+	int rc = nvio_check_range(q, slba, nlb, NVIO_NLB_LIMIT);
+
+	if (rc)
+		return rc;
+	if (ctl & ~NVIO_IO_CTL_MASK)
+		return -EINVAL;
+	nvio_cmd_write_zeroes(&c, q->nsid, slba, nlb, ctl);
+	return nvio_queue_push(q, &c, false, NULL, 0, NULL, 0, user);
+}
+
+int nvio_queue_flush(struct nvio_queue *q, void *user)
+{
+	struct nvio_cmd c;
+
+	nvio_cmd_flush(&c, q->nsid);
+	return nvio_queue_push(q, &c, false, NULL, 0, NULL, 0, user);
+}
+
+int nvio_queue_dsm(struct nvio_queue *q, const struct nvio_dsm_range *ranges,
+		   unsigned nr, uint32_t attrs, void *user)
+{
+	struct nvio_cmd c;
+
+	if (!ranges)
+		return -EFAULT;
+	if (!nr || nr > NVIO_DSM_MAX_RANGES)
+		return -EINVAL;
+	if ((uintptr_t)ranges & (NVIO_BUF_ALIGN - 1))
+		return -EINVAL;
+	for (unsigned i = 0; i < nr; i++) {
+		int rc = nvio_check_range(q, ranges[i].slba, ranges[i].nlb, 0);
+
+		if (rc)
+			return rc;
+	}
+	nvio_cmd_dsm(&c, q->nsid, nr, attrs);
+	return nvio_queue_push(q, &c, false, ranges,
+			       nr * (uint32_t)sizeof(*ranges), NULL, 0, user);
+}
+
+int nvio_queue_passthru(struct nvio_queue *q, const struct nvio_cmd *cmd,
+			void *buf, uint32_t len, void *md, uint32_t md_len,
+			void *user)
+{
+	if (!cmd)
+		return -EINVAL;
+	if ((!buf && len) || (!md && md_len))
+		return -EFAULT;
+	if ((buf && !len) || (md && !md_len))
+		return -EMSGSIZE;
+	if (len > q->max_nlb * (uint64_t)q->lba_bytes && len > NVIO_PAGE)
+		return -E2BIG;
+	/* The generic device serves its own namespace only; the kernel
+	 * would say -EINVAL, this says why first. */
+	if (cmd->nsid != q->nsid)
+		return -EXDEV;
+	return nvio_queue_push(q, cmd, false, buf, len, md, md_len, user);
+}
+
+/* ------------------------------------------------------------------ */
+/* Synchronous helpers. */
+
+static int sync_one(struct nvio_queue *q, uint64_t *result)
+{
+	struct nvio_cpl cpl;
+	int rc = nvio_queue_reap(q, &cpl, 1, 1);
+
+	if (rc < 0)
+		return rc;
+	if (result)
+		*result = cpl.result;
+	return cpl.res;
+}
+
+#define SYNC_BEGIN(q)                                                          \
+	do {                                                                   \
+		if (!(q))                                                      \
+			return -EINVAL;                                        \
+		if ((q)->inflight)                                             \
+			return -EBUSY;                                         \
+	} while (0)
+
+/* Runs a split transfer with up to `depth` chunks in flight; the first
+ * failure stops new chunks, and is returned once the rest are reaped. */
+static int sync_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
+		   uint64_t nlb, const void *buf, size_t len, unsigned ctl)
+{
+	uint64_t chunks, next = 0;
+	int first_err = 0, rc;
+
+	SYNC_BEGIN(q);
+	rc = nvio_check_rw(q, slba, nlb, buf, len, 0);
+	if (rc)
+		return rc;
+	if (ctl & ~NVIO_IO_CTL_MASK)
+		return -EINVAL;
+	chunks = nvio_split(slba, nlb, q->max_nlb, q->lba_bytes, 0, NULL);
+	while (next < chunks || q->inflight) {
+		struct nvio_cpl cpl;
+
+		while (!first_err && next < chunks && q->inflight < q->depth) {
+			struct nvio_chunk ch = { 0 };
+			struct nvio_cmd c;
+
+			nvio_split(slba, nlb, q->max_nlb, q->lba_bytes, next, &ch);
+			nvio_cmd_rw(&c, opc, q->nsid, ch.slba, ch.nlb, ctl);
+			rc = nvio_queue_push(q, &c, false,
+					     (const char *)buf + ch.off,
+					     ch.nlb * q->lba_bytes, NULL, 0,
+					     NULL);
+			if (rc) {
+				first_err = rc;
+				break;
+			}
+			next++;
+		}
+		if (first_err && !q->inflight)
+			break;
+		if (!q->inflight)
+			continue;
+		rc = nvio_queue_reap(q, &cpl, 1, 1);
+		if (rc < 0) {
+			/* The ring itself failed; nothing more can be reaped. */
+			return rc;
+		}
+		if (cpl.res && !first_err)
+			first_err = cpl.res;
+		if (first_err)
+			next = chunks;
+	}
+	return first_err;
+}
+
+int nvio_read(struct nvio_queue *q, uint64_t slba, uint64_t nlb, void *buf,
+	      size_t len, unsigned ctl)
+{
+	return sync_rw(q, NVIO_OP_READ, slba, nlb, buf, len, ctl);
+}
+
+int nvio_write(struct nvio_queue *q, uint64_t slba, uint64_t nlb,
+	       const void *buf, size_t len, unsigned ctl)
+{
+	return sync_rw(q, NVIO_OP_WRITE, slba, nlb, buf, len, ctl);
+}
+
+int nvio_compare(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+		 const void *buf, size_t len, unsigned ctl)
+{
+	return sync_rw(q, NVIO_OP_COMPARE, slba, nlb, buf, len, ctl);
+}
+
+int nvio_readv(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+	       const struct iovec *iov, int iovcnt, unsigned ctl)
+{
+	int rc;
+
+	SYNC_BEGIN(q);
+	rc = nvio_queue_readv(q, slba, nlb, iov, iovcnt, ctl, NULL);
+	return rc ? rc : sync_one(q, NULL);
+}
+
+int nvio_writev(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+		const struct iovec *iov, int iovcnt, unsigned ctl)
+{
+	int rc;
+
+	SYNC_BEGIN(q);
+	rc = nvio_queue_writev(q, slba, nlb, iov, iovcnt, ctl, NULL);
+	return rc ? rc : sync_one(q, NULL);
+}
+
+int nvio_verify(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+		unsigned ctl)
+{
+	int rc;
+
+	SYNC_BEGIN(q);
+	rc = nvio_queue_verify(q, slba, nlb, ctl, NULL);
+	return rc ? rc : sync_one(q, NULL);
+}
+
+int nvio_write_zeroes(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+		      unsigned ctl)
+{
+	int rc;
+
+	SYNC_BEGIN(q);
+	rc = nvio_queue_write_zeroes(q, slba, nlb, ctl, NULL);
+	return rc ? rc : sync_one(q, NULL);
+}
+
+int nvio_flush(struct nvio_queue *q)
+{
+	int rc;
+
+	SYNC_BEGIN(q);
+	rc = nvio_queue_flush(q, NULL);
+	return rc ? rc : sync_one(q, NULL);
+}
+
+int nvio_dsm(struct nvio_queue *q, const struct nvio_dsm_range *ranges,
+	     unsigned nr, uint32_t attrs)
+{
+	int rc;
+
+	SYNC_BEGIN(q);
+	rc = nvio_queue_dsm(q, ranges, nr, attrs, NULL);
+	return rc ? rc : sync_one(q, NULL);
+}
+
+int nvio_passthru(struct nvio_queue *q, const struct nvio_cmd *cmd, void *buf,
+		  uint32_t len, void *md, uint32_t md_len, uint64_t *result)
+{
+	int rc;
+
+	SYNC_BEGIN(q);
+	rc = nvio_queue_passthru(q, cmd, buf, len, md, md_len, NULL);
+	return rc ? rc : sync_one(q, result);
+}

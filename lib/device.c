@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * device.c - opening a namespace: resolve the path, open the generic
+ * device and the controller, and describe both from Identify (or, without
+ * admin rights, from sysfs).
+ */
+#define _GNU_SOURCE
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <linux/nvme_ioctl.h>
+#include <nvme/types.h>
+
+#include "nvio-private.h"
+
+static const char *sysfs_root(void)
+{
+	/* Tests point this at a fake tree; production uses /sys. */
+	const char *s = secure_getenv("NVIO_SYSFS_ROOT");
+
+	return s && *s ? s : "/sys";
+}
+
+static const char *dev_root(void)
+{
+	const char *s = secure_getenv("NVIO_DEV_ROOT");
+
+	return s && *s ? s : "/dev";
+}
+
+/* Identify strings are space padded, not NUL terminated. */
+static void copy_id_str(char *dst, size_t dlen, const char *src, size_t slen)
+{
+	size_t n = slen < dlen - 1 ? slen : dlen - 1;
+
+	memcpy(dst, src, n);
+	while (n > 0 && (dst[n - 1] == ' ' || dst[n - 1] == '\0'))
+		n--;
+	dst[n] = '\0';
+}
+
+void nvio_info_from_identify(struct nvio_dev_info *info, const void *ctrl_buf,
+			     const void *ns_buf)
+{
+	const struct nvme_id_ctrl *ctrl = ctrl_buf;
+	const struct nvme_id_ns *ns = ns_buf;
+	unsigned fmt;
+
+	if (ctrl) {
+		copy_id_str(info->serial, sizeof(info->serial), ctrl->sn,
+			    sizeof(ctrl->sn));
+		copy_id_str(info->model, sizeof(info->model), ctrl->mn,
+			    sizeof(ctrl->mn));
+		copy_id_str(info->firmware, sizeof(info->firmware), ctrl->fr,
+			    sizeof(ctrl->fr));
+		info->vid = le16toh(ctrl->vid);
+		info->mdts = ctrl->mdts;
+		info->oncs = le16toh(ctrl->oncs);
+		info->vwc = ctrl->vwc & 1;
+	}
+	if (ns) {
+		/* FLBAS: format index in bits 3:0, upper bits in 6:5. */
+		fmt = (ns->flbas & 0xf) | ((ns->flbas >> 5 & 0x3) << 4);
+		if (fmt > 63)
+			fmt = 0;
+		info->flbas = (uint8_t)fmt;
+		info->lba_shift = ns->lbaf[fmt].ds;
+		info->lba_size = info->lba_shift < 32 ? 1u << info->lba_shift : 0;
+		info->md_size = le16toh(ns->lbaf[fmt].ms);
+		info->md_extended = (ns->flbas >> 4) & 1;
+		info->pi_type = ns->dps & 0x7;
+		info->nsze = le64toh(ns->nsze);
+	}
+}
+
+/* The largest transfer one command may carry: the controller's MDTS
+ * (assuming the 4 KiB minimum page the Linux driver uses), cut to what the
+ * kernel's queue accepts (max_hw_sectors_kb, and one page per segment for
+ * a buffer that is not physically contiguous). */
+void nvio_info_limits(struct nvio_dev_info *info, uint64_t max_hw_kb,
+		      uint64_t max_segs)
+{
+	uint64_t max = 1u << 20; /* 1 MiB when nothing says otherwise */
+	uint32_t per_lba;
+
+	if (info->mdts && info->mdts < 20)
+		max = (uint64_t)NVIO_PAGE << info->mdts;
+	if (max_hw_kb && max_hw_kb * 1024 < max)
+		max = max_hw_kb * 1024;
+	if (max_segs > 1 && (max_segs - 1) * NVIO_PAGE < max)
+		max = (max_segs - 1) * NVIO_PAGE;
+	per_lba = info->lba_size + (info->md_extended ? info->md_size : 0);
+	if (!per_lba)
+		per_lba = 512;
+	info->max_nlb = (uint32_t)(max / per_lba);
+	if (info->max_nlb > NVIO_NLB_LIMIT)
+		info->max_nlb = NVIO_NLB_LIMIT;
+	if (!info->max_nlb)
+		info->max_nlb = 1;
+	info->max_xfer = info->max_nlb * per_lba;
+}
+
+static int identify_all(struct nvio_dev *dev)
+{
+	void *ctrl = nvio_buf_alloc(4096), *ns = nvio_buf_alloc(4096);
+	int rc = -ENOMEM;
+
+	if (!ctrl || !ns)
+		goto out;
+	rc = nvio_identify_ctrl(dev, ctrl);
+	if (rc)
+		goto out;
+	rc = nvio_identify_ns(dev, dev->info.nsid, ns);
+	if (rc)
+		goto out;
+	nvio_info_from_identify(&dev->info, ctrl, ns);
+out:
+	nvio_buf_free(ctrl);
+	nvio_buf_free(ns);
+	/* An NVMe status here means the device refused Identify. */
+	return rc > 0 ? -EIO : rc;
+}
+
+/* Without the controller: what the block layer knows. */
+static int info_from_sysfs(struct nvio_dev *dev, const char *sysfs,
+			   const char *ctrl)
+{
+	char path[PATH_MAX];
+	uint64_t lbs = 0, sectors = 0;
+
+	snprintf(path, sizeof(path), "%s/block/%s/queue/logical_block_size",
+		 sysfs, dev->info.block_name);
+	if (nvio_sysfs_read_u64(path, &lbs) || !lbs || (lbs & (lbs - 1)))
+		return -ENODEV;
+	snprintf(path, sizeof(path), "%s/block/%s/size", sysfs,
+		 dev->info.block_name);
+	nvio_sysfs_read_u64(path, &sectors);
+	dev->info.lba_size = (uint32_t)lbs;
+	dev->info.lba_shift = (uint32_t)__builtin_ctzll(lbs);
+	dev->info.nsze = sectors * 512 / lbs;
+	if (ctrl[0]) {
+		snprintf(path, sizeof(path), "%s/class/nvme/%s/model", sysfs, ctrl);
+		nvio_sysfs_read_str(path, dev->info.model, sizeof(dev->info.model));
+		snprintf(path, sizeof(path), "%s/class/nvme/%s/serial", sysfs, ctrl);
+		nvio_sysfs_read_str(path, dev->info.serial,
+				    sizeof(dev->info.serial));
+		snprintf(path, sizeof(path), "%s/class/nvme/%s/firmware_rev",
+			 sysfs, ctrl);
+		nvio_sysfs_read_str(path, dev->info.firmware,
+				    sizeof(dev->info.firmware));
+	}
+	return 0;
+}
+
+int nvio_dev_open(const char *path, const struct nvio_dev_opts *opts,
+		  struct nvio_dev **devp)
+{
+	struct nvio_dev_opts o = { .sz = sizeof(o) };
+	const char *sysfs = sysfs_root();
+	struct nvio_path_map map;
+	struct nvio_dev *dev;
+	char p[PATH_MAX];
+	struct stat st;
+	uint64_t v;
+	int rc, id;
+
+	if (!path || !devp)
+		return -EINVAL;
+	*devp = NULL;
+	if (opts) {
+		if (opts->sz < offsetof(struct nvio_dev_opts, flags) +
+				       sizeof(opts->flags))
+			return -EINVAL;
+		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+		if (o.flags & ~(NVIO_DEV_RDONLY | NVIO_DEV_NO_ADMIN))
+			return -EINVAL;
+	}
+	if (stat(path, &st))
+		return -errno;
+	if (S_ISCHR(st.st_mode))
+		rc = nvio_map_node(sysfs, NVIO_NODE_CHR, major(st.st_rdev),
+				   minor(st.st_rdev), o.nsid, &map);
+	else if (S_ISBLK(st.st_mode))
+		rc = nvio_map_node(sysfs, NVIO_NODE_BLK, major(st.st_rdev),
+				   minor(st.st_rdev), o.nsid, &map);
+	else
+		rc = -ENODEV;
+	if (rc)
+		return rc;
+
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return -ENOMEM;
+	dev->fd = -1;
+	dev->ctrl_fd = -1;
+	dev->admin_err = -ENODEV;
+	pthread_mutex_init(&dev->admin_lock, NULL);
+	snprintf(dev->info.generic_path, sizeof(dev->info.generic_path),
+		 "%s/%s", dev_root(), map.ng);
+	snprintf(dev->info.block_name, sizeof(dev->info.block_name), "%s",
+		 map.block);
+	snprintf(dev->info.transport, sizeof(dev->info.transport), "%s",
+		 map.transport);
+	if (map.ctrl[0])
+		snprintf(dev->info.ctrl_path, sizeof(dev->info.ctrl_path),
+			 "%s/%s", dev_root(), map.ctrl);
+
+	dev->fd = open(dev->info.generic_path,
+		       ((o.flags & NVIO_DEV_RDONLY) ? O_RDONLY : O_RDWR) |
+			       O_CLOEXEC);
+	if (dev->fd < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	id = ioctl(dev->fd, NVME_IOCTL_ID);
+	if (id <= 0) {
+		rc = id < 0 ? -errno : -ENODEV;
+		goto fail;
+	}
+	dev->info.nsid = (uint32_t)id;
+
+	snprintf(p, sizeof(p), "%s/block/%s/queue/io_poll", sysfs, map.block);
+	dev->info.poll_queues = !nvio_sysfs_read_u64(p, &v) && v == 1;
+
+	if (!(o.flags & NVIO_DEV_NO_ADMIN) && dev->info.ctrl_path[0])
+		nvio_admin_setup(dev);
+	if (dev->admin_mode != NVIO_ADMIN_NONE) {
+		rc = identify_all(dev);
+		if (rc)
+			goto fail;
+		dev->info.admin = true;
+	} else {
+		rc = info_from_sysfs(dev, sysfs, map.ctrl);
+		if (rc)
+			goto fail;
+	}
+	if (!dev->info.lba_size) {
+		rc = -ENODEV; /* a format this library cannot address */
+		goto fail;
+	}
+	{
+		uint64_t hw_kb = 0, segs = 0;
+
+		snprintf(p, sizeof(p), "%s/block/%s/queue/max_hw_sectors_kb",
+			 sysfs, map.block);
+		nvio_sysfs_read_u64(p, &hw_kb);
+		snprintf(p, sizeof(p), "%s/block/%s/queue/max_segments", sysfs,
+			 map.block);
+		nvio_sysfs_read_u64(p, &segs);
+		nvio_info_limits(&dev->info, hw_kb, segs);
+	}
+	*devp = dev;
+	return 0;
+fail:
+	nvio_dev_close(dev);
+	return rc;
+}
+
+void nvio_dev_close(struct nvio_dev *dev)
+{
+	if (!dev)
+		return;
+	nvio_admin_teardown(dev);
+	if (dev->fd >= 0)
+		close(dev->fd);
+	pthread_mutex_destroy(&dev->admin_lock);
+	free(dev);
+}
+
+const struct nvio_dev_info *nvio_dev_info(const struct nvio_dev *dev)
+{
+	return &dev->info;
+}
+
+int nvio_dev_fd(const struct nvio_dev *dev)
+{
+	return dev->fd;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvio-private.h - what the library's files share and the unit tests may
+ * reach, but programs linking libnvio may not (none of it is exported).
+ */
+#ifndef NVIO_PRIVATE_H
+#define NVIO_PRIVATE_H
+
+#include <pthread.h>
+#include <liburing.h>
+
+#include "nvio.h"
+
+#define NVIO_HIDDEN __attribute__((visibility("hidden")))
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+#define NVIO_DEFAULT_DEPTH 32u
+#define NVIO_MAX_DEPTH 4096u
+/* NVMe NLB is a 16-bit zero-based field. */
+#define NVIO_NLB_LIMIT 65536u
+/* Data buffers must be dword aligned: NVMe PRPs and SGLs need it. */
+#define NVIO_BUF_ALIGN 4u
+#define NVIO_PAGE 4096u
+
+enum nvio_admin_mode {
+	NVIO_ADMIN_NONE,
+	NVIO_ADMIN_URING,
+	NVIO_ADMIN_IOCTL,
+};
+
+struct nvio_dev {
+	int fd;                 /* generic char device */
+	int ctrl_fd;            /* controller char device, or -1 */
+	int admin_err;          /* why there is no admin path (-errno) */
+	enum nvio_admin_mode admin_mode;
+	struct io_uring admin_ring;
+	bool admin_ring_ok;
+	pthread_mutex_t admin_lock;
+	struct nvio_dev_info info;
+};
+
+struct nvio_queue {
+	struct io_uring ring;   /* first: the hot path touches it most */
+	struct nvio_dev *dev;
+	int fd;                 /* fd, or index 0 when registered */
+	uint8_t sqe_flags;      /* IOSQE_FIXED_FILE when registered */
+	bool disabled;          /* R_DISABLED: enabled by the first user */
+	bool enter_to_see;      /* CQEs appear only after io_uring_enter */
+	bool spin_reap;         /* SQPOLL + IOPOLL: spin, no syscalls */
+	uint32_t nsid;
+	uint32_t lba_shift;
+	uint32_t md_size;
+	uint32_t lba_bytes;     /* per-LBA bytes in the data buffer */
+	uint32_t max_nlb;
+	uint64_t nsze;
+	unsigned depth;
+	unsigned inflight;      /* queued or in flight, not reaped */
+	unsigned pending;       /* queued, not yet submitted */
+	unsigned flags;         /* NVIO_QF_* */
+	int evfd;
+	char *rbuf;             /* registered buffers, one region */
+	size_t rbuf_total;
+	unsigned rbuf_shift;    /* log2 of each buffer's size */
+	unsigned rbuf_nr;
+};
+
+/* sysfs.c: path mapping, testable against a fake tree. */
+struct nvio_path_map {
+	char ng[32];    /* ngXnY */
+	char block[32]; /* nvmeXnY */
+	char ctrl[32];  /* nvmeX */
+	char transport[16];
+	uint32_t nsid;  /* from sysfs when known, else 0 */
+};
+
+enum nvio_node_kind { NVIO_NODE_CHR, NVIO_NODE_BLK };
+
+NVIO_HIDDEN int nvio_map_node(const char *sysfs, enum nvio_node_kind kind,
+			      unsigned major, unsigned minor, uint32_t nsid,
+			      struct nvio_path_map *out);
+NVIO_HIDDEN int nvio_sysfs_read_str(const char *path, char *buf, size_t len);
+NVIO_HIDDEN int nvio_sysfs_read_u64(const char *path, uint64_t *val);
+
+/* device.c */
+NVIO_HIDDEN void nvio_info_from_identify(struct nvio_dev_info *info,
+					 const void *id_ctrl,
+					 const void *id_ns);
+NVIO_HIDDEN void nvio_info_limits(struct nvio_dev_info *info,
+				  uint64_t max_hw_kb, uint64_t max_segs);
+
+/* commands.c: checks and splitting, shared by async and sync paths. */
+NVIO_HIDDEN int nvio_check_rw(const struct nvio_queue *q, uint64_t slba,
+			      uint64_t nlb, const void *buf, size_t len,
+			      uint32_t max_nlb);
+NVIO_HIDDEN int nvio_check_range(const struct nvio_queue *q, uint64_t slba,
+				 uint64_t nlb, uint32_t max_nlb);
+/* Chunk i of a transfer of `nlb` LBAs split at `max_nlb`; returns the
+ * number of chunks when chunk is NULL. */
+struct nvio_chunk {
+	uint64_t slba;
+	uint32_t nlb;
+	size_t off; /* byte offset in the buffer */
+};
+NVIO_HIDDEN uint64_t nvio_split(uint64_t slba, uint64_t nlb, uint32_t max_nlb,
+				uint32_t lba_bytes, uint64_t i,
+				struct nvio_chunk *chunk);
+
+/* queue.c */
+NVIO_HIDDEN int nvio_queue_opts_check(const struct nvio_queue_opts *opts,
+				      struct nvio_queue_opts *out);
+NVIO_HIDDEN int nvio_queue_push(struct nvio_queue *q,
+				const struct nvio_cmd *cmd, bool vec,
+				const void *buf, uint32_t len, void *md,
+				uint32_t md_len, void *user);
+NVIO_HIDDEN void nvio_queue_init_geometry(struct nvio_queue *q,
+					  const struct nvio_dev_info *info);
+
+/* admin.c */
+NVIO_HIDDEN int nvio_admin_setup(struct nvio_dev *dev);
+NVIO_HIDDEN void nvio_admin_teardown(struct nvio_dev *dev);
+
+#endif /* NVIO_PRIVATE_H */

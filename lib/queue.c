@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * queue.c - one io_uring per queue: setup with feature fallback, the
+ * submission entry encoding, submit and reap.
+ *
+ * The hot path (nvio_queue_push, nvio_queue_submit, nvio_queue_reap) takes
+ * no lock, allocates nothing and makes no system call but io_uring_enter.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <sys/ioctl.h>
+#include <linux/nvme_ioctl.h>
+
+#include "nvio-private.h"
+
+_Static_assert(sizeof(struct nvme_uring_cmd) <= 80,
+	       "nvme_uring_cmd fits the SQE128 command area");
+
+int nvio_queue_opts_check(const struct nvio_queue_opts *opts,
+			  struct nvio_queue_opts *o)
+{
+	const uint32_t known = NVIO_QUEUE_IRQ | NVIO_QUEUE_POLL |
+			       NVIO_QUEUE_SQPOLL | NVIO_QUEUE_NO_REG_FILE |
+			       NVIO_QUEUE_EVENTFD | NVIO_QUEUE_NO_NEW_FLAGS;
+
+	memset(o, 0, sizeof(*o));
+	o->sz = sizeof(*o);
+	o->sqpoll_cpu = -1;
+	if (opts) {
+		if (opts->sz < offsetof(struct nvio_queue_opts, flags) +
+				       sizeof(opts->flags))
+			return -EINVAL;
+		memcpy(o, opts, opts->sz < sizeof(*o) ? opts->sz : sizeof(*o));
+		o->sz = sizeof(*o);
+		if (opts->sz <= offsetof(struct nvio_queue_opts, sqpoll_cpu))
+			o->sqpoll_cpu = -1;
+	}
+	if (!o->depth)
+		o->depth = NVIO_DEFAULT_DEPTH;
+	if (o->depth > NVIO_MAX_DEPTH)
+		return -EINVAL;
+	if (o->flags & ~known)
+		return -EINVAL;
+	if ((o->flags & NVIO_QUEUE_IRQ) && (o->flags & NVIO_QUEUE_POLL))
+		return -EINVAL; /* contradictory */
+	if (o->sqpoll_cpu < -1)
+		return -EINVAL;
+	if (o->reg_bufs > o->depth)
+		return -EINVAL;
+	if (o->reg_bufs && (!o->reg_buf_size || o->reg_buf_size > (1u << 30)))
+		return -EINVAL;
+	return 0;
+}
+
+void nvio_queue_init_geometry(struct nvio_queue *q,
+			      const struct nvio_dev_info *info)
+{
+	q->nsid = info->nsid;
+	q->lba_shift = info->lba_shift;
+	q->md_size = info->md_size;
+	q->lba_bytes = info->lba_size + (info->md_extended ? info->md_size : 0);
+	q->max_nlb = info->max_nlb;
+	q->nsze = info->nsze;
+}
+
+/* Newest setup flags first; each rung drops what an older kernel rejects
+ * with -EINVAL. SINGLE_ISSUER rings start disabled so that the thread that
+ * first uses the queue, not the one that built it, becomes its owner. */
+static int ring_setup(struct nvio_queue *q, const struct nvio_queue_opts *o,
+		      bool polled)
+{
+	unsigned base = IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
+	static const unsigned rungs[] = {
+		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
+			IORING_SETUP_R_DISABLED,
+		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN |
+			IORING_SETUP_R_DISABLED,
+		IORING_SETUP_COOP_TASKRUN,
+		0,
+	};
+	bool sqpoll = o->flags & NVIO_QUEUE_SQPOLL;
+	int rc = -EINVAL;
+
+	if (polled)
+		base |= IORING_SETUP_IOPOLL;
+	for (size_t i = 0; i < sizeof(rungs) / sizeof(rungs[0]); i++) {
+		unsigned extra = rungs[i];
+		struct io_uring_params p = { 0 };
+
+		if (o->flags & NVIO_QUEUE_NO_NEW_FLAGS)
+			extra = 0;
+		/* DEFER_TASKRUN needs the owner to enter the kernel, which
+		 * neither an SQPOLL thread nor an eventfd reactor does. */
+		if ((sqpoll || (o->flags & NVIO_QUEUE_EVENTFD)) &&
+		    (extra & IORING_SETUP_DEFER_TASKRUN))
+			continue;
+		p.flags = base | extra;
+		if (sqpoll) {
+			p.flags |= IORING_SETUP_SQPOLL;
+			p.sq_thread_idle = o->sqpoll_idle_ms ? o->sqpoll_idle_ms
+							     : 1000;
+			if (o->sqpoll_cpu >= 0) {
+				p.flags |= IORING_SETUP_SQ_AFF;
+				p.sq_thread_cpu = (unsigned)o->sqpoll_cpu;
+			}
+		}
+		rc = io_uring_queue_init_params(o->depth, &q->ring, &p);
+		if (rc == 0) {
+			if (extra & IORING_SETUP_SINGLE_ISSUER)
+				q->flags |= NVIO_QF_SINGLE_ISSUER;
+			if (extra & IORING_SETUP_DEFER_TASKRUN)
+				q->flags |= NVIO_QF_DEFER_TASKRUN;
+			if (extra & IORING_SETUP_COOP_TASKRUN)
+				q->flags |= NVIO_QF_COOP_TASKRUN;
+			q->disabled = extra & IORING_SETUP_R_DISABLED;
+			return 0;
+		}
+		if (rc != -EINVAL || extra == 0)
+			break;
+	}
+	return rc;
+}
+
+static unsigned log2_ceil(uint32_t v)
+{
+	unsigned s = 0;
+
+	while ((1ull << s) < v)
+		s++;
+	return s;
+}
+
+static int reg_bufs_setup(struct nvio_queue *q, const struct nvio_queue_opts *o)
+{
+	unsigned shift = log2_ceil(o->reg_buf_size < NVIO_PAGE ? NVIO_PAGE
+							      : o->reg_buf_size);
+	size_t each = (size_t)1 << shift;
+	struct iovec *iov;
+	int rc;
+
+	q->rbuf_total = each * o->reg_bufs;
+	q->rbuf = mmap(NULL, q->rbuf_total, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (q->rbuf == MAP_FAILED) {
+		q->rbuf = NULL;
+		return -errno;
+	}
+	q->rbuf_shift = shift;
+	q->rbuf_nr = o->reg_bufs;
+	/* One registered buffer per slot, not one large region: the kernel
+	 * maps a fixed buffer's pages per command, and a large region made
+	 * QD32 reads half as fast when measured. */
+	iov = calloc(o->reg_bufs, sizeof(*iov));
+	if (!iov)
+		return -ENOMEM;
+	for (unsigned i = 0; i < o->reg_bufs; i++) {
+		iov[i].iov_base = q->rbuf + ((size_t)i << shift);
+		iov[i].iov_len = each;
+	}
+	rc = io_uring_register_buffers(&q->ring, iov, o->reg_bufs);
+	free(iov);
+	if (rc == 0)
+		q->flags |= NVIO_QF_REG_BUFS;
+	/* Without registration the buffers still work, through the normal
+	 * mapping; the flag tells the caller. */
+	return 0;
+}
+
+int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
+		      struct nvio_queue **qp)
+{
+	struct nvio_queue_opts o;
+	struct nvio_queue *q;
+	bool polled;
+	int rc;
+
+	if (!dev || !qp)
+		return -EINVAL;
+	*qp = NULL;
+	rc = nvio_queue_opts_check(opts, &o);
+	if (rc)
+		return rc;
+	polled = !(o.flags & NVIO_QUEUE_IRQ) && dev->info.poll_queues;
+	if ((o.flags & NVIO_QUEUE_POLL) && !dev->info.poll_queues)
+		return -EOPNOTSUPP;
+	/* An eventfd cannot wake a reactor for completions nobody polls. */
+	if ((o.flags & NVIO_QUEUE_EVENTFD) && polled) {
+		if (o.flags & NVIO_QUEUE_POLL)
+			return -EINVAL;
+		polled = false;
+	}
+
+	q = aligned_alloc(64, (sizeof(*q) + 63) & ~(size_t)63);
+	if (!q)
+		return -ENOMEM;
+	memset(q, 0, sizeof(*q));
+	q->dev = dev;
+	q->evfd = -1;
+	q->depth = o.depth;
+	nvio_queue_init_geometry(q, &dev->info);
+	if (polled)
+		q->flags |= NVIO_QF_POLLED;
+	else if (!(o.flags & NVIO_QUEUE_IRQ) && !(o.flags & NVIO_QUEUE_EVENTFD))
+		q->flags |= NVIO_QF_IRQ_FALLBACK;
+
+	rc = ring_setup(q, &o, polled);
+	if (rc) {
+		free(q);
+		return rc;
+	}
+	if (o.flags & NVIO_QUEUE_SQPOLL)
+		q->flags |= NVIO_QF_SQPOLL;
+	q->enter_to_see = (polled && !(o.flags & NVIO_QUEUE_SQPOLL)) ||
+			  (q->flags & NVIO_QF_DEFER_TASKRUN);
+	q->spin_reap = polled && (o.flags & NVIO_QUEUE_SQPOLL);
+
+	q->fd = dev->fd;
+	if (!(o.flags & NVIO_QUEUE_NO_REG_FILE) &&
+	    io_uring_register_files(&q->ring, &dev->fd, 1) == 0) {
+		q->fd = 0;
+		q->sqe_flags = IOSQE_FIXED_FILE;
+		q->flags |= NVIO_QF_REG_FILE;
+	}
+	if (o.reg_bufs) {
+		rc = reg_bufs_setup(q, &o);
+		if (rc)
+			goto fail;
+	}
+	if (o.flags & NVIO_QUEUE_EVENTFD) {
+		q->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (q->evfd < 0) {
+			rc = -errno;
+			goto fail;
+		}
+		rc = io_uring_register_eventfd(&q->ring, q->evfd);
+		if (rc)
+			goto fail;
+		q->flags |= NVIO_QF_EVENTFD;
+	}
+	*qp = q;
+	return 0;
+fail:
+	nvio_queue_destroy(q);
+	return rc;
+}
+
+void nvio_queue_destroy(struct nvio_queue *q)
+{
+	if (!q)
+		return;
+	io_uring_queue_exit(&q->ring);
+	if (q->evfd >= 0)
+		close(q->evfd);
+	if (q->rbuf)
+		munmap(q->rbuf, q->rbuf_total);
+	free(q);
+}
+
+unsigned nvio_queue_flags(const struct nvio_queue *q) { return q->flags; }
+unsigned nvio_queue_depth(const struct nvio_queue *q) { return q->depth; }
+unsigned nvio_queue_inflight(const struct nvio_queue *q) { return q->inflight; }
+struct nvio_dev *nvio_queue_dev(const struct nvio_queue *q) { return q->dev; }
+
+int nvio_queue_event_fd(const struct nvio_queue *q)
+{
+	if (q->flags & NVIO_QF_POLLED)
+		return -EOPNOTSUPP;
+	return q->evfd >= 0 ? q->evfd : -ENOENT;
+}
+
+void *nvio_queue_buf(const struct nvio_queue *q, unsigned i)
+{
+	if (i >= q->rbuf_nr)
+		return NULL;
+	return q->rbuf + ((size_t)i << q->rbuf_shift);
+}
+
+/* Fills one SQE128 with a uring_cmd. The NVMe fields are written directly
+ * (not through a struct copy) so the compiler emits a handful of stores. */
+int nvio_queue_push(struct nvio_queue *q, const struct nvio_cmd *cmd, bool vec,
+		    const void *buf, uint32_t len, void *md, uint32_t md_len,
+		    void *user)
+{
+	struct io_uring_sqe *sqe;
+	struct nvme_uring_cmd *uc;
+	size_t off;
+
+	if (unlikely(q->inflight >= q->depth))
+		return -EBUSY;
+	sqe = io_uring_get_sqe(&q->ring);
+	if (unlikely(!sqe))
+		return -EBUSY;
+	memset(sqe, 0, offsetof(struct io_uring_sqe, cmd));
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->flags = q->sqe_flags;
+	sqe->fd = q->fd;
+	sqe->cmd_op = vec ? NVME_URING_CMD_IO_VEC : NVME_URING_CMD_IO;
+	sqe->user_data = (uintptr_t)user;
+	off = (uintptr_t)buf - (uintptr_t)q->rbuf;
+	/* A buffer wholly inside one registered buffer goes as fixed. */
+	if (q->rbuf && !vec && off < q->rbuf_total &&
+	    (q->flags & NVIO_QF_REG_BUFS) &&
+	    ((off + len - 1) >> q->rbuf_shift) == (off >> q->rbuf_shift)) {
+		sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
+		sqe->buf_index = (uint16_t)(off >> q->rbuf_shift);
+	}
+	uc = (struct nvme_uring_cmd *)sqe->cmd;
+	uc->opcode = cmd->opcode;
+	uc->flags = 0;
+	uc->rsvd1 = 0;
+	uc->nsid = cmd->nsid;
+	uc->cdw2 = cmd->cdw2;
+	uc->cdw3 = cmd->cdw3;
+	uc->metadata = (uintptr_t)md;
+	uc->addr = (uintptr_t)buf;
+	uc->metadata_len = md_len;
+	uc->data_len = len;
+	uc->cdw10 = cmd->cdw10;
+	uc->cdw11 = cmd->cdw11;
+	uc->cdw12 = cmd->cdw12;
+	uc->cdw13 = cmd->cdw13;
+	uc->cdw14 = cmd->cdw14;
+	uc->cdw15 = cmd->cdw15;
+	uc->timeout_ms = 0;
+	uc->rsvd2 = 0;
+	q->inflight++;
+	q->pending++;
+	return 0;
+}
+
+static int queue_enable(struct nvio_queue *q)
+{
+	/* liburing 2.3 declares io_uring_enable_rings but does not ship it. */
+	if (syscall(__NR_io_uring_register, q->ring.ring_fd,
+		    IORING_REGISTER_ENABLE_RINGS, NULL, 0) < 0)
+		return -errno;
+	q->disabled = false;
+	return 0;
+}
+
+int nvio_queue_submit(struct nvio_queue *q)
+{
+	int rc;
+
+	if (unlikely(q->disabled)) {
+		rc = queue_enable(q);
+		if (rc)
+			return rc;
+	}
+	if (!q->pending)
+		return 0;
+	rc = io_uring_submit(&q->ring);
+	if (rc >= 0)
+		q->pending = 0;
+	return rc;
+}
+
+static unsigned drain(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max)
+{
+	struct io_uring *ring = &q->ring;
+	unsigned head = *ring->cq.khead;
+	unsigned tail = io_uring_smp_load_acquire(ring->cq.ktail);
+	unsigned mask = ring->cq.ring_mask, n = 0;
+
+	while (head != tail && n < max) {
+		/* CQE32: each entry is two 16-byte slots. */
+		struct io_uring_cqe *cqe = &ring->cq.cqes[(head & mask) << 1];
+
+		cpl[n].user = (void *)(uintptr_t)cqe->user_data;
+		cpl[n].res = cqe->res;
+		cpl[n].rsvd = 0;
+		cpl[n].result = cqe->big_cqe[0];
+		n++;
+		head++;
+	}
+	if (n) {
+		io_uring_smp_store_release(ring->cq.khead, head);
+		q->inflight -= n;
+	}
+	return n;
+}
+
+int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
+		    unsigned min)
+{
+	unsigned n;
+	int rc;
+
+	if (unlikely(!cpl || !max || min > max))
+		return -EINVAL;
+	if (unlikely(min > q->inflight))
+		return -EDEADLK; /* would wait for completions never coming */
+	if (unlikely(q->disabled)) {
+		rc = queue_enable(q);
+		if (rc)
+			return rc;
+	}
+	n = drain(q, cpl, max);
+	if (n >= min && !q->pending) {
+		/* Polled and deferred rings post nothing until entered. */
+		if (n || !q->enter_to_see || !q->inflight)
+			return (int)n;
+		rc = io_uring_get_events(&q->ring);
+		if (rc < 0)
+			return rc;
+		return (int)drain(q, cpl, max);
+	}
+	while (n < min || q->pending) {
+		if (q->spin_reap && !q->pending) {
+			n += drain(q, cpl + n, max - n);
+			continue;
+		}
+		if (n < min)
+			rc = io_uring_submit_and_wait(&q->ring, min - n);
+		else
+			rc = io_uring_submit_and_get_events(&q->ring);
+		if (rc < 0 && rc != -EINTR && rc != -EAGAIN)
+			return n ? (int)n : rc;
+		if (rc >= 0)
+			q->pending = 0;
+		n += drain(q, cpl + n, max - n);
+	}
+	return (int)n;
+}

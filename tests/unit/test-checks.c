@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/* Every bad argument gets its own errno, and nothing is queued. */
+#include <errno.h>
+
+#include "testutil.h"
+
+static struct nvio_queue *q;
+static char *buf;
+
+static void setup(void)
+{
+	/* 512 B LBAs, 1000 LBAs, 256 LBAs per command, depth 4 */
+	q = fake_queue(512, 0, false, 1000, 256, 4);
+	buf = nvio_buf_alloc(1 << 20);
+}
+
+static void teardown(void)
+{
+	nvio_buf_free(buf);
+	fake_queue_free(q);
+}
+
+#define NOTHING_QUEUED()                                                       \
+	do {                                                                   \
+		ck_assert_uint_eq(fake_queued(q), 0);                          \
+		ck_assert_uint_eq(nvio_queue_inflight(q), 0);                  \
+	} while (0)
+
+START_TEST(zero_length)
+{
+	ck_assert_int_eq(nvio_queue_read(q, 0, 0, buf, 0, 0, NULL), -ENODATA);
+	ck_assert_int_eq(nvio_queue_write_zeroes(q, 0, 0, 0, NULL), -ENODATA);
+	ck_assert_int_eq(nvio_queue_verify(q, 0, 0, 0, NULL), -ENODATA);
+	ck_assert_int_eq(nvio_read(q, 0, 0, buf, 0, 0), -ENODATA);
+	NOTHING_QUEUED();
+}
+END_TEST
+
+START_TEST(past_end)
+{
+	ck_assert_int_eq(nvio_queue_read(q, 999, 2, buf, 1024, 0, NULL), -ERANGE);
+	ck_assert_int_eq(nvio_queue_read(q, 1000, 1, buf, 512, 0, NULL), -ERANGE);
+	ck_assert_int_eq(nvio_queue_write(q, UINT64_MAX, 1, buf, 512, 0, NULL),
+			 -ERANGE);
+	/* slba + nlb overflowing 64 bits must not wrap into range */
+	ck_assert_int_eq(nvio_read(q, UINT64_MAX - 1, 4, buf, 2048, 0), -ERANGE);
+	ck_assert_int_eq(nvio_queue_write_zeroes(q, 990, 11, 0, NULL), -ERANGE);
+	struct nvio_dsm_range r[2] = { { 0, 8, 0 }, { 0, 8, 995 } };
+	ck_assert_int_eq(nvio_queue_dsm(q, r, 2, NVIO_DSM_AD, NULL), -ERANGE);
+	NOTHING_QUEUED();
+	/* the last LBA itself is fine */
+	ck_assert_int_eq(nvio_queue_read(q, 999, 1, buf, 512, 0, NULL), 0);
+	ck_assert_uint_eq(fake_queued(q), 1);
+}
+END_TEST
+
+START_TEST(length_mismatch)
+{
+	ck_assert_int_eq(nvio_queue_read(q, 0, 8, buf, 4095, 0, NULL), -EMSGSIZE);
+	ck_assert_int_eq(nvio_queue_read(q, 0, 8, buf, 4608, 0, NULL), -EMSGSIZE);
+	ck_assert_int_eq(nvio_write(q, 0, 8, buf, 512, 0), -EMSGSIZE);
+	struct iovec iov[2] = { { buf, 512 }, { buf + 4096, 1024 } };
+	ck_assert_int_eq(nvio_queue_readv(q, 0, 4, iov, 2, 0, NULL), -EMSGSIZE);
+	NOTHING_QUEUED();
+}
+END_TEST
+
+START_TEST(null_and_misaligned)
+{
+	ck_assert_int_eq(nvio_queue_read(q, 0, 1, NULL, 512, 0, NULL), -EFAULT);
+	ck_assert_int_eq(nvio_queue_write(q, 0, 1, buf + 1, 512, 0, NULL), -EINVAL);
+	ck_assert_int_eq(nvio_queue_compare(q, 0, 1, buf + 2, 512, 0, NULL), -EINVAL);
+	ck_assert_int_eq(nvio_queue_readv(q, 0, 1, NULL, 1, 0, NULL), -EFAULT);
+	struct iovec bad[1] = { { buf + 3, 512 } };
+	ck_assert_int_eq(nvio_queue_readv(q, 0, 1, bad, 1, 0, NULL), -EINVAL);
+	ck_assert_int_eq(nvio_queue_readv(q, 0, 1, bad, 0, 0, NULL), -EINVAL);
+	ck_assert_int_eq(nvio_queue_dsm(q, NULL, 1, 0, NULL), -EFAULT);
+	ck_assert_int_eq(nvio_queue_passthru(q, NULL, buf, 512, NULL, 0, NULL), -EINVAL);
+	NOTHING_QUEUED();
+}
+END_TEST
+
+START_TEST(too_big_async)
+{
+	/* 257 LBAs > max 256: refused on the async path ... */
+	ck_assert_int_eq(nvio_queue_read(q, 0, 257, buf, 257 * 512, 0, NULL),
+			 -E2BIG);
+	NOTHING_QUEUED();
+	/* ... 256 is fine */
+	ck_assert_int_eq(nvio_queue_read(q, 0, 256, buf, 256 * 512, 0, NULL), 0);
+}
+END_TEST
+
+START_TEST(depth)
+{
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(nvio_queue_read(q, (uint64_t)i, 1, buf, 512, 0,
+						 NULL), 0);
+	ck_assert_int_eq(nvio_queue_read(q, 4, 1, buf, 512, 0, NULL), -EBUSY);
+	ck_assert_int_eq(nvio_queue_flush(q, NULL), -EBUSY);
+	ck_assert_uint_eq(fake_queued(q), 4);
+	ck_assert_uint_eq(nvio_queue_inflight(q), 4);
+	/* synchronous helpers refuse a busy queue instead of stealing its
+	 * completions */
+	ck_assert_int_eq(nvio_flush(q), -EBUSY);
+	ck_assert_uint_eq(fake_queued(q), 4);
+}
+END_TEST
+
+START_TEST(bad_ctl_and_dsm)
+{
+	ck_assert_int_eq(nvio_queue_read(q, 0, 1, buf, 512, 0x10000, NULL), -EINVAL);
+	struct nvio_dsm_range r[1] = { { 0, 8, 0 } };
+	ck_assert_int_eq(nvio_queue_dsm(q, r, 0, 0, NULL), -EINVAL);
+	ck_assert_int_eq(nvio_queue_dsm(q, r, 257, 0, NULL), -EINVAL);
+	struct nvio_dsm_range z[1] = { { 0, 0, 0 } };
+	ck_assert_int_eq(nvio_queue_dsm(q, z, 1, 0, NULL), -ENODATA);
+	NOTHING_QUEUED();
+}
+END_TEST
+
+START_TEST(passthru_checks)
+{
+	struct nvio_cmd c;
+
+	nvio_cmd_read(&c, 1, 0, 1, 0);
+	ck_assert_int_eq(nvio_queue_passthru(q, &c, NULL, 512, NULL, 0, NULL), -EFAULT);
+	ck_assert_int_eq(nvio_queue_passthru(q, &c, buf, 0, NULL, 0, NULL), -EMSGSIZE);
+	ck_assert_int_eq(nvio_queue_passthru(q, &c, buf, 1 << 20, NULL, 0, NULL), -E2BIG);
+	nvio_cmd_read(&c, 2, 0, 1, 0);
+	ck_assert_int_eq(nvio_queue_passthru(q, &c, buf, 512, NULL, 0, NULL), -EXDEV);
+	NOTHING_QUEUED();
+}
+END_TEST
+
+/* Extended LBAs: the data buffer carries metadata after each LBA. */
+START_TEST(extended_lba)
+{
+	struct nvio_queue *e = fake_queue(512, 8, true, 1000, 128, 4);
+
+	ck_assert_int_eq(nvio_queue_read(e, 0, 2, buf, 1024, 0, NULL), -EMSGSIZE);
+	ck_assert_int_eq(nvio_queue_read(e, 0, 2, buf, 1040, 0, NULL), 0);
+	fake_queue_free(e);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("checks");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, zero_length);
+	tcase_add_test(tc, past_end);
+	tcase_add_test(tc, length_mismatch);
+	tcase_add_test(tc, null_and_misaligned);
+	tcase_add_test(tc, too_big_async);
+	tcase_add_test(tc, depth);
+	tcase_add_test(tc, bad_ctl_and_dsm);
+	tcase_add_test(tc, passthru_checks);
+	tcase_add_test(tc, extended_lba);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
