@@ -94,6 +94,9 @@ enum nvio_cns {
 #define NVIO_IO_LR (1u << 15)   /* limited retry */
 #define NVIO_IO_FUA (1u << 14)  /* force unit access */
 #define NVIO_IO_PRINFO(x) (((unsigned)(x) & 0xfu) << 10)
+/* Protection information action: the controller inserts/strips PI, so a
+ * namespace whose metadata is only the 8-byte PI moves no metadata. */
+#define NVIO_IO_PRACT NVIO_IO_PRINFO(0x8)
 #define NVIO_IO_DEAC (1u << 9)  /* write zeroes: deallocate */
 #define NVIO_IO_CTL_MASK 0xffffu
 

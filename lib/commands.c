@@ -10,6 +10,10 @@
  *   -EFAULT   NULL buffer        -EINVAL    misaligned buffer
  *   -E2BIG    above the maximum transfer (asynchronous path)
  *   -EBUSY    queue depth reached
+ *   -EOPNOTSUPP a read/write/compare on a namespace with separate
+ *             metadata without PRACT: it would send no metadata buffer
+ *             and the controller would transfer metadata from address 0
+ *             (nvio_passthru takes a metadata buffer)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,8 +35,16 @@ int nvio_check_range(const struct nvio_queue *q, uint64_t slba, uint64_t nlb,
 	return 0;
 }
 
+uint32_t nvio_lba_bytes(const struct nvio_queue *q, unsigned ctl)
+{
+	/* With PRACT and PI-only metadata the host buffer holds data only. */
+	if (unlikely(q->pi_only) && (ctl & NVIO_IO_PRACT))
+		return 1u << q->lba_shift;
+	return q->lba_bytes;
+}
+
 int nvio_check_rw(const struct nvio_queue *q, uint64_t slba, uint64_t nlb,
-		  const void *buf, size_t len, uint32_t max_nlb)
+		  const void *buf, size_t len, uint32_t max_nlb, unsigned ctl)
 {
 	int rc = nvio_check_range(q, slba, nlb, max_nlb);
 
@@ -42,8 +54,10 @@ int nvio_check_rw(const struct nvio_queue *q, uint64_t slba, uint64_t nlb,
 		return -EFAULT;
 	if (unlikely((uintptr_t)buf & (NVIO_BUF_ALIGN - 1)))
 		return -EINVAL;
-	if (unlikely(len != nlb * q->lba_bytes))
+	if (unlikely(len != nlb * nvio_lba_bytes(q, ctl)))
 		return -EMSGSIZE;
+	if (unlikely(q->md_sep) && !(q->pi_only && (ctl & NVIO_IO_PRACT)))
+		return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -69,7 +83,7 @@ static int queue_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 		    void *user)
 {
 	struct nvio_cmd c;
-	int rc = nvio_check_rw(q, slba, nlb, buf, len, q->max_nlb);
+	int rc = nvio_check_rw(q, slba, nlb, buf, len, q->max_nlb, ctl);
 
 	if (unlikely(rc))
 		return rc;
@@ -129,8 +143,10 @@ static int queue_rwv(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 	rc = iov_check(iov, iovcnt, &total);
 	if (rc)
 		return rc;
-	if (total != (uint64_t)nlb * q->lba_bytes)
+	if (total != (uint64_t)nlb * nvio_lba_bytes(q, ctl))
 		return -EMSGSIZE;
+	if (q->md_sep && !(q->pi_only && (ctl & NVIO_IO_PRACT)))
+		return -EOPNOTSUPP;
 	if (ctl & ~NVIO_IO_CTL_MASK)
 		return -EINVAL;
 	nvio_cmd_rw(&c, opc, q->nsid, slba, nlb, ctl);
@@ -261,14 +277,16 @@ static int sync_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 {
 	uint64_t chunks, next = 0;
 	int first_err = 0, rc;
+	uint32_t per;
 
 	SYNC_BEGIN(q);
-	rc = nvio_check_rw(q, slba, nlb, buf, len, 0);
+	rc = nvio_check_rw(q, slba, nlb, buf, len, 0, ctl);
 	if (rc)
 		return rc;
 	if (ctl & ~NVIO_IO_CTL_MASK)
 		return -EINVAL;
-	chunks = nvio_split(slba, nlb, q->max_nlb, q->lba_bytes, 0, NULL);
+	per = nvio_lba_bytes(q, ctl);
+	chunks = nvio_split(slba, nlb, q->max_nlb, per, 0, NULL);
 	while (next < chunks || q->inflight) {
 		struct nvio_cpl cpl;
 
@@ -276,11 +294,11 @@ static int sync_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 			struct nvio_chunk ch = { 0 };
 			struct nvio_cmd c;
 
-			nvio_split(slba, nlb, q->max_nlb, q->lba_bytes, next, &ch);
+			nvio_split(slba, nlb, q->max_nlb, per, next, &ch);
 			nvio_cmd_rw(&c, opc, q->nsid, ch.slba, ch.nlb, ctl);
 			rc = nvio_queue_push(q, &c, false,
 					     (const char *)buf + ch.off,
-					     ch.nlb * q->lba_bytes, NULL, 0,
+					     ch.nlb * per, NULL, 0,
 					     NULL);
 			if (rc) {
 				first_err = rc;

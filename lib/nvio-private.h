@@ -52,6 +52,8 @@ struct nvio_queue {
 	uint32_t lba_shift;
 	uint32_t md_size;
 	uint32_t lba_bytes;     /* per-LBA bytes in the data buffer */
+	bool md_sep;            /* metadata in a separate buffer */
+	bool pi_only;           /* metadata is exactly the 8-byte PI */
 	uint32_t max_nlb;
 	uint64_t nsze;
 	unsigned depth;
@@ -92,7 +94,8 @@ NVIO_HIDDEN void nvio_info_limits(struct nvio_dev_info *info,
 /* commands.c: checks and splitting, shared by async and sync paths. */
 NVIO_HIDDEN int nvio_check_rw(const struct nvio_queue *q, uint64_t slba,
 			      uint64_t nlb, const void *buf, size_t len,
-			      uint32_t max_nlb);
+			      uint32_t max_nlb, unsigned ctl);
+NVIO_HIDDEN uint32_t nvio_lba_bytes(const struct nvio_queue *q, unsigned ctl);
 NVIO_HIDDEN int nvio_check_range(const struct nvio_queue *q, uint64_t slba,
 				 uint64_t nlb, uint32_t max_nlb);
 /* Chunk i of a transfer of `nlb` LBAs split at `max_nlb`; returns the

@@ -66,6 +66,8 @@ void nvio_queue_init_geometry(struct nvio_queue *q,
 	q->lba_shift = info->lba_shift;
 	q->md_size = info->md_size;
 	q->lba_bytes = info->lba_size + (info->md_extended ? info->md_size : 0);
+	q->md_sep = info->md_size && !info->md_extended;
+	q->pi_only = info->pi_type && info->md_size == 8;
 	q->max_nlb = info->max_nlb;
 	q->nsze = info->nsze;
 }
@@ -96,11 +98,15 @@ static int ring_setup(struct nvio_queue *q, const struct nvio_queue_opts *o,
 
 		if (o->flags & NVIO_QUEUE_NO_NEW_FLAGS)
 			extra = 0;
-		/* DEFER_TASKRUN needs the owner to enter the kernel, which
-		 * neither an SQPOLL thread nor an eventfd reactor does. */
-		if ((sqpoll || (o->flags & NVIO_QUEUE_EVENTFD)) &&
-		    (extra & IORING_SETUP_DEFER_TASKRUN))
+		/* DEFER_TASKRUN needs the owner to enter the kernel, which an
+		 * SQPOLL thread does not; a reactor sleeping on the eventfd
+		 * must be woken by completions, which COOP_TASKRUN and
+		 * DEFER_TASKRUN both postpone until it enters the kernel. */
+		if (sqpoll && (extra & IORING_SETUP_DEFER_TASKRUN))
 			continue;
+		if (o->flags & NVIO_QUEUE_EVENTFD)
+			extra &= ~(IORING_SETUP_DEFER_TASKRUN |
+				   IORING_SETUP_COOP_TASKRUN);
 		p.flags = base | extra;
 		if (sqpoll) {
 			p.flags |= IORING_SETUP_SQPOLL;

@@ -140,7 +140,34 @@ START_TEST(extended_lba)
 
 	ck_assert_int_eq(nvio_queue_read(e, 0, 2, buf, 1024, 0, NULL), -EMSGSIZE);
 	ck_assert_int_eq(nvio_queue_read(e, 0, 2, buf, 1040, 0, NULL), 0);
+	/* PI-only metadata with PRACT: the controller strips it, so the
+	 * buffer holds data only */
+	e->pi_only = true;
+	ck_assert_int_eq(nvio_queue_read(e, 0, 2, buf, 1040, NVIO_IO_PRACT, NULL),
+			 -EMSGSIZE);
+	ck_assert_int_eq(nvio_queue_read(e, 0, 2, buf, 1024, NVIO_IO_PRACT, NULL), 0);
 	fake_queue_free(e);
+}
+END_TEST
+
+/* Separate metadata: plain reads/writes would send no metadata buffer. */
+START_TEST(separate_metadata)
+{
+	struct nvio_queue *m = fake_queue(512, 8, false, 1000, 128, 4);
+
+	ck_assert_int_eq(nvio_queue_write(m, 0, 2, buf, 1024, 0, NULL), -EOPNOTSUPP);
+	ck_assert_int_eq(nvio_write(m, 0, 2, buf, 1024, 0), -EOPNOTSUPP);
+	struct iovec iov[1] = { { buf, 1024 } };
+	ck_assert_int_eq(nvio_queue_readv(m, 0, 2, iov, 1, 0, NULL), -EOPNOTSUPP);
+	ck_assert_uint_eq(fake_queued(m), 0);
+	/* PRACT on PI-only metadata is fine */
+	m->pi_only = true;
+	ck_assert_int_eq(nvio_queue_write(m, 0, 2, buf, 1024, NVIO_IO_PRACT, NULL), 0);
+	/* metadata larger than PI: still refused */
+	m->pi_only = false;
+	ck_assert_int_eq(nvio_queue_write(m, 0, 2, buf, 1024, NVIO_IO_PRACT, NULL),
+			 -EOPNOTSUPP);
+	fake_queue_free(m);
 }
 END_TEST
 
@@ -159,6 +186,7 @@ int main(void)
 	tcase_add_test(tc, bad_ctl_and_dsm);
 	tcase_add_test(tc, passthru_checks);
 	tcase_add_test(tc, extended_lba);
+	tcase_add_test(tc, separate_metadata);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/* IOPOLL really polls: with poll queues, polled reads raise (almost) no
+ * NVMe I/O interrupts while interrupt-mode reads raise about one each.
+ * Without poll queues the queue falls back to interrupts and says so, and
+ * a queue that requires polling is refused. */
+#include "devtest.h"
+
+/* Sum of interrupts on this controller's I/O queues (nvme0q1, ...). */
+static uint64_t nvme_irqs(const char *ctrl)
+{
+	char line[4096], tag[32];
+	uint64_t sum = 0;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	if (!f)
+		return 0;
+	snprintf(tag, sizeof(tag), "%sq", ctrl);
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, tag);
+		if (!p || p[strlen(tag)] == '0') /* q0 is the admin queue */
+			continue;
+		char *s = strchr(line, ':');
+		if (!s)
+			continue;
+		s++;
+		for (;;) {
+			char *e;
+			unsigned long long v = strtoull(s, &e, 10);
+			if (e == s)
+				break;
+			sum += v;
+			s = e;
+		}
+	}
+	fclose(f);
+	return sum;
+}
+
+static void reads(struct nvio_queue *q, void *buf, uint32_t lb, int n)
+{
+	for (int i = 0; i < n; i++)
+		CHECK_RC(nvio_read(q, (uint64_t)i, 1, buf, lb, 0), 0);
+}
+
+int main(void)
+{
+	dt_name = "poll";
+	struct nvio_dev *dev = dt_open();
+	const struct nvio_dev_info *di = nvio_dev_info(dev);
+	const char *ctrl = strrchr(di->ctrl_path, '/') + 1;
+	void *buf = nvio_buf_alloc(di->lba_size);
+	struct nvio_queue_opts o = { .sz = sizeof(o), .depth = 4,
+				     .sqpoll_cpu = -1 };
+	struct nvio_queue *q;
+	const int N = 200;
+	uint64_t before, polled_irqs, irq_irqs;
+
+	if (di->md_size)
+		dt_skip("namespace has metadata");
+	if (strcmp(di->transport, "pcie"))
+		dt_skip("transport %s: interrupt counting needs PCIe", di->transport);
+	if (!nvme_irqs(ctrl) && access("/proc/interrupts", R_OK))
+		dt_skip("no /proc/interrupts");
+
+	if (!di->poll_queues) {
+		/* fallback: visible, and refused when polling is required */
+		q = dt_queue(dev, 4, 0);
+		CHECK(!(nvio_queue_flags(q) & NVIO_QF_POLLED) &&
+			      (nvio_queue_flags(q) & NVIO_QF_IRQ_FALLBACK),
+		      "fallback flags %#x", nvio_queue_flags(q));
+		reads(q, buf, di->lba_size, 20);
+		nvio_queue_destroy(q);
+		o.flags = NVIO_QUEUE_POLL;
+		CHECK_RC(nvio_queue_create(dev, &o, &q), -EOPNOTSUPP);
+		printf("%s: no poll queues: interrupt fallback flagged\n", dt_name);
+		nvio_buf_free(buf);
+		nvio_dev_close(dev);
+		return dt_done();
+	}
+
+	o.flags = NVIO_QUEUE_POLL;
+	CHECK_RC(nvio_queue_create(dev, &o, &q), 0);
+	CHECK(nvio_queue_flags(q) & NVIO_QF_POLLED, "polled flag");
+	CHECK(!(nvio_queue_flags(q) & NVIO_QF_IRQ_FALLBACK), "no fallback");
+	CHECK_RC(nvio_queue_event_fd(q), -EOPNOTSUPP);
+	reads(q, buf, di->lba_size, 5); /* warm up */
+	before = nvme_irqs(ctrl);
+	reads(q, buf, di->lba_size, N);
+	polled_irqs = nvme_irqs(ctrl) - before;
+	nvio_queue_destroy(q);
+
+	o.flags = NVIO_QUEUE_IRQ;
+	CHECK_RC(nvio_queue_create(dev, &o, &q), 0);
+	CHECK(!(nvio_queue_flags(q) & (NVIO_QF_POLLED | NVIO_QF_IRQ_FALLBACK)),
+	      "irq flags %#x", nvio_queue_flags(q));
+	before = nvme_irqs(ctrl);
+	reads(q, buf, di->lba_size, N);
+	irq_irqs = nvme_irqs(ctrl) - before;
+	nvio_queue_destroy(q);
+	printf("%s: %d reads: %" PRIu64 " interrupts polled, %" PRIu64 " with interrupts\n",
+	       dt_name, N, polled_irqs, irq_irqs);
+	CHECK(irq_irqs >= (uint64_t)N / 2, "interrupt mode raised interrupts");
+	CHECK(polled_irqs <= (uint64_t)N / 10, "polled mode raised few interrupts");
+	nvio_buf_free(buf);
+	nvio_dev_close(dev);
+	return dt_done();
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/* A zoned namespace ($NVIO_ZNS_DEV) through raw passthrough, a command the
+ * block layer does not expose: writes at the write pointer succeed, a
+ * write elsewhere gets the zoned status, Zone Management Send resets the
+ * zone, Zone Management Receive reports it. */
+#include "devtest.h"
+
+#define ZNS_MGMT_SEND 0x79
+#define ZNS_MGMT_RECV 0x7a
+#define ZSA_RESET 0x04
+
+static int zone_reset(struct nvio_queue *q, uint32_t nsid, uint64_t slba)
+{
+	struct nvio_cmd c;
+
+	nvio_cmd_init(&c, ZNS_MGMT_SEND, nsid);
+	c.cdw10 = (uint32_t)slba;
+	c.cdw11 = (uint32_t)(slba >> 32);
+	c.cdw13 = ZSA_RESET;
+	return nvio_passthru(q, &c, NULL, 0, NULL, 0, NULL);
+}
+
+static int zone_wp(struct nvio_queue *q, uint32_t nsid, uint64_t *wp,
+		   uint8_t *state)
+{
+	struct nvio_cmd c;
+	uint8_t *buf = nvio_buf_alloc(4096);
+	int rc;
+
+	nvio_cmd_init(&c, ZNS_MGMT_RECV, nsid);
+	c.cdw12 = 4096 / 4 - 1; /* NUMD */
+	c.cdw13 = 0;            /* report zones, all */
+	rc = nvio_passthru(q, &c, buf, 4096, NULL, 0, NULL);
+	if (!rc) {
+		/* header 64 bytes, then 64-byte descriptors: ZS in 7:4 of byte
+		 * 1, WP at byte 24 */
+		*state = buf[64 + 1] >> 4;
+		memcpy(wp, buf + 64 + 24, 8);
+	}
+	nvio_buf_free(buf);
+	return rc;
+}
+
+int main(void)
+{
+	dt_name = "zns";
+	const char *path = getenv("NVIO_ZNS_DEV");
+
+	if (!path || !*path)
+		dt_skip("no zoned namespace in this topology (NVIO_ZNS_DEV)");
+	dt_seed();
+	struct nvio_dev *dev = dt_open_path(path);
+	const struct nvio_dev_info *di = nvio_dev_info(dev);
+	struct nvio_queue *q = dt_queue(dev, 4, 0);
+	uint32_t lb = di->lba_size;
+	char *w = nvio_buf_alloc(8 * lb), *r = nvio_buf_alloc(8 * lb);
+	uint64_t wp = 0;
+	uint8_t st = 0;
+	int rc;
+
+	CHECK_RC(zone_reset(q, di->nsid, 0), 0);
+	CHECK_RC(zone_wp(q, di->nsid, &wp, &st), 0);
+	CHECK(wp == 0 && st == 1, "zone 0 empty after reset: wp %" PRIu64 " state %u",
+	      wp, st);
+	dt_fill(w, 8 * lb);
+	CHECK_RC(nvio_write(q, 0, 8, w, 8 * lb, 0), 0);
+	CHECK_RC(nvio_read(q, 0, 8, r, 8 * lb, 0), 0);
+	CHECK(!memcmp(w, r, 8 * lb), "zoned data");
+	CHECK_RC(zone_wp(q, di->nsid, &wp, &st), 0);
+	CHECK(wp == 8, "write pointer advanced to %" PRIu64, wp);
+	/* not at the write pointer: Zone Invalid Write (SCT 1, SC 0xbc) */
+	rc = nvio_write(q, 0, 8, w, 8 * lb, 0);
+	CHECK(rc > 0 && nvio_status_sct(rc) == NVIO_SCT_CMD_SPECIFIC &&
+		      nvio_status_sc(rc) == 0xbc,
+	      "write behind the wp: %#x (%s)", rc, nvio_strerror(rc));
+	printf("%s: write behind wp -> %#x %s\n", dt_name, rc, nvio_strerror(rc));
+	CHECK_RC(zone_reset(q, di->nsid, 0), 0);
+	CHECK_RC(nvio_write(q, 0, 8, w, 8 * lb, 0), 0);
+	nvio_buf_free(w);
+	nvio_buf_free(r);
+	nvio_queue_destroy(q);
+	nvio_dev_close(dev);
+	return dt_done();
+}
