@@ -336,6 +336,11 @@ NVIO_API int nvio_dev_fd(const struct nvio_dev *dev);
 #define NVIO_QUEUE_NO_REG_FILE (1u << 3) /* do not register the device fd */
 #define NVIO_QUEUE_EVENTFD (1u << 4)   /* create an eventfd for reactors */
 #define NVIO_QUEUE_NO_NEW_FLAGS (1u << 5) /* no SINGLE_ISSUER/DEFER/COOP */
+/* Send commands without data (flush, write zeroes, verify) on the polled
+ * ring even on kernels before 6.6, where polling them can dereference a
+ * freed bio and oops (seen on Debian's 6.1). Without this flag such
+ * commands go through the synchronous ioctl there (NVIO_QF_NODATA_SYNC). */
+#define NVIO_QUEUE_POLL_NODATA (1u << 6)
 
 struct nvio_queue_opts {
 	size_t sz;          /* sizeof(struct nvio_queue_opts) */
@@ -357,6 +362,7 @@ struct nvio_queue_opts {
 #define NVIO_QF_DEFER_TASKRUN (1u << 6)
 #define NVIO_QF_COOP_TASKRUN (1u << 7)
 #define NVIO_QF_EVENTFD (1u << 8)
+#define NVIO_QF_NODATA_SYNC (1u << 9) /* see NVIO_QUEUE_POLL_NODATA */
 
 NVIO_API int nvio_queue_create(struct nvio_dev *dev,
 			       const struct nvio_queue_opts *opts,

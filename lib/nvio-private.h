@@ -61,6 +61,9 @@ struct nvio_queue {
 	unsigned pending;       /* queued, not yet submitted */
 	unsigned flags;         /* NVIO_QF_* */
 	int evfd;
+	bool nodata_sync;       /* no-data commands via ioctl (old kernels) */
+	struct nvio_cpl *soft;  /* completions of those, depth entries */
+	unsigned soft_head, soft_tail;
 	char *rbuf;             /* registered buffers, one region */
 	size_t rbuf_total;
 	unsigned rbuf_shift;    /* log2 of each buffer's size */
@@ -118,6 +121,8 @@ NVIO_HIDDEN int nvio_queue_push(struct nvio_queue *q,
 				uint32_t md_len, void *user);
 NVIO_HIDDEN void nvio_queue_init_geometry(struct nvio_queue *q,
 					  const struct nvio_dev_info *info);
+
+NVIO_HIDDEN bool nvio_kernel_before(unsigned major, unsigned minor);
 
 /* admin.c */
 NVIO_HIDDEN int nvio_admin_setup(struct nvio_dev *dev);

@@ -12,7 +12,10 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <sys/ioctl.h>
@@ -28,7 +31,8 @@ int nvio_queue_opts_check(const struct nvio_queue_opts *opts,
 {
 	const uint32_t known = NVIO_QUEUE_IRQ | NVIO_QUEUE_POLL |
 			       NVIO_QUEUE_SQPOLL | NVIO_QUEUE_NO_REG_FILE |
-			       NVIO_QUEUE_EVENTFD | NVIO_QUEUE_NO_NEW_FLAGS;
+			       NVIO_QUEUE_EVENTFD | NVIO_QUEUE_NO_NEW_FLAGS |
+			       NVIO_QUEUE_POLL_NODATA;
 
 	memset(o, 0, sizeof(*o));
 	o->sz = sizeof(*o);
@@ -134,6 +138,16 @@ static int ring_setup(struct nvio_queue *q, const struct nvio_queue_opts *o,
 	return rc;
 }
 
+bool nvio_kernel_before(unsigned major, unsigned minor)
+{
+	struct utsname u;
+	unsigned a = 0, b = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &a, &b) != 2)
+		return false;
+	return a < major || (a == major && b < minor);
+}
+
 static unsigned log2_ceil(uint32_t v)
 {
 	unsigned s = 0;
@@ -226,6 +240,21 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 	q->enter_to_see = (polled && !(o.flags & NVIO_QUEUE_SQPOLL)) ||
 			  (q->flags & NVIO_QF_DEFER_TASKRUN);
 	q->spin_reap = polled && (o.flags & NVIO_QUEUE_SQPOLL);
+	/* Before 6.6 a polled passthrough command without data goes to an
+	 * interrupt queue but stays on the ring's poll list with the stale
+	 * bio cookie of an earlier command, which the poll loop then
+	 * dereferences. A use-after-free cannot be probed safely, so this
+	 * one is decided by version. */
+	if (polled && !(o.flags & NVIO_QUEUE_POLL_NODATA) &&
+	    nvio_kernel_before(6, 6)) {
+		q->soft = calloc(o.depth, sizeof(*q->soft));
+		if (!q->soft) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+		q->nodata_sync = true;
+		q->flags |= NVIO_QF_NODATA_SYNC;
+	}
 
 	q->fd = dev->fd;
 	if (!(o.flags & NVIO_QUEUE_NO_REG_FILE) &&
@@ -266,6 +295,7 @@ void nvio_queue_destroy(struct nvio_queue *q)
 		close(q->evfd);
 	if (q->rbuf)
 		munmap(q->rbuf, q->rbuf_total);
+	free(q->soft);
 	free(q);
 }
 
@@ -288,6 +318,35 @@ void *nvio_queue_buf(const struct nvio_queue *q, unsigned i)
 	return q->rbuf + ((size_t)i << q->rbuf_shift);
 }
 
+/* A command without data on a queue where it must not be polled: run it
+ * now through the synchronous ioctl and keep its completion for reap. */
+static int push_sync(struct nvio_queue *q, const struct nvio_cmd *cmd,
+		     void *user)
+{
+	struct nvme_passthru_cmd64 pc = {
+		.opcode = cmd->opcode,
+		.nsid = cmd->nsid,
+		.cdw2 = cmd->cdw2,
+		.cdw3 = cmd->cdw3,
+		.cdw10 = cmd->cdw10,
+		.cdw11 = cmd->cdw11,
+		.cdw12 = cmd->cdw12,
+		.cdw13 = cmd->cdw13,
+		.cdw14 = cmd->cdw14,
+		.cdw15 = cmd->cdw15,
+	};
+	struct nvio_cpl *c = &q->soft[q->soft_tail % q->depth];
+	int rc = ioctl(q->dev->fd, NVME_IOCTL_IO64_CMD, &pc);
+
+	c->user = user;
+	c->res = rc < 0 ? -errno : rc;
+	c->rsvd = 0;
+	c->result = pc.result;
+	q->soft_tail++;
+	q->inflight++;
+	return 0;
+}
+
 /* Fills one SQE128 with a uring_cmd. The NVMe fields are written directly
  * (not through a struct copy) so the compiler emits a handful of stores. */
 int nvio_queue_push(struct nvio_queue *q, const struct nvio_cmd *cmd, bool vec,
@@ -300,6 +359,8 @@ int nvio_queue_push(struct nvio_queue *q, const struct nvio_cmd *cmd, bool vec,
 
 	if (unlikely(q->inflight >= q->depth))
 		return -EBUSY;
+	if (unlikely(q->nodata_sync) && !len && !md_len)
+		return push_sync(q, cmd, user);
 	sqe = io_uring_get_sqe(&q->ring);
 	if (unlikely(!sqe))
 		return -EBUSY;
@@ -368,13 +429,29 @@ int nvio_queue_submit(struct nvio_queue *q)
 	return rc;
 }
 
+static unsigned drain_soft(struct nvio_queue *q, struct nvio_cpl *cpl,
+			   unsigned max)
+{
+	unsigned n = 0;
+
+	while (q->soft_head != q->soft_tail && n < max)
+		cpl[n++] = q->soft[q->soft_head++ % q->depth];
+	q->inflight -= n;
+	return n;
+}
+
 static unsigned drain(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max)
 {
 	struct io_uring *ring = &q->ring;
 	unsigned head = *ring->cq.khead;
 	unsigned tail = io_uring_smp_load_acquire(ring->cq.ktail);
-	unsigned mask = ring->cq.ring_mask, n = 0;
+	unsigned mask = ring->cq.ring_mask, n = 0, k = 0;
 
+	if (unlikely(q->soft_head != q->soft_tail)) {
+		k = drain_soft(q, cpl, max);
+		cpl += k;
+		max -= k;
+	}
 	while (head != tail && n < max) {
 		/* CQE32: each entry is two 16-byte slots. */
 		struct io_uring_cqe *cqe = &ring->cq.cqes[(head & mask) << 1];
@@ -390,7 +467,7 @@ static unsigned drain(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max)
 		io_uring_smp_store_release(ring->cq.khead, head);
 		q->inflight -= n;
 	}
-	return n;
+	return n + k;
 }
 
 int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,

@@ -18,7 +18,11 @@ int main(void)
 	dt_seed();
 	CHECK_RC(nvio_flush(q), 0);
 	CHECK_RC(nvio_queue_flush(q, (void *)0x77), 0);
-	CHECK_RC(nvio_queue_submit(q), 1);
+	/* on kernels where polling a data-less command is unsafe it ran
+	 * synchronously already, and nothing is left to submit */
+	CHECK_RC(nvio_queue_submit(q),
+		 (nvio_queue_flags(q) & NVIO_QF_NODATA_SYNC) ? 0 : 1);
+	printf("%s: queue flags %#x\n", dt_name, nvio_queue_flags(q));
 	CHECK_RC(nvio_queue_reap(q, cpl, 4, 1), 1);
 	CHECK(cpl[0].user == (void *)0x77 && cpl[0].res == 0, "async flush");
 

@@ -20,11 +20,20 @@ int main(void)
 	/* LBA out of range: DNR + SCT 0 SC 0x80 */
 	nvio_cmd_read(&c, di->nsid, di->nsze, 1, 0);
 	rc = nvio_passthru(q, &c, buf, per, NULL, 0, NULL);
-	CHECK(rc > 0 && nvio_status_sc(rc) == NVIO_SC_LBA_RANGE &&
-		      nvio_status_sct(rc) == 0 && nvio_status_dnr(rc),
-	      "read past end: %#x (%s)", rc, nvio_strerror(rc));
-	CHECK(strstr(nvio_strerror(rc), "LBA Out of Range") != NULL, "'%s'",
-	      nvio_strerror(rc));
+	printf("%s: read past end on %s -> %#x (%s)\n", dt_name, di->transport,
+	       rc, nvio_strerror(rc));
+	if (!strcmp(di->transport, "pcie")) {
+		CHECK(rc > 0 && nvio_status_sc(rc) == NVIO_SC_LBA_RANGE &&
+			      nvio_status_sct(rc) == 0 && nvio_status_dnr(rc),
+		      "read past end: %#x (%s)", rc, nvio_strerror(rc));
+		CHECK(strstr(nvio_strerror(rc), "LBA Out of Range") != NULL,
+		      "'%s'", nvio_strerror(rc));
+	} else {
+		/* Linux's nvmet target answers with its own status (Internal
+		 * Error, DNR, seen on 6.1), still a status and never success */
+		CHECK(rc > 0 && nvio_status_dnr(rc), "read past end: %#x (%s)",
+		      rc, nvio_strerror(rc));
+	}
 	/* the same through the async path */
 	CHECK_RC(nvio_queue_passthru(q, &c, buf, per, NULL, 0, (void *)9), 0);
 	CHECK_RC(nvio_queue_reap(q, &cpl, 1, 1), 1);
