@@ -23,44 +23,6 @@
 
 #include "nvio-private.h"
 
-int nvio_check_range(const struct nvio_queue *q, uint64_t slba, uint64_t nlb,
-		     uint32_t max_nlb)
-{
-	if (unlikely(!nlb))
-		return -ENODATA;
-	if (unlikely(slba >= q->nsze || nlb > q->nsze - slba))
-		return -ERANGE;
-	if (unlikely(max_nlb && nlb > max_nlb))
-		return -E2BIG;
-	return 0;
-}
-
-uint32_t nvio_lba_bytes(const struct nvio_queue *q, unsigned ctl)
-{
-	/* With PRACT and PI-only metadata the host buffer holds data only. */
-	if (unlikely(q->pi_only) && (ctl & NVIO_IO_PRACT))
-		return 1u << q->lba_shift;
-	return q->lba_bytes;
-}
-
-int nvio_check_rw(const struct nvio_queue *q, uint64_t slba, uint64_t nlb,
-		  const void *buf, size_t len, uint32_t max_nlb, unsigned ctl)
-{
-	int rc = nvio_check_range(q, slba, nlb, max_nlb);
-
-	if (unlikely(rc))
-		return rc;
-	if (unlikely(!buf))
-		return -EFAULT;
-	if (unlikely((uintptr_t)buf & (NVIO_BUF_ALIGN - 1)))
-		return -EINVAL;
-	if (unlikely(len != nlb * nvio_lba_bytes(q, ctl)))
-		return -EMSGSIZE;
-	if (unlikely(q->md_sep) && !(q->pi_only && (ctl & NVIO_IO_PRACT)))
-		return -EOPNOTSUPP;
-	return 0;
-}
-
 uint64_t nvio_split(uint64_t slba, uint64_t nlb, uint32_t max_nlb,
 		    uint32_t lba_bytes, uint64_t i, struct nvio_chunk *chunk)
 {
@@ -78,19 +40,25 @@ uint64_t nvio_split(uint64_t slba, uint64_t nlb, uint32_t max_nlb,
 	return chunks;
 }
 
-static int queue_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
-		    uint32_t nlb, const void *buf, size_t len, unsigned ctl,
-		    void *user)
+/* The hot path: checks, then the SQE is filled in place. */
+static inline int queue_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
+			   uint32_t nlb, const void *buf, size_t len,
+			   unsigned ctl, void *user)
 {
-	struct nvio_cmd c;
+	struct nvme_uring_cmd *uc;
 	int rc = nvio_check_rw(q, slba, nlb, buf, len, q->max_nlb, ctl);
 
 	if (unlikely(rc))
 		return rc;
-	if (unlikely(ctl & ~NVIO_IO_CTL_MASK))
-		return -EINVAL;
-	nvio_cmd_rw(&c, opc, q->nsid, slba, nlb, ctl);
-	return nvio_queue_push(q, &c, false, buf, (uint32_t)len, NULL, 0, user);
+	if (unlikely(q->inflight >= q->depth))
+		return -EBUSY;
+	uc = nvio_sqe_begin(q, false, buf, (uint32_t)len, NULL, 0, user);
+	uc->opcode = opc;
+	uc->nsid = q->nsid;
+	uc->cdw10 = (uint32_t)slba;
+	uc->cdw11 = (uint32_t)(slba >> 32);
+	uc->cdw12 = (nlb - 1) | (ctl << 16);
+	return 0;
 }
 
 int nvio_queue_read(struct nvio_queue *q, uint64_t slba, uint32_t nlb,

@@ -6,7 +6,11 @@
 #ifndef NVIO_PRIVATE_H
 #define NVIO_PRIVATE_H
 
+#include <errno.h>
 #include <pthread.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <linux/nvme_ioctl.h>
 #include <liburing.h>
 
 #include "nvio.h"
@@ -66,6 +70,7 @@ struct nvio_queue {
 	unsigned soft_head, soft_tail;
 	char *rbuf;             /* registered buffers, one region */
 	size_t rbuf_total;
+	size_t fixed_total;     /* rbuf_total once registered, else 0 */
 	unsigned rbuf_shift;    /* log2 of each buffer's size */
 	unsigned rbuf_nr;
 };
@@ -94,13 +99,88 @@ NVIO_HIDDEN void nvio_info_from_identify(struct nvio_dev_info *info,
 NVIO_HIDDEN void nvio_info_limits(struct nvio_dev_info *info,
 				  uint64_t max_hw_kb, uint64_t max_segs);
 
-/* commands.c: checks and splitting, shared by async and sync paths. */
-NVIO_HIDDEN int nvio_check_rw(const struct nvio_queue *q, uint64_t slba,
-			      uint64_t nlb, const void *buf, size_t len,
-			      uint32_t max_nlb, unsigned ctl);
-NVIO_HIDDEN uint32_t nvio_lba_bytes(const struct nvio_queue *q, unsigned ctl);
-NVIO_HIDDEN int nvio_check_range(const struct nvio_queue *q, uint64_t slba,
-				 uint64_t nlb, uint32_t max_nlb);
+/* ------------------------------------------------------------------ */
+/* The hot path, inline so a validated read costs a handful of compares
+ * and the stores that fill one SQE (commands.c documents the errnos). */
+
+static inline uint32_t nvio_lba_bytes(const struct nvio_queue *q, unsigned ctl)
+{
+	/* With PRACT and PI-only metadata the host buffer holds data only. */
+	if (unlikely(q->pi_only) && (ctl & NVIO_IO_PRACT))
+		return 1u << q->lba_shift;
+	return q->lba_bytes;
+}
+
+static inline int nvio_check_range(const struct nvio_queue *q, uint64_t slba,
+				   uint64_t nlb, uint32_t max_nlb)
+{
+	if (unlikely(!nlb))
+		return -ENODATA;
+	if (unlikely(slba >= q->nsze || nlb > q->nsze - slba))
+		return -ERANGE;
+	if (unlikely(max_nlb && nlb > max_nlb))
+		return -E2BIG;
+	return 0;
+}
+
+static inline int nvio_check_rw(const struct nvio_queue *q, uint64_t slba,
+				uint64_t nlb, const void *buf, size_t len,
+				uint32_t max_nlb, unsigned ctl)
+{
+	int rc = nvio_check_range(q, slba, nlb, max_nlb);
+
+	if (unlikely(rc))
+		return rc;
+	if (unlikely(!buf))
+		return -EFAULT;
+	if (unlikely((uintptr_t)buf & (NVIO_BUF_ALIGN - 1)))
+		return -EINVAL;
+	if (unlikely(len != nlb * nvio_lba_bytes(q, ctl)))
+		return -EMSGSIZE;
+	if (unlikely(q->md_sep) && !(q->pi_only && (ctl & NVIO_IO_PRACT)))
+		return -EOPNOTSUPP;
+	if (unlikely(ctl & ~NVIO_IO_CTL_MASK))
+		return -EINVAL;
+	return 0;
+}
+
+/* Claims the next SQE and fills everything but the NVMe command's own
+ * fields (opcode, nsid, CDW2-3, CDW10-15), which are left zero. The caller
+ * has checked inflight < depth; the SQ has at least `depth` entries and
+ * every unreaped command holds at most one, so this slot is free. */
+static inline struct nvme_uring_cmd *
+nvio_sqe_begin(struct nvio_queue *q, bool vec, const void *buf, uint32_t len,
+	       void *md, uint32_t md_len, void *user)
+{
+	struct io_uring_sq *sq = &q->ring.sq;
+	struct io_uring_sqe *sqe =
+		&sq->sqes[(sq->sqe_tail & sq->ring_mask) << 1];
+	struct nvme_uring_cmd *uc = (struct nvme_uring_cmd *)sqe->cmd;
+	uintptr_t off = (uintptr_t)buf - (uintptr_t)q->rbuf;
+
+	sq->sqe_tail++;
+	memset(sqe, 0, offsetof(struct io_uring_sqe, cmd));
+	memset(uc, 0, sizeof(*uc));
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->flags = q->sqe_flags;
+	sqe->fd = q->fd;
+	sqe->cmd_op = vec ? NVME_URING_CMD_IO_VEC : NVME_URING_CMD_IO;
+	sqe->user_data = (uintptr_t)user;
+	/* A buffer wholly inside one registered buffer goes as fixed. */
+	if (off < q->fixed_total && !vec &&
+	    ((off + len - 1) >> q->rbuf_shift) == (off >> q->rbuf_shift)) {
+		sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
+		sqe->buf_index = (uint16_t)(off >> q->rbuf_shift);
+	}
+	uc->addr = (uintptr_t)buf;
+	uc->data_len = len;
+	uc->metadata = (uintptr_t)md;
+	uc->metadata_len = md_len;
+	q->inflight++;
+	q->pending++;
+	return uc;
+}
+
 /* Chunk i of a transfer of `nlb` LBAs split at `max_nlb`; returns the
  * number of chunks when chunk is NULL. */
 struct nvio_chunk {

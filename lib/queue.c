@@ -186,8 +186,10 @@ static int reg_bufs_setup(struct nvio_queue *q, const struct nvio_queue_opts *o)
 	}
 	rc = io_uring_register_buffers(&q->ring, iov, o->reg_bufs);
 	free(iov);
-	if (rc == 0)
+	if (rc == 0) {
 		q->flags |= NVIO_QF_REG_BUFS;
+		q->fixed_total = q->rbuf_total;
+	}
 	/* Without registration the buffers still work, through the normal
 	 * mapping; the flag tells the caller. */
 	return 0;
@@ -347,58 +349,27 @@ static int push_sync(struct nvio_queue *q, const struct nvio_cmd *cmd,
 	return 0;
 }
 
-/* Fills one SQE128 with a uring_cmd. The NVMe fields are written directly
- * (not through a struct copy) so the compiler emits a handful of stores. */
 int nvio_queue_push(struct nvio_queue *q, const struct nvio_cmd *cmd, bool vec,
 		    const void *buf, uint32_t len, void *md, uint32_t md_len,
 		    void *user)
 {
-	struct io_uring_sqe *sqe;
 	struct nvme_uring_cmd *uc;
-	size_t off;
 
 	if (unlikely(q->inflight >= q->depth))
 		return -EBUSY;
 	if (unlikely(q->nodata_sync) && !len && !md_len)
 		return push_sync(q, cmd, user);
-	sqe = io_uring_get_sqe(&q->ring);
-	if (unlikely(!sqe))
-		return -EBUSY;
-	memset(sqe, 0, offsetof(struct io_uring_sqe, cmd));
-	sqe->opcode = IORING_OP_URING_CMD;
-	sqe->flags = q->sqe_flags;
-	sqe->fd = q->fd;
-	sqe->cmd_op = vec ? NVME_URING_CMD_IO_VEC : NVME_URING_CMD_IO;
-	sqe->user_data = (uintptr_t)user;
-	off = (uintptr_t)buf - (uintptr_t)q->rbuf;
-	/* A buffer wholly inside one registered buffer goes as fixed. */
-	if (q->rbuf && !vec && off < q->rbuf_total &&
-	    (q->flags & NVIO_QF_REG_BUFS) &&
-	    ((off + len - 1) >> q->rbuf_shift) == (off >> q->rbuf_shift)) {
-		sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
-		sqe->buf_index = (uint16_t)(off >> q->rbuf_shift);
-	}
-	uc = (struct nvme_uring_cmd *)sqe->cmd;
+	uc = nvio_sqe_begin(q, vec, buf, len, md, md_len, user);
 	uc->opcode = cmd->opcode;
-	uc->flags = 0;
-	uc->rsvd1 = 0;
 	uc->nsid = cmd->nsid;
 	uc->cdw2 = cmd->cdw2;
 	uc->cdw3 = cmd->cdw3;
-	uc->metadata = (uintptr_t)md;
-	uc->addr = (uintptr_t)buf;
-	uc->metadata_len = md_len;
-	uc->data_len = len;
 	uc->cdw10 = cmd->cdw10;
 	uc->cdw11 = cmd->cdw11;
 	uc->cdw12 = cmd->cdw12;
 	uc->cdw13 = cmd->cdw13;
 	uc->cdw14 = cmd->cdw14;
 	uc->cdw15 = cmd->cdw15;
-	uc->timeout_ms = 0;
-	uc->rsvd2 = 0;
-	q->inflight++;
-	q->pending++;
 	return 0;
 }
 

@@ -170,6 +170,7 @@ START_TEST(fixed_buffers)
 	q->rbuf_shift = 13;
 	q->rbuf_nr = 4;
 	q->rbuf_total = 4 * 8192;
+	q->fixed_total = 4 * 8192;
 	q->flags |= NVIO_QF_REG_BUFS;
 	ck_assert_int_eq(nvio_queue_read(q, 0, 8, region + 2 * 8192 + 512, 4096,
 					 0, NULL), 0);
@@ -185,6 +186,10 @@ START_TEST(fixed_buffers)
 	sqe = fake_sqe(q, 2);
 	ck_assert_uint_eq(sqe->uring_cmd_flags, IORING_URING_CMD_FIXED);
 	ck_assert_uint_eq(sqe->buf_index, 3);
+	/* registration failed: the same buffers go unfixed */
+	q->fixed_total = 0;
+	ck_assert_int_eq(nvio_queue_read(q, 0, 8, region, 4096, 0, NULL), 0);
+	ck_assert_uint_eq(fake_sqe(q, 3)->uring_cmd_flags, 0);
 	q->rbuf = NULL;
 	nvio_buf_free(region);
 	fake_queue_free(q);
