@@ -327,7 +327,10 @@ NVIO_API const struct nvio_dev_info *nvio_dev_info(const struct nvio_dev *dev);
 NVIO_API int nvio_dev_fd(const struct nvio_dev *dev);
 
 /* ------------------------------------------------------------------ */
-/* Queues: one io_uring each, used by one thread at a time. */
+/* Queues: one io_uring each. Where the kernel has single-issuer rings
+ * (6.0+), the first thread that submits or reaps owns the queue for good
+ * and others get -EEXIST; create queues anywhere, use each from one
+ * thread. */
 
 /* nvio_queue_opts.flags */
 #define NVIO_QUEUE_IRQ (1u << 0)       /* interrupts even if polling works */
@@ -349,12 +352,12 @@ struct nvio_queue_opts {
 	int32_t sqpoll_cpu; /* CPU for the SQPOLL thread, -1 = any */
 	uint32_t sqpoll_idle_ms;
 	uint32_t reg_bufs;  /* registered buffers to allocate (0..depth) */
-	uint32_t reg_buf_size; /* bytes each, rounded up to 4 KiB */
+	uint32_t reg_buf_size; /* bytes each, rounded up to a power of 2 >= 4 KiB */
 };
 
 /* nvio_queue_flags() */
 #define NVIO_QF_POLLED (1u << 0)        /* completions are polled (IOPOLL) */
-#define NVIO_QF_IRQ_FALLBACK (1u << 1)  /* polling asked, no poll queues */
+#define NVIO_QF_IRQ_FALLBACK (1u << 1)  /* polling wanted (default), no poll queues */
 #define NVIO_QF_SQPOLL (1u << 2)
 #define NVIO_QF_REG_FILE (1u << 3)
 #define NVIO_QF_REG_BUFS (1u << 4)

@@ -24,14 +24,15 @@
  * the kernel then resets it, so there is no point waiting longer. */
 #define ADMIN_TIMEOUT_MS 0
 
-int nvio_admin_setup(struct nvio_dev *dev)
+int nvio_admin_setup(struct nvio_dev *dev, bool rdonly)
 {
 	struct io_uring_params p = {
 		.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32,
 	};
 	int rc;
 
-	dev->ctrl_fd = open(dev->info.ctrl_path, O_RDWR | O_CLOEXEC);
+	dev->ctrl_fd = open(dev->info.ctrl_path,
+			    (rdonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (dev->ctrl_fd < 0) {
 		dev->admin_err = -errno;
 		return dev->admin_err;
@@ -136,12 +137,14 @@ int nvio_admin_passthru(struct nvio_dev *dev, const struct nvio_cmd *cmd,
 
 	if (!dev || !cmd)
 		return -EINVAL;
-	if ((len && !buf) || (buf && !len))
+	if (len && !buf)
 		return -EFAULT;
-	if (dev->admin_mode == NVIO_ADMIN_NONE)
-		return dev->admin_err ? dev->admin_err : -ENODEV;
+	if (buf && !len)
+		return -EMSGSIZE;
 	pthread_mutex_lock(&dev->admin_lock);
-	if (dev->admin_mode == NVIO_ADMIN_URING) {
+	if (dev->admin_mode == NVIO_ADMIN_NONE) {
+		rc = dev->admin_err ? dev->admin_err : -ENODEV;
+	} else if (dev->admin_mode == NVIO_ADMIN_URING) {
 		rc = admin_uring(dev, cmd, buf, len, result);
 		/* This kernel has no admin uring_cmd: use the ioctl from now
 		 * on. Any other error is the command's own. */

@@ -227,18 +227,33 @@ int nvio_dev_open(const char *path, const struct nvio_dev_opts *opts,
 		goto fail;
 	}
 	dev->info.nsid = (uint32_t)id;
+	/* A namespace path names its namespace; a different nsid in the
+	 * options is a contradiction, not something to ignore. */
+	if (o.nsid && o.nsid != dev->info.nsid) {
+		rc = -EINVAL;
+		goto fail;
+	}
 
 	snprintf(p, sizeof(p), "%s/block/%s/queue/io_poll", sysfs, map.block);
 	dev->info.poll_queues = !nvio_sysfs_read_u64(p, &v) && v == 1;
 
 	if (!(o.flags & NVIO_DEV_NO_ADMIN) && dev->info.ctrl_path[0])
-		nvio_admin_setup(dev);
+		nvio_admin_setup(dev, o.flags & NVIO_DEV_RDONLY);
 	if (dev->admin_mode != NVIO_ADMIN_NONE) {
 		rc = identify_all(dev);
-		if (rc)
+		/* Opened but not allowed to identify (unprivileged, or an
+		 * LSM): describe the namespace from sysfs like a caller
+		 * without the controller. */
+		if (rc == -EACCES || rc == -EPERM) {
+			nvio_admin_teardown(dev);
+			dev->admin_err = rc;
+		} else if (rc) {
 			goto fail;
-		dev->info.admin = true;
-	} else {
+		} else {
+			dev->info.admin = true;
+		}
+	}
+	if (!dev->info.admin) {
 		rc = info_from_sysfs(dev, sysfs, map.ctrl);
 		if (rc)
 			goto fail;

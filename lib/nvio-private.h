@@ -205,7 +205,7 @@ NVIO_HIDDEN void nvio_queue_init_geometry(struct nvio_queue *q,
 NVIO_HIDDEN bool nvio_kernel_before(unsigned major, unsigned minor);
 
 /* admin.c */
-NVIO_HIDDEN int nvio_admin_setup(struct nvio_dev *dev);
+NVIO_HIDDEN int nvio_admin_setup(struct nvio_dev *dev, bool rdonly);
 NVIO_HIDDEN void nvio_admin_teardown(struct nvio_dev *dev);
 
 #endif /* NVIO_PRIVATE_H */

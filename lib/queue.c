@@ -395,8 +395,8 @@ int nvio_queue_submit(struct nvio_queue *q)
 	if (!q->pending)
 		return 0;
 	rc = io_uring_submit(&q->ring);
-	if (rc >= 0)
-		q->pending = 0;
+	if (rc > 0)
+		q->pending -= (unsigned)rc < q->pending ? (unsigned)rc : q->pending;
 	return rc;
 }
 

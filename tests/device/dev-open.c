@@ -73,6 +73,9 @@ int main(void)
 	/* a namespace id the controller does not have */
 	o.nsid = 4000;
 	CHECK_RC(nvio_dev_open(a->ctrl_path, &o, &d2), -ENXIO);
+	/* a namespace path with a different nsid in the options */
+	o.nsid = a->nsid + 1;
+	CHECK_RC(nvio_dev_open(a->generic_path, &o, &d2), -EINVAL);
 	/* not NVMe at all */
 	CHECK_RC(nvio_dev_open("/dev/null", NULL, &d2), -ENODEV);
 	CHECK_RC(nvio_dev_open("/dev/ng99n99", NULL, &d2), -ENOENT);

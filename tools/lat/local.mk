@@ -1,0 +1,1 @@
+# tools/lat: latency probe modules, included from the top-level Makefile.am
