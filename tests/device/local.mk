@@ -46,7 +46,8 @@ VM_TOPOLOGY_TESTS = \
 TESTS += $(VM_TOPOLOGY_TESTS)
 TEST_EXTENSIONS = .tap
 TAP_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
-EXTRA_DIST += tests/device/devtest.h tests/device/suite.sh \
+EXTRA_DIST += build-aux/tap-driver.sh \
+	tests/device/devtest.h tests/device/suite.sh \
 	tests/device/vm-suite $(VM_TOPOLOGY_TESTS) \
 	tests/vm/nvme-vm tests/vm/guest-init tests/vm/guest-run-tests \
 	tests/vm/README.md
