@@ -42,7 +42,8 @@ VM_TOPOLOGY_TESTS = \
 	tests/device/vm-basic.tap tests/device/vm-4k.tap \
 	tests/device/vm-multi.tap tests/device/vm-md.tap \
 	tests/device/vm-zns.tap tests/device/vm-null.tap \
-	tests/device/vm-nopoll.tap tests/device/vm-tcp.tap
+	tests/device/vm-nopoll.tap tests/device/vm-tcp.tap \
+	tests/device/vm-valgrind.tap
 TESTS += $(VM_TOPOLOGY_TESTS)
 TEST_EXTENSIONS = .tap
 TAP_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh

@@ -16,7 +16,11 @@ add() { # add TEST [DEV [LABEL]]
 	{
 		echo "#!/bin/sh"
 		[ -n "${2:-}" ] && echo "export NVIO_DEV=$2"
-		echo "exec $b/$1"
+		if [ -n "${NVIO_VALGRIND:-}" ]; then
+			echo "exec valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect $b/$1"
+		else
+			echo "exec $b/$1"
+		fi
 	} > "$w/$name"
 	chmod +x "$w/$name"
 	list="$list ./$name"
@@ -25,7 +29,11 @@ add() { # add TEST [DEV [LABEL]]
 list=
 io="dev-open identify rw cmds vec queues errors threads"
 case $topo in
-basic)	for t in $io poll admin eventfd; do add $t; done ;;
+basic)	if [ -n "${NVIO_VALGRIND:-}" ]; then
+		for t in rw cmds vec queues errors admin eventfd; do add $t; done
+	else
+		for t in $io poll admin eventfd; do add $t; done
+	fi ;;
 4k)	for t in $io; do add $t; done ;;
 multi)	for d in ${NVIO_DEVS:-}; do
 		for t in dev-open identify rw cmds; do add $t "$d" "${d#/dev/}"; done

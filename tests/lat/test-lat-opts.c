@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-lat-opts.c - command lines of `lat` and `sweep`: value parsers,
+ * defaults, good combinations accepted, bad values rejected with exit
+ * code 2 and nothing run.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "latcheck.h"
+#include "lat-int.h"
+
+static FILE *devnull;
+
+/* Parses a NULL-terminated list of words as `lat` (or `sweep`). */
+static int parse(struct lat_opts *o, struct lat_sweep *sw, ...)
+{
+	char *argv[64];
+	int argc = 0;
+	va_list ap;
+
+	argv[argc++] = sw ? "sweep" : "lat";
+	va_start(ap, sw);
+	for (char *a; (a = va_arg(ap, char *)) && argc < 63;)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	return lat_parse(argc, argv, o, sw, devnull);
+}
+
+START_TEST(sizes)
+{
+	uint64_t v;
+
+	ck_assert_int_eq(lat_parse_size("4096", &v), 0);
+	ck_assert_uint_eq(v, 4096);
+	ck_assert_int_eq(lat_parse_size("4k", &v), 0);
+	ck_assert_uint_eq(v, 4096);
+	ck_assert_int_eq(lat_parse_size("4KiB", &v), 0);
+	ck_assert_uint_eq(v, 4096);
+	ck_assert_int_eq(lat_parse_size("1M", &v), 0);
+	ck_assert_uint_eq(v, 1048576);
+	ck_assert_int_eq(lat_parse_size("2g", &v), 0);
+	ck_assert_uint_eq(v, 2ull << 30);
+	ck_assert_int_eq(lat_parse_size("512B", &v), 0);
+	ck_assert_uint_eq(v, 512);
+	ck_assert_int_ne(lat_parse_size("", &v), 0);
+	ck_assert_int_ne(lat_parse_size("k", &v), 0);
+	ck_assert_int_ne(lat_parse_size("-4k", &v), 0);
+	ck_assert_int_ne(lat_parse_size("4x", &v), 0);
+	ck_assert_int_ne(lat_parse_size("4kk", &v), 0);
+	ck_assert_int_ne(lat_parse_size("1.5k", &v), 0);
+	ck_assert_int_ne(lat_parse_size("99999999999999999999", &v), 0);
+	ck_assert_int_ne(lat_parse_size("99999999999T", &v), 0);
+}
+END_TEST
+
+START_TEST(counts_and_times)
+{
+	uint64_t n;
+	double s;
+
+	ck_assert_int_eq(lat_parse_count("10k", &n), 0);
+	ck_assert_uint_eq(n, 10000);
+	ck_assert_int_eq(lat_parse_count("2M", &n), 0);
+	ck_assert_uint_eq(n, 2000000);
+	ck_assert_int_ne(lat_parse_count("0x10", &n), 0);
+	ck_assert_int_ne(lat_parse_count(" 1", &n), 0);
+	ck_assert_int_ne(lat_parse_count("1 ", &n), 0);
+
+	ck_assert_int_eq(lat_parse_seconds("5", &s), 0);
+	ck_assert(s == 5);
+	ck_assert_int_eq(lat_parse_seconds("1.5", &s), 0);
+	ck_assert(s == 1.5);
+	ck_assert_int_eq(lat_parse_seconds("500ms", &s), 0);
+	ck_assert(fabs(s - 0.5) < 1e-12);
+	ck_assert_int_eq(lat_parse_seconds("2m", &s), 0);
+	ck_assert(s == 120);
+	ck_assert_int_eq(lat_parse_seconds("250us", &s), 0);
+	ck_assert(fabs(s - 250e-6) < 1e-15);
+	ck_assert_int_ne(lat_parse_seconds("-1", &s), 0);
+	ck_assert_int_ne(lat_parse_seconds("1e3", &s), 0);
+	ck_assert_int_ne(lat_parse_seconds("inf", &s), 0);
+	ck_assert_int_ne(lat_parse_seconds("nan", &s), 0);
+	ck_assert_int_ne(lat_parse_seconds("5 s", &s), 0);
+	ck_assert_int_ne(lat_parse_seconds("5x", &s), 0);
+	ck_assert_int_ne(lat_parse_seconds("", &s), 0);
+}
+END_TEST
+
+START_TEST(warmup_units)
+{
+	uint64_t n;
+	double s;
+
+	ck_assert_int_eq(lat_parse_warmup("2", false, &n, &s), 0);
+	ck_assert(n == 0 && s == 2);
+	ck_assert_int_eq(lat_parse_warmup("2", true, &n, &s), 0);
+	ck_assert(n == 2 && s == 0);
+	ck_assert_int_eq(lat_parse_warmup("1.5", true, &n, &s), 0);
+	ck_assert(n == 0 && s == 1.5);
+	ck_assert_int_eq(lat_parse_warmup("500ms", true, &n, &s), 0);
+	ck_assert(n == 0 && fabs(s - 0.5) < 1e-12);
+	ck_assert_int_eq(lat_parse_warmup("1000ios", false, &n, &s), 0);
+	ck_assert(n == 1000 && s == 0);
+	ck_assert_int_eq(lat_parse_warmup("1kios", false, &n, &s), 0);
+	ck_assert(n == 1000);
+	ck_assert_int_ne(lat_parse_warmup("ios", false, &n, &s), 0);
+	ck_assert_int_ne(lat_parse_warmup("1.5ios", false, &n, &s), 0);
+	ck_assert_int_ne(lat_parse_warmup("x", false, &n, &s), 0);
+	ck_assert_int_ne(lat_parse_warmup("-1", false, &n, &s), 0);
+}
+END_TEST
+
+START_TEST(ranges)
+{
+	uint64_t a, b;
+
+	ck_assert_int_eq(lat_parse_range("0:8", &a, &b), 0);
+	ck_assert(a == 0 && b == 8);
+	ck_assert_int_eq(lat_parse_range("0x100:0x10", &a, &b), 0);
+	ck_assert(a == 256 && b == 16);
+	ck_assert_int_ne(lat_parse_range("8", &a, &b), 0);
+	ck_assert_int_ne(lat_parse_range("8:0", &a, &b), 0);
+	ck_assert_int_ne(lat_parse_range(":8", &a, &b), 0);
+	ck_assert_int_ne(lat_parse_range("8:", &a, &b), 0);
+	ck_assert_int_ne(lat_parse_range("-1:8", &a, &b), 0);
+	ck_assert_int_ne(lat_parse_range("1:2:3", &a, &b), 0);
+}
+END_TEST
+
+START_TEST(lat_defaults)
+{
+	struct lat_opts o;
+
+	ck_assert_int_eq(parse(&o, NULL, "/dev/ng0n1", NULL), 0);
+	ck_assert_str_eq(o.dev, "/dev/ng0n1");
+	ck_assert_int_eq(o.pattern, LAT_RAND);
+	ck_assert_int_eq(o.rw, LAT_READ);
+	ck_assert_uint_eq(o.bs, 4096);
+	ck_assert_uint_eq(o.qd, 1);
+	ck_assert_uint_eq(o.threads, 1);
+	ck_assert_uint_eq(o.count, 0);
+	ck_assert(o.time_s == 5);
+	ck_assert(o.regbuf);
+	ck_assert(!o.force);
+	ck_assert_int_eq(o.mode, LAT_MODE_AUTO);
+	ck_assert_int_eq(o.fmt, LAT_FMT_NORMAL);
+	ck_assert_uint_eq(o.rate, 0);
+}
+END_TEST
+
+START_TEST(lat_good)
+{
+	struct lat_opts o;
+
+	ck_assert_int_eq(parse(&o, NULL, "--pattern", "seq", "--rw", "mix",
+			       "--mix-read", "70", "--bs", "8k", "--qd", "32",
+			       "--count", "100k", "--warmup", "1000",
+			       "--range", "0:4096", "--mode", "irq",
+			       "--no-regbuf", "-j", "2", "--rate", "50k", "-o",
+			       "json", "--force", "/dev/ng0n1", NULL), 0);
+	ck_assert_int_eq(o.pattern, LAT_SEQ);
+	ck_assert_int_eq(o.rw, LAT_MIX);
+	ck_assert_uint_eq(o.mix_read, 70);
+	ck_assert_uint_eq(o.bs, 8192);
+	ck_assert_uint_eq(o.qd, 32);
+	ck_assert_uint_eq(o.count, 100000);
+	ck_assert(o.time_s == 0);
+	ck_assert_uint_eq(o.warmup_n, 1000); /* with --count: commands */
+	ck_assert(o.range_set && o.range_slba == 0 && o.range_nlb == 4096);
+	ck_assert_int_eq(o.mode, LAT_MODE_IRQ);
+	ck_assert(!o.regbuf);
+	ck_assert_uint_eq(o.threads, 2);
+	ck_assert_uint_eq(o.rate, 50000);
+	ck_assert_int_eq(o.fmt, LAT_FMT_JSON);
+	ck_assert(o.force);
+	/* Short options, options after DEV, a time warm-up. */
+	ck_assert_int_eq(parse(&o, NULL, "/dev/ng0n1", "-p", "rand", "-w",
+			       "write", "-b", "512", "-q", "4", "-t", "500ms",
+			       "-W", "1", "-m", "sqpoll", "-o", "csv", NULL), 0);
+	ck_assert_int_eq(o.rw, LAT_WRITE);
+	ck_assert_uint_eq(o.bs, 512);
+	ck_assert(fabs(o.time_s - 0.5) < 1e-12);
+	ck_assert(o.warmup_s == 1 && o.warmup_n == 0);
+	ck_assert_int_eq(o.mode, LAT_MODE_SQPOLL);
+	ck_assert_int_eq(o.fmt, LAT_FMT_CSV);
+	/* --mix-read alone implies --rw mix. */
+	ck_assert_int_eq(parse(&o, NULL, "-M", "30", "/dev/x", NULL), 0);
+	ck_assert_int_eq(o.rw, LAT_MIX);
+	ck_assert_uint_eq(o.mix_read, 30);
+	/* Parsing twice in one process works (optind is reset). */
+	ck_assert_int_eq(parse(&o, NULL, "-q", "8", "/dev/x", NULL), 0);
+	ck_assert_uint_eq(o.qd, 8);
+}
+END_TEST
+
+START_TEST(lat_bad)
+{
+	struct lat_opts o;
+
+#define BAD(...) ck_assert_int_eq(parse(&o, NULL, __VA_ARGS__, NULL), LAT_EXIT_USAGE)
+	BAD("--qd", "0", "/dev/x");
+	BAD("--qd", "4097", "/dev/x");
+	BAD("--qd", "-1", "/dev/x");
+	BAD("--qd", "abc", "/dev/x");
+	BAD("--bs", "0", "/dev/x");
+	BAD("--bs", "4q", "/dev/x");
+	BAD("--bs", "2G", "/dev/x");
+	BAD("--pattern", "zigzag", "/dev/x");
+	BAD("--rw", "trim", "/dev/x");
+	BAD("--rw", "read,write", "/dev/x");  /* lists are for sweep */
+	BAD("--mix-read", "101", "/dev/x");
+	BAD("--rw", "read", "--mix-read", "50", "/dev/x");
+	BAD("--count", "0", "/dev/x");
+	BAD("--count", "1.5", "/dev/x");
+	BAD("--time", "0", "/dev/x");
+	BAD("--time", "-3", "/dev/x");
+	BAD("--time", "soon", "/dev/x");
+	BAD("--count", "10", "--time", "1", "/dev/x");
+	BAD("--warmup", "forever", "/dev/x");
+	BAD("--range", "10", "/dev/x");
+	BAD("--range", "0:0", "/dev/x");
+	BAD("--mode", "turbo", "/dev/x");
+	BAD("-j", "0", "/dev/x");
+	BAD("-j", "100000", "/dev/x");
+	BAD("--rate", "0", "/dev/x");
+	BAD("--rate", "fast", "/dev/x");
+	BAD("-o", "xml", "/dev/x");
+	BAD("--clock", "sundial", "/dev/x");
+	BAD("--inject-error", "0", "/dev/x");
+	BAD("--plot", "x.svg", "/dev/x");     /* sweep only */
+	BAD("--bs-list", "4k", "/dev/x");
+	BAD("--bogus", "/dev/x");
+	BAD("-Z", "/dev/x");
+	BAD("/dev/x", "/dev/y");
+	BAD("--count", "3", "-j", "4", "/dev/x");
+	BAD("--qd");
+	ck_assert_int_eq(parse(&o, NULL, NULL), LAT_EXIT_USAGE); /* no DEV */
+#undef BAD
+}
+END_TEST
+
+START_TEST(sweep_lists)
+{
+	struct lat_opts o;
+	struct lat_sweep sw;
+
+	ck_assert_int_eq(parse(&o, &sw, "/dev/x", NULL), 0);
+	ck_assert_uint_eq(sw.nbs, 1);
+	ck_assert_uint_eq(sw.bs[0], 4096);
+	ck_assert_uint_eq(sw.nqd, 6);
+	ck_assert_uint_eq(sw.qd[5], 32);
+	ck_assert_uint_eq(sw.nmodes, 1);
+	ck_assert_uint_eq(sw.nrws, 1);
+	ck_assert(o.time_s == 2);
+	ck_assert_ptr_null(sw.plot);
+
+	ck_assert_int_eq(parse(&o, &sw, "--bs-list", "4k,8k,128k", "--qd-list",
+			       "1,2,4,8,16,32,64,128", "--modes", "poll,irq",
+			       "--rw", "read,write", "--plot", "out.svg",
+			       "-o", "csv", "/dev/x", NULL), 0);
+	ck_assert_uint_eq(sw.nbs, 3);
+	ck_assert_uint_eq(sw.bs[2], 131072);
+	ck_assert_uint_eq(sw.nqd, 8);
+	ck_assert_uint_eq(sw.qd[7], 128);
+	ck_assert_uint_eq(sw.nmodes, 2);
+	ck_assert_int_eq(sw.modes[1], LAT_MODE_IRQ);
+	ck_assert_uint_eq(sw.nrws, 2);
+	ck_assert_int_eq(sw.rws[1], LAT_WRITE);
+	ck_assert_str_eq(sw.plot, "out.svg");
+	/* --bs, --qd and --mode take lists too in sweep. */
+	ck_assert_int_eq(parse(&o, &sw, "--bs", "512", "--qd", "1,64",
+			       "--mode", "sqpoll", "/dev/x", NULL), 0);
+	ck_assert(sw.nbs == 1 && sw.bs[0] == 512 && sw.nqd == 2 &&
+		  sw.qd[1] == 64 && sw.modes[0] == LAT_MODE_SQPOLL);
+
+#define BAD(...) ck_assert_int_eq(parse(&o, &sw, __VA_ARGS__, NULL), LAT_EXIT_USAGE)
+	BAD("--bs-list", "4k,,8k", "/dev/x");
+	BAD("--bs-list", ",4k", "/dev/x");
+	BAD("--bs-list", "4k,", "/dev/x");
+	BAD("--bs-list", "4k,0", "/dev/x");
+	BAD("--qd-list", "1,0", "/dev/x");
+	BAD("--qd-list", "1,5000", "/dev/x");
+	BAD("--qd-list", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,"
+	    "21,22,23,24,25,26,27,28,29,30,31,32,33", "/dev/x");
+	BAD("--modes", "poll,fast", "/dev/x");
+	BAD("--rw", "read,erase", "/dev/x");
+	BAD("--plot", "", "/dev/x");
+#undef BAD
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("lat-opts");
+	TCase *tc = tcase_create("parse");
+
+	devnull = fopen("/dev/null", "w");
+	tcase_add_test(tc, sizes);
+	tcase_add_test(tc, counts_and_times);
+	tcase_add_test(tc, warmup_units);
+	tcase_add_test(tc, ranges);
+	tcase_add_test(tc, lat_defaults);
+	tcase_add_test(tc, lat_good);
+	tcase_add_test(tc, lat_bad);
+	tcase_add_test(tc, sweep_lists);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
