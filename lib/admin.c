@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -37,6 +38,13 @@ int nvio_admin_setup(struct nvio_dev *dev, bool rdonly)
 		dev->admin_err = -errno;
 		return dev->admin_err;
 	}
+	/* NVIO_ADMIN_IOCTL=1 takes the fallback on purpose, so the tests can
+	 * run it on kernels that have admin uring_cmd. */
+	if (secure_getenv("NVIO_ADMIN_IOCTL")) {
+		dev->admin_mode = NVIO_ADMIN_IOCTL;
+		dev->admin_err = 0;
+		return 0;
+	}
 	rc = io_uring_queue_init_params(ADMIN_DEPTH, &dev->admin_ring, &p);
 	if (rc == 0) {
 		dev->admin_ring_ok = true;
@@ -62,22 +70,12 @@ void nvio_admin_teardown(struct nvio_dev *dev)
 static int admin_ioctl(struct nvio_dev *dev, const struct nvio_cmd *cmd,
 		       void *buf, uint32_t len, uint64_t *result)
 {
-	struct nvme_passthru_cmd64 pc = {
-		.opcode = cmd->opcode,
-		.nsid = cmd->nsid,
-		.cdw2 = cmd->cdw2,
-		.cdw3 = cmd->cdw3,
-		.addr = (uintptr_t)buf,
-		.data_len = len,
-		.cdw10 = cmd->cdw10,
-		.cdw11 = cmd->cdw11,
-		.cdw12 = cmd->cdw12,
-		.cdw13 = cmd->cdw13,
-		.cdw14 = cmd->cdw14,
-		.cdw15 = cmd->cdw15,
-		.timeout_ms = ADMIN_TIMEOUT_MS,
-	};
-	int rc = ioctl(dev->ctrl_fd, NVME_IOCTL_ADMIN64_CMD, &pc);
+	struct nvme_passthru_cmd64 pc;
+	int rc;
+
+	nvio_cmd_to_ioctl(cmd, buf, len, &pc);
+	pc.timeout_ms = ADMIN_TIMEOUT_MS;
+	rc = ioctl(dev->ctrl_fd, NVME_IOCTL_ADMIN64_CMD, &pc);
 
 	if (rc < 0)
 		return -errno;

@@ -138,8 +138,8 @@ int nvio_queue_writev(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
 
 /* Verify and write zeroes move no data, so MDTS does not bound them; only
  * the 16-bit NLB field does. */
-int nvio_queue_verify(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
-		      unsigned ctl, void *user)
+static int queue_nodata_range(struct nvio_queue *q, uint8_t opc, uint64_t slba,
+			      uint32_t nlb, unsigned ctl, void *user)
 {
 	struct nvio_cmd c;
 	int rc = nvio_check_range(q, slba, nlb, NVIO_NLB_LIMIT);
@@ -148,22 +148,20 @@ int nvio_queue_verify(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
 		return rc;
 	if (ctl & ~NVIO_IO_CTL_MASK)
 		return -EINVAL;
-	nvio_cmd_verify(&c, q->nsid, slba, nlb, ctl);
+	nvio_cmd_rw(&c, opc, q->nsid, slba, nlb, ctl);
 	return nvio_queue_push(q, &c, false, NULL, 0, NULL, 0, user);
+}
+
+int nvio_queue_verify(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
+		      unsigned ctl, void *user)
+{
+	return queue_nodata_range(q, NVIO_OP_VERIFY, slba, nlb, ctl, user);
 }
 
 int nvio_queue_write_zeroes(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
 			    unsigned ctl, void *user)
 {
-	struct nvio_cmd c;
-	int rc = nvio_check_range(q, slba, nlb, NVIO_NLB_LIMIT);
-
-	if (rc)
-		return rc;
-	if (ctl & ~NVIO_IO_CTL_MASK)
-		return -EINVAL;
-	nvio_cmd_write_zeroes(&c, q->nsid, slba, nlb, ctl);
-	return nvio_queue_push(q, &c, false, NULL, 0, NULL, 0, user);
+	return queue_nodata_range(q, NVIO_OP_WRITE_ZEROES, slba, nlb, ctl, user);
 }
 
 int nvio_queue_flush(struct nvio_queue *q, void *user)

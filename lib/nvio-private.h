@@ -204,6 +204,26 @@ NVIO_HIDDEN void nvio_queue_init_geometry(struct nvio_queue *q,
 
 NVIO_HIDDEN bool nvio_kernel_before(unsigned major, unsigned minor);
 
+/* The ioctl form of a command, for the synchronous paths. */
+static inline void nvio_cmd_to_ioctl(const struct nvio_cmd *cmd, void *buf,
+				     uint32_t len,
+				     struct nvme_passthru_cmd64 *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->opcode = cmd->opcode;
+	pc->nsid = cmd->nsid;
+	pc->cdw2 = cmd->cdw2;
+	pc->cdw3 = cmd->cdw3;
+	pc->addr = (uintptr_t)buf;
+	pc->data_len = len;
+	pc->cdw10 = cmd->cdw10;
+	pc->cdw11 = cmd->cdw11;
+	pc->cdw12 = cmd->cdw12;
+	pc->cdw13 = cmd->cdw13;
+	pc->cdw14 = cmd->cdw14;
+	pc->cdw15 = cmd->cdw15;
+}
+
 /* admin.c */
 NVIO_HIDDEN int nvio_admin_setup(struct nvio_dev *dev, bool rdonly);
 NVIO_HIDDEN void nvio_admin_teardown(struct nvio_dev *dev);

@@ -325,21 +325,12 @@ void *nvio_queue_buf(const struct nvio_queue *q, unsigned i)
 static int push_sync(struct nvio_queue *q, const struct nvio_cmd *cmd,
 		     void *user)
 {
-	struct nvme_passthru_cmd64 pc = {
-		.opcode = cmd->opcode,
-		.nsid = cmd->nsid,
-		.cdw2 = cmd->cdw2,
-		.cdw3 = cmd->cdw3,
-		.cdw10 = cmd->cdw10,
-		.cdw11 = cmd->cdw11,
-		.cdw12 = cmd->cdw12,
-		.cdw13 = cmd->cdw13,
-		.cdw14 = cmd->cdw14,
-		.cdw15 = cmd->cdw15,
-	};
+	struct nvme_passthru_cmd64 pc;
 	struct nvio_cpl *c = &q->soft[q->soft_tail % q->depth];
-	int rc = ioctl(q->dev->fd, NVME_IOCTL_IO64_CMD, &pc);
+	int rc;
 
+	nvio_cmd_to_ioctl(cmd, NULL, 0, &pc);
+	rc = ioctl(q->dev->fd, NVME_IOCTL_IO64_CMD, &pc);
 	c->user = user;
 	c->res = rc < 0 ? -errno : rc;
 	c->rsvd = 0;

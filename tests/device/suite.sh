@@ -11,10 +11,11 @@ src=$2
 topo=${NVIO_TOPOLOGY:-basic}
 w=$(mktemp -d /tmp/nvio-suite.XXXXXX) || exit 2
 
-add() { # add TEST [DEV [LABEL]]
+add() { # add TEST [DEV [LABEL [ENV=VALUE]]]
 	name=$1${3:+@$3}
 	{
 		echo "#!/bin/sh"
+		[ -n "${4:-}" ] && echo "export $4"
 		[ -n "${2:-}" ] && echo "export NVIO_DEV=$2"
 		if [ -n "${NVIO_VALGRIND:-}" ]; then
 			echo "exec valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect $b/$1"
@@ -33,6 +34,8 @@ basic)	if [ -n "${NVIO_VALGRIND:-}" ]; then
 		for t in rw cmds vec queues errors admin eventfd; do add $t; done
 	else
 		for t in $io poll admin eventfd; do add $t; done
+		add admin "" ioctl NVIO_ADMIN_IOCTL=1
+		add identify "" ioctl NVIO_ADMIN_IOCTL=1
 	fi ;;
 4k)	for t in $io; do add $t; done ;;
 multi)	for d in ${NVIO_DEVS:-}; do
