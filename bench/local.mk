@@ -1,1 +1,27 @@
 # bench: build rules, included from the top-level Makefile.am
+#
+# The benchmark (not a test): bench/run-bench boots the nvme-vm `null`
+# topology and compares `nvio lat` with the floor (a hand-written liburing
+# loop), fio's io_uring_cmd and io_uring engines, synchronous ioctl
+# passthrough and a thread pool; see bench/README.md. The programs are
+# built by `make` and run in place in the guest (-no-install not needed:
+# they do not link libnvio).
+
+noinst_PROGRAMS += bench/floor bench/ioctl bench/threadpool
+BENCH_CPPFLAGS = -I$(top_srcdir)/tools/lat -I$(top_srcdir)/bench
+BENCH_COMMON = bench/common.h bench/common.c tools/lat/clock.c \
+	tools/lat/clock.h tools/lat/hist.c tools/lat/hist.h
+bench_floor_SOURCES = bench/floor.c $(BENCH_COMMON)
+bench_floor_CPPFLAGS = $(BENCH_CPPFLAGS)
+bench_floor_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
+bench_floor_LDADD = $(URING_LIBS) -lm
+bench_ioctl_SOURCES = bench/ioctl.c $(BENCH_COMMON)
+bench_ioctl_CPPFLAGS = $(BENCH_CPPFLAGS)
+bench_ioctl_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
+bench_ioctl_LDADD = -lm
+bench_threadpool_SOURCES = bench/threadpool.c $(BENCH_COMMON)
+bench_threadpool_CPPFLAGS = $(BENCH_CPPFLAGS)
+bench_threadpool_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
+bench_threadpool_LDADD = -lpthread -lm
+
+EXTRA_DIST += bench/run-bench bench/in-guest.sh bench/README.md

@@ -23,6 +23,29 @@
 
 #include "nvio-private.h"
 
+/* Says which check failed, in the order of the errno list above, and
+ * handles namespaces with metadata, whose buffers and rules differ. */
+int nvio_check_rw_slow(const struct nvio_queue *q, uint64_t slba, uint64_t nlb,
+		       const void *buf, size_t len, uint32_t max_nlb,
+		       unsigned ctl)
+{
+	int rc = nvio_check_range(q, slba, nlb, max_nlb);
+
+	if (rc)
+		return rc;
+	if (!buf)
+		return -EFAULT;
+	if ((uintptr_t)buf & (NVIO_BUF_ALIGN - 1))
+		return -EINVAL;
+	if (len != nlb * nvio_lba_bytes(q, ctl))
+		return -EMSGSIZE;
+	if (q->md_sep && !(q->pi_only && (ctl & NVIO_IO_PRACT)))
+		return -EOPNOTSUPP;
+	if (ctl & ~NVIO_IO_CTL_MASK)
+		return -EINVAL;
+	return 0;
+}
+
 uint64_t nvio_split(uint64_t slba, uint64_t nlb, uint32_t max_nlb,
 		    uint32_t lba_bytes, uint64_t i, struct nvio_chunk *chunk)
 {
@@ -41,7 +64,7 @@ uint64_t nvio_split(uint64_t slba, uint64_t nlb, uint32_t max_nlb,
 }
 
 /* The hot path: checks, then the SQE is filled in place. */
-static inline int queue_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
+static inline __attribute__((always_inline)) int queue_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 			   uint32_t nlb, const void *buf, size_t len,
 			   unsigned ctl, void *user)
 {

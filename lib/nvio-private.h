@@ -56,6 +56,7 @@ struct nvio_queue {
 	uint32_t lba_shift;
 	uint32_t md_size;
 	uint32_t lba_bytes;     /* per-LBA bytes in the data buffer */
+	bool md_any;            /* any metadata: the slow check path */
 	bool md_sep;            /* metadata in a separate buffer */
 	bool pi_only;           /* metadata is exactly the 8-byte PI */
 	uint32_t max_nlb;
@@ -123,24 +124,24 @@ static inline int nvio_check_range(const struct nvio_queue *q, uint64_t slba,
 	return 0;
 }
 
-static inline int nvio_check_rw(const struct nvio_queue *q, uint64_t slba,
-				uint64_t nlb, const void *buf, size_t len,
-				uint32_t max_nlb, unsigned ctl)
-{
-	int rc = nvio_check_range(q, slba, nlb, max_nlb);
+NVIO_HIDDEN int nvio_check_rw_slow(const struct nvio_queue *q, uint64_t slba,
+				   uint64_t nlb, const void *buf, size_t len,
+				   uint32_t max_nlb, unsigned ctl);
 
-	if (unlikely(rc))
-		return rc;
-	if (unlikely(!buf))
-		return -EFAULT;
-	if (unlikely((uintptr_t)buf & (NVIO_BUF_ALIGN - 1)))
-		return -EINVAL;
-	if (unlikely(len != nlb * nvio_lba_bytes(q, ctl)))
-		return -EMSGSIZE;
-	if (unlikely(q->md_sep) && !(q->pi_only && (ctl & NVIO_IO_PRACT)))
-		return -EOPNOTSUPP;
-	if (unlikely(ctl & ~NVIO_IO_CTL_MASK))
-		return -EINVAL;
+/* The common case, a namespace without metadata, in a few compares; any
+ * failure or metadata goes to nvio_check_rw_slow, which says which errno. */
+static inline __attribute__((always_inline)) int
+nvio_check_rw(const struct nvio_queue *q, uint64_t slba, uint64_t nlb,
+	      const void *buf, size_t len, uint32_t max_nlb, unsigned ctl)
+{
+	uint64_t lim = max_nlb ? max_nlb : UINT64_MAX;
+
+	/* nlb - 1 wraps for nlb == 0, so one compare catches both ends */
+	if (unlikely(q->md_any || nlb - 1 >= lim || slba >= q->nsze ||
+		     nlb > q->nsze - slba || !buf ||
+		     ((uintptr_t)buf & (NVIO_BUF_ALIGN - 1)) ||
+		     len != (nlb << q->lba_shift) || (ctl & ~NVIO_IO_CTL_MASK)))
+		return nvio_check_rw_slow(q, slba, nlb, buf, len, max_nlb, ctl);
 	return 0;
 }
 

@@ -70,6 +70,7 @@ void nvio_queue_init_geometry(struct nvio_queue *q,
 	q->lba_shift = info->lba_shift;
 	q->md_size = info->md_size;
 	q->lba_bytes = info->lba_size + (info->md_extended ? info->md_size : 0);
+	q->md_any = info->md_size != 0;
 	q->md_sep = info->md_size && !info->md_extended;
 	q->pi_only = info->pi_type && info->md_size == 8;
 	q->max_nlb = info->max_nlb;
@@ -402,21 +403,21 @@ static unsigned drain_soft(struct nvio_queue *q, struct nvio_cpl *cpl,
 	return n;
 }
 
-static unsigned drain(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max)
+/* Inlined into reap: when the CQ is empty it costs two loads and a
+ * compare, which is the common case before io_uring_enter. */
+static inline __attribute__((always_inline)) unsigned
+drain(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max)
 {
-	struct io_uring *ring = &q->ring;
-	unsigned head = *ring->cq.khead;
-	unsigned tail = io_uring_smp_load_acquire(ring->cq.ktail);
-	unsigned mask = ring->cq.ring_mask, n = 0, k = 0;
+	struct io_uring_cq *cq = &q->ring.cq;
+	unsigned head = *cq->khead;
+	unsigned tail = io_uring_smp_load_acquire(cq->ktail);
+	unsigned mask = cq->ring_mask, n = 0;
 
-	if (unlikely(q->soft_head != q->soft_tail)) {
-		k = drain_soft(q, cpl, max);
-		cpl += k;
-		max -= k;
-	}
-	while (head != tail && n < max) {
+	if (head == tail)
+		return 0;
+	do {
 		/* CQE32: each entry is two 16-byte slots. */
-		struct io_uring_cqe *cqe = &ring->cq.cqes[(head & mask) << 1];
+		struct io_uring_cqe *cqe = &cq->cqes[(head & mask) << 1];
 
 		cpl[n].user = (void *)(uintptr_t)cqe->user_data;
 		cpl[n].res = cqe->res;
@@ -424,30 +425,48 @@ static unsigned drain(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max)
 		cpl[n].result = cqe->big_cqe[0];
 		n++;
 		head++;
+	} while (head != tail && n < max);
+	io_uring_smp_store_release(cq->khead, head);
+	q->inflight -= n;
+	return n;
+}
+
+/* Everything reap does not expect: a ring to enable first, completions
+ * of commands run through the ioctl, bad arguments. */
+static int reap_slow(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
+		     unsigned min, unsigned *got)
+{
+	int rc;
+
+	*got = 0;
+	if (!cpl || !max || min > max)
+		return -EINVAL;
+	if (min > q->inflight)
+		return -EDEADLK; /* would wait for completions never coming */
+	if (q->disabled) {
+		rc = queue_enable(q);
+		if (rc)
+			return rc;
 	}
-	if (n) {
-		io_uring_smp_store_release(ring->cq.khead, head);
-		q->inflight -= n;
-	}
-	return n + k;
+	if (q->soft_head != q->soft_tail)
+		*got = drain_soft(q, cpl, max);
+	return 0;
 }
 
 int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 		    unsigned min)
 {
-	unsigned n;
+	unsigned n = 0;
 	int rc;
 
-	if (unlikely(!cpl || !max || min > max))
-		return -EINVAL;
-	if (unlikely(min > q->inflight))
-		return -EDEADLK; /* would wait for completions never coming */
-	if (unlikely(q->disabled)) {
-		rc = queue_enable(q);
+	if (unlikely(!cpl || min - 1 >= max || min > q->inflight ||
+		     q->disabled || q->soft_head != q->soft_tail)) {
+		/* min == 0 lands here too (min - 1 wraps): a poll */
+		rc = reap_slow(q, cpl, max, min, &n);
 		if (rc)
 			return rc;
 	}
-	n = drain(q, cpl, max);
+	n += drain(q, cpl + n, max - n);
 	if (n >= min && !q->pending) {
 		/* Polled and deferred rings post nothing until entered. */
 		if (n || !q->enter_to_see || !q->inflight)

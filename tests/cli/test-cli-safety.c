@@ -130,7 +130,7 @@ static void mkdir_(const char *rel)
 
 START_TEST(holders)
 {
-	char why[256] = "";
+	char why[256] = "", mi[600], sw[600];
 
 	ck_assert_ptr_nonnull(mkdtemp(root));
 	mkdir_("block");
@@ -143,6 +143,25 @@ START_TEST(holders)
 	mkfile("block/nvme9n1/nvme9n1p1/partition", "1\n");
 	ck_assert(!safety_in_use(root, "nvme9n1", why, sizeof(why)));
 	ck_assert(!safety_in_use(root, "", why, sizeof(why)));
+	/* Mounted: by major:minor, or (btrfs' anonymous 0:N) by source. */
+	mkfile("mountinfo",
+	       "22 1 0:21 / /proc rw - proc proc rw\n"
+	       "30 1 4095:1000002 / /mnt/data rw,relatime shared:1 - ext4 /dev/nvme9n1p1 rw\n");
+	mkfile("swaps", "Filename\tType\tSize\tUsed\tPriority\n");
+	snprintf(mi, sizeof(mi), "%s/mountinfo", root);
+	snprintf(sw, sizeof(sw), "%s/swaps", root);
+	ck_assert(safety_in_use_at(root, mi, sw, "nvme9n1", why, sizeof(why)));
+	ck_assert_str_eq(why, "/dev/nvme9n1p1 is mounted on /mnt/data (ext4)");
+	mkfile("mountinfo", "40 1 0:45 / /srv rw - btrfs /dev/nvme9n1 rw\n");
+	ck_assert(safety_in_use_at(root, mi, sw, "nvme9n1", why, sizeof(why)));
+	ck_assert_str_eq(why, "/dev/nvme9n1 is mounted on /srv (btrfs)");
+	mkfile("mountinfo", "40 1 0:45 / /srv rw - btrfs /dev/nvme9n10 rw\n");
+	ck_assert(!safety_in_use_at(root, mi, sw, "nvme9n1", why, sizeof(why)));
+	mkfile("swaps", "Filename\tType\tSize\tUsed\tPriority\n"
+			"/dev/nvme9n1p1  partition\t1048572\t0\t-2\n");
+	ck_assert(safety_in_use_at(root, mi, sw, "nvme9n1", why, sizeof(why)));
+	ck_assert_str_eq(why, "/dev/nvme9n1p1 is an active swap area");
+	mkfile("swaps", "Filename\tType\tSize\tUsed\tPriority\n");
 	mkdir_("block/nvme9n1/nvme9n1p1/holders/dm-3");
 	ck_assert(safety_in_use(root, "nvme9n1", why, sizeof(why)));
 	ck_assert_ptr_nonnull(strstr(why, "nvme9n1p1 is held by dm-3"));

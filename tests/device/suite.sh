@@ -11,22 +11,28 @@ src=$2
 topo=${NVIO_TOPOLOGY:-basic}
 w=$(mktemp -d /tmp/nvio-suite.XXXXXX) || exit 2
 
-add() { # add TEST [DEV [LABEL [ENV=VALUE]]]
-	name=$1${3:+@$3}
+add() { # add TEST [DEV [LABEL [ENV=VALUE]]]; TEST with a / is a path
+	case $1 in
+	*/*) prog=$1; name=$(basename "$1" .sh)${3:+@$3} ;;
+	*) prog=$b/$1; name=$1${3:+@$3} ;;
+	esac
 	{
 		echo "#!/bin/sh"
 		[ -n "${4:-}" ] && echo "export $4"
 		[ -n "${2:-}" ] && echo "export NVIO_DEV=$2"
 		if [ -n "${NVIO_VALGRIND:-}" ]; then
-			echo "exec valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect $b/$1"
+			echo "exec valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect $prog"
 		else
-			echo "exec $b/$1"
+			echo "exec $prog"
 		fi
 	} > "$w/$name"
 	chmod +x "$w/$name"
 	list="$list ./$name"
 }
 
+# the CLI's device tests find the tool through $NVIO
+export NVIO="$1/tools/nvio"
+cli=$src/tests/cli/device
 list=
 io="dev-open identify rw cmds vec queues errors threads"
 case $topo in
@@ -36,8 +42,10 @@ basic)	if [ -n "${NVIO_VALGRIND:-}" ]; then
 		for t in $io poll admin eventfd; do add $t; done
 		add admin "" ioctl NVIO_ADMIN_IOCTL=1
 		add identify "" ioctl NVIO_ADMIN_IOCTL=1
+		for c in cli-basic cli-safety cli-doctor; do add "$cli/$c.sh"; done
 	fi ;;
-4k)	for t in $io; do add $t; done ;;
+4k)	for t in $io; do add $t; done
+	for c in cli-basic cli-doctor; do add "$cli/$c.sh"; done ;;
 multi)	for d in ${NVIO_DEVS:-}; do
 		for t in dev-open identify rw cmds; do add $t "$d" "${d#/dev/}"; done
 	done
@@ -45,16 +53,21 @@ multi)	for d in ${NVIO_DEVS:-}; do
 md)	add md ;;
 zns)	add zns ;;
 null)	add dev-open; add identify; add poll ;;
-nopoll)	for t in poll rw queues eventfd; do add $t; done ;;
+nopoll)	for t in poll rw queues eventfd; do add $t; done
+	add "$cli/cli-doctor.sh" ;;
 tcp)	for t in dev-open rw cmds vec queues errors; do
 		add $t "${NVIO_TCP_DEV:-/dev/ng1n1}" tcp
 	done
-	add rw; add admin ;;
+	add rw; add admin
+	td=${NVIO_TCP_DEV:-/dev/ng1n1}
+	tb=/dev/nvme${td#/dev/ng}
+	add "$cli/cli-doctor.sh" "" tcp \
+		"NVIO_TEST_DEV=$td NVIO_TEST_BLK=$tb NVIO_TEST_CTRL=${tb%n*} NVIO_TEST_DESTRUCTIVE=1" ;;
 *)	echo "suite.sh: unknown topology $topo" >&2; exit 2 ;;
 esac
 cd "$w" || exit 2
 # shellcheck disable=SC2086
-"$src/tests/vm/guest-run-tests" ${GUEST_TEST_VERBOSE:+-v} -t 300 $list
+"$src/tests/vm/guest-run-tests" ${GUEST_TEST_VERBOSE:+-v} -t 900 $list
 rc=$?
 cd /
 rm -rf "$w"

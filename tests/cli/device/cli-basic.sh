@@ -131,7 +131,7 @@ expect 0 "verify json" "$NVIO" verify "$DEV" -s 0 -c 128 -o json && json_valid
 expect 0 "write-zeroes" "$NVIO" write-zeroes "$DEV" -s 64 -c 64
 [ "$(dd if="$BLK" iflag=direct bs="$LBS" skip=64 count=64 status=none | tr -d '\0' | wc -c)" = 0 ] && ok ||
 	fail "write-zeroes left data"
-expect 0 "write-zeroes split" "$NVIO" write-zeroes "$DEV" -s 0 -c 70000 --deac
+expect 0 "write-zeroes split" "$NVIO" write-zeroes "$DEV" -s 0 -c $(( NSZE < 70000 ? NSZE : 70000 )) --deac
 expect 0 "trim -s -c" "$NVIO" trim "$DEV" -s 1000 -c 8
 expect 0 "trim ranges" "$NVIO" trim "$DEV" --range 0:8 --range 0x100:16 -o json && json_valid
 jq_eq "$WORK/out" '.ranges | length' 2
@@ -167,6 +167,7 @@ expect 2 "get-feature without -f" "$NVIO" get-feature "$CTRL"
 expect 2 "get-feature bad sel" "$NVIO" get-feature "$CTRL" -f 6 -s 7
 
 # ---- passthrough
+"$NVIO" write "$DEV" -s 10 -c 1 --pattern 0xa5 >/dev/null || fail "pattern write before passthrough"
 expect 0 "io-passthru read" "$NVIO" io-passthru "$DEV" --opcode 2 --cdw10 10 --cdw12 0 --data-len "$LBS" -b
 [ "$(od -An -v -tx1 "$WORK/out" | tr -s ' \n' '\n\n' | sort -u | grep -v '^$')" = a5 ] && ok ||
 	fail "io-passthru read data"
@@ -239,7 +240,7 @@ else
 fi
 
 # ---- -o json on every command: one valid document, also on errors
-for args in "list" "version" "doctor" "doctor $DEV" "id-ctrl $DEV" "id-ns $DEV" \
+for args in "help" "help read" "read --help" "list" "version" "doctor" "doctor $DEV" "id-ctrl $DEV" "id-ns $DEV" \
 	"read $DEV -c 1" "write $DEV -s 2000 -c 1 --pattern 1" "compare $DEV -s 2000 -c 1 --pattern 1" \
 	"verify $DEV -c 1" "write-zeroes $DEV -s 2000 -c 1" "trim $DEV -s 2000 -c 1" "flush $DEV" \
 	"get-log $CTRL -i smart" "get-log $CTRL -i error" "get-log $CTRL -i fw" "get-log $CTRL -i effects" \

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lat.c - `nvio lat DEV`: open, check, run once, print; and what `sweep`
+ * shares with it (opening the device, the geometry and safety checks,
+ * reporting system errors).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lat.h"
+#include "lat-int.h"
+
+int lat_check_geometry(struct lat_opts *o, const struct nvio_dev_info *info,
+		       FILE *err, const char *prog)
+{
+	uint64_t unit = info->lba_size + (info->md_extended ? info->md_size : 0);
+	uint64_t nlb;
+
+	if (info->md_size && !info->md_extended) {
+		fprintf(err, "nvio %s: %s has separate metadata (%u bytes per "
+			"LBA), which lat does not send; use a namespace "
+			"without metadata or with extended LBAs\n", prog,
+			o->dev, info->md_size);
+		return LAT_EXIT_USAGE;
+	}
+	if (!unit || o->bs % unit) {
+		fprintf(err, "nvio %s: --bs %" PRIu64 " is not a multiple of the "
+			"LBA size (%" PRIu64 " bytes)\n", prog, o->bs, unit);
+		return LAT_EXIT_USAGE;
+	}
+	nlb = o->bs / unit;
+	if (nlb > 65536 || (info->max_nlb && nlb > info->max_nlb)) {
+		fprintf(err, "nvio %s: --bs %" PRIu64 " is larger than one "
+			"command may carry on %s (%" PRIu64 " bytes)\n", prog,
+			o->bs, o->dev,
+			(uint64_t)(info->max_nlb ? info->max_nlb : 65536) * unit);
+		return LAT_EXIT_USAGE;
+	}
+	if (!o->range_set) {
+		o->range_slba = 0;
+		o->range_nlb = info->nsze;
+	}
+	if (o->range_slba >= info->nsze ||
+	    o->range_nlb > info->nsze - o->range_slba) {
+		fprintf(err, "nvio %s: --range %" PRIu64 ":%" PRIu64 " is outside "
+			"the namespace (%" PRIu64 " LBAs)\n", prog,
+			o->range_slba, o->range_nlb, info->nsze);
+		return LAT_EXIT_USAGE;
+	}
+	if (o->range_nlb < nlb) {
+		fprintf(err, "nvio %s: --range of %" PRIu64 " LBAs holds no "
+			"command of %" PRIu64 " LBAs\n", prog, o->range_nlb,
+			nlb);
+		return LAT_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static const char *open_hint(int rc)
+{
+	switch (rc) {
+	case -EACCES:
+	case -EPERM:
+		return " (NVMe generic devices are root's by default: run as "
+		       "root, or grant access to the /dev/ng* node)";
+	case -ENODEV:
+		return " (not an NVMe namespace: give /dev/ngXnY or /dev/nvmeXnY)";
+	default:
+		return "";
+	}
+}
+
+int lat_prepare(const char *prog, struct lat_opts *o, bool writes,
+		struct nvio_dev **devp, struct lat_clock *clk)
+{
+	struct nvio_dev_opts dopts = {
+		.sz = sizeof(dopts),
+		.flags = writes ? 0 : NVIO_DEV_RDONLY,
+	};
+	int rc;
+
+	rc = nvio_dev_open(o->dev, &dopts, devp);
+	if (rc) {
+		fprintf(stderr, "nvio %s: cannot open %s: %s%s\n", prog, o->dev,
+			nvio_strerror(rc), open_hint(rc));
+		return LAT_EXIT_SYSTEM;
+	}
+	rc = lat_check_geometry(o, nvio_dev_info(*devp), stderr, prog);
+	if (rc)
+		goto fail;
+	if (writes && !o->force) {
+		char why[512];
+
+		rc = lat_safety_check(*devp, why, sizeof(why));
+		if (rc > 0) {
+			fprintf(stderr, "nvio %s: refusing to write: %s; use "
+				"--force to write anyway\n", prog, why);
+			rc = LAT_EXIT_USAGE;
+			goto fail;
+		}
+		if (rc < 0) {
+			fprintf(stderr, "nvio %s: the safety check failed: %s\n",
+				prog, nvio_strerror(rc));
+			rc = LAT_EXIT_SYSTEM;
+			goto fail;
+		}
+	}
+	rc = lat_clock_init(clk, o->clock);
+	if (rc) {
+		fprintf(stderr, "nvio %s: --clock tsc: this CPU has no TSC; "
+			"use --clock monotonic\n", prog);
+		rc = LAT_EXIT_USAGE;
+		goto fail;
+	}
+	if (clk->tsc && !clk->tsc_invariant)
+		fprintf(stderr, "nvio %s: warning: the CPU does not say its TSC "
+			"is invariant; latencies are only right if it runs at a "
+			"constant rate on every CPU\n", prog);
+	return 0;
+fail:
+	nvio_dev_close(*devp);
+	*devp = NULL;
+	return rc;
+}
+
+void lat_report_sys(const char *prog, const struct lat_result *r)
+{
+	const char *hint = "";
+
+	if (!r->sys_err)
+		return;
+	if (r->sys_err == -EOPNOTSUPP && r->o.mode == LAT_MODE_POLL)
+		hint = " (the namespace has no poll queues: load nvme with "
+		       "poll_queues=N, or use --mode irq)";
+	else if (r->sys_err == -ENOMEM || r->sys_err == -EAGAIN)
+		hint = " (registered buffers count against RLIMIT_MEMLOCK: try "
+		       "--no-regbuf or a higher limit)";
+	fprintf(stderr, "nvio %s: %s: %s%s\n", prog,
+		r->sys_what[0] ? r->sys_what : "running", nvio_strerror(r->sys_err),
+		hint);
+}
+
+int nvio_cmd_lat(int argc, char **argv)
+{
+	const char *prog = argc > 0 && argv[0] ? argv[0] : "lat";
+	struct lat_opts o;
+	struct lat_clock clk;
+	struct lat_result r;
+	struct nvio_dev *dev;
+	int rc;
+
+	rc = lat_parse(argc, argv, &o, NULL, stderr);
+	if (rc < 0)
+		return LAT_EXIT_OK;
+	if (rc)
+		return rc;
+	rc = lat_prepare(prog, &o, o.rw != LAT_READ, &dev, &clk);
+	if (rc)
+		return rc;
+	lat_sigint_install();
+	rc = lat_run(dev, &o, &clk, &r);
+	lat_sigint_restore();
+	nvio_dev_close(dev);
+	if (rc) {
+		lat_report_sys(prog, &r);
+		return LAT_EXIT_SYSTEM;
+	}
+	switch (o.fmt) {
+	case LAT_FMT_JSON:
+		lat_print_json(stdout, &r, true);
+		break;
+	case LAT_FMT_CSV:
+		lat_csv_header(stdout);
+		lat_csv_row(stdout, &r);
+		break;
+	default:
+		lat_print_normal(stdout, &r);
+		break;
+	}
+	fflush(stdout);
+	lat_report_sys(prog, &r);
+	if (r.errs.total)
+		fprintf(stderr, "nvio %s: %" PRIu64 " command%s completed with "
+			"an NVMe error status\n", prog, r.errs.total,
+			r.errs.total == 1 ? "" : "s");
+	rc = lat_result_exit(&r);
+	lat_result_free_hist(&r);
+	return rc;
+}

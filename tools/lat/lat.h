@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lat.h - entry points of `nvio lat` and `nvio sweep`, for the nvio
+ * command table. argv[0] is the subcommand's name; options are parsed with
+ * getopt_long (optind is reset). Data goes to stdout, diagnostics to
+ * stderr. Return value: the exit code, 0 success, 1 an NVMe command
+ * completed with an error status (results are still printed), 2 usage
+ * error or refused (nothing sent), 3 system error.
+ */
+#ifndef NVIO_LAT_H
+#define NVIO_LAT_H
+
+int nvio_cmd_lat(int argc, char **argv);
+int nvio_cmd_sweep(int argc, char **argv);
+
+#endif

@@ -1,0 +1,688 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * opts.c - command lines of `nvio lat` and `nvio sweep`: one option table
+ * for both (sweep adds the lists and --plot), value parsers, and the
+ * checks that need no device.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lat-int.h"
+
+enum {
+	OPT_NO_REGBUF = 256,
+	OPT_FORCE,
+	OPT_CLOCK,
+	OPT_NO_HIST,
+	OPT_INJECT,
+	OPT_BS_LIST,
+	OPT_QD_LIST,
+	OPT_MODES,
+	OPT_PLOT,
+};
+
+static const struct option lat_long[] = {
+	{ "pattern", required_argument, NULL, 'p' },
+	{ "rw", required_argument, NULL, 'w' },
+	{ "mix-read", required_argument, NULL, 'M' },
+	{ "bs", required_argument, NULL, 'b' },
+	{ "qd", required_argument, NULL, 'q' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "time", required_argument, NULL, 't' },
+	{ "warmup", required_argument, NULL, 'W' },
+	{ "range", required_argument, NULL, 'r' },
+	{ "mode", required_argument, NULL, 'm' },
+	{ "no-regbuf", no_argument, NULL, OPT_NO_REGBUF },
+	{ "threads", required_argument, NULL, 'j' },
+	{ "rate", required_argument, NULL, 'R' },
+	{ "output-format", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "clock", required_argument, NULL, OPT_CLOCK },
+	{ "no-histogram", no_argument, NULL, OPT_NO_HIST },
+	{ "inject-error", required_argument, NULL, OPT_INJECT },
+	{ "help", no_argument, NULL, 'h' },
+	/* sweep only (refused by lat below) */
+	{ "bs-list", required_argument, NULL, OPT_BS_LIST },
+	{ "qd-list", required_argument, NULL, OPT_QD_LIST },
+	{ "modes", required_argument, NULL, OPT_MODES },
+	{ "plot", required_argument, NULL, OPT_PLOT },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char lat_short[] = ":p:w:M:b:q:c:t:W:r:m:j:R:o:h";
+
+static const char common_help[] =
+	"  -p, --pattern rand|seq     random (default) or sequential LBAs\n"
+	"  -w, --rw read|write|mix    direction (default read)\n"
+	"  -M, --mix-read PCT         reads in percent with --rw mix (default 50)\n"
+	"  -c, --count N              measured commands (k, M, G: 10^3, 10^6, 10^9)\n"
+	"  -t, --time SECONDS         measured time (default %s; 500ms, 2m ...)\n"
+	"  -W, --warmup W             not measured first: SECONDS (2s, 500ms) or\n"
+	"                             N commands (1000ios); a plain number is in\n"
+	"                             the run's unit: commands with --count\n"
+	"  -r, --range SLBA:NLB       LBAs to use (default the whole namespace)\n"
+	"      --no-regbuf            do not use registered (fixed) buffers\n"
+	"  -j, --threads N            threads, each with its own queue; --count\n"
+	"                             and --rate are shared among them\n"
+	"  -R, --rate IOPS            open loop: issue at this rate, latency from\n"
+	"                             the time each command was due\n"
+	"      --force                allow writes to a namespace in use\n"
+	"      --clock tsc|monotonic  timestamp source (default: the TSC if\n"
+	"                             invariant)\n"
+	"      --inject-error N       testing: every Nth command reads past the\n"
+	"                             namespace's end (an NVMe error); use it\n"
+	"                             with --mode irq on kernels before 6.6,\n"
+	"                             whose polled error path can oops\n"
+	"  -h, --help                 this help\n";
+
+static void lat_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: nvio lat DEV [OPTIONS]\n\n"
+		"Measure per-command latency through NVMe passthrough: submit to\n"
+		"reap, on a clock whose own cost is reported.\n\n"
+		"  -b, --bs SIZE              bytes per command, a multiple of the LBA\n"
+		"                             size (default 4k)\n"
+		"  -q, --qd N                 commands in flight (default 1)\n"
+		"  -m, --mode poll|irq|sqpoll completions polled, by interrupt, or\n"
+		"                             submitted by a kernel thread (default:\n"
+		"                             poll when the namespace has poll queues)\n"
+		"  -o, --output-format normal|json|csv\n"
+		"      --no-histogram         normal output without the bars\n");
+	fprintf(f, common_help, "5");
+	fprintf(f,
+		"\nLatencies are in microseconds in normal output, nanoseconds in\n"
+		"JSON and CSV. NVMe errors are counted by status and not included\n"
+		"in latency. Writes are refused without --force when the namespace\n"
+		"is mounted, in use, or holds a partition table or filesystem.\n"
+		"Exit: 0 ok, 1 NVMe error status seen, 2 usage, 3 system error.\n");
+}
+
+static void sweep_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: nvio sweep DEV [OPTIONS]\n\n"
+		"Run `nvio lat` over a matrix of block sizes, queue depths, modes\n"
+		"and directions; one row per point.\n\n"
+		"  -b, --bs-list LIST         block sizes (default 4k), e.g. 4k,8k,64k\n"
+		"  -q, --qd-list LIST         queue depths (default 1,2,4,8,16,32)\n"
+		"  -m, --modes LIST           poll, irq, sqpoll (default: poll when\n"
+		"                             available, else irq)\n"
+		"  -w, --rw LIST              read, write, mix (default read)\n"
+		"      --plot FILE.svg        draw latency percentiles against queue\n"
+		"                             depth and IOPS against latency\n"
+		"  -o, --output-format normal|json|csv\n");
+	fprintf(f, common_help, "2 per point");
+	fprintf(f,
+		"\nProgress goes to stderr when it is a terminal.\n"
+		"Exit: 0 ok, 1 NVMe error status seen, 2 usage, 3 system error.\n");
+}
+
+void lat_opts_default(struct lat_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->pattern = LAT_RAND;
+	o->rw = LAT_READ;
+	o->mix_read = 50;
+	o->bs = 4096;
+	o->qd = 1;
+	o->threads = 1;
+	o->time_s = 5;
+	o->mode = LAT_MODE_AUTO;
+	o->regbuf = true;
+	o->fmt = LAT_FMT_NORMAL;
+	o->clock = LAT_CLOCK_AUTO;
+}
+
+const char *lat_mode_name(enum lat_mode m)
+{
+	switch (m) {
+	case LAT_MODE_POLL: return "poll";
+	case LAT_MODE_IRQ: return "irq";
+	case LAT_MODE_SQPOLL: return "sqpoll";
+	default: return "auto";
+	}
+}
+
+const char *lat_rw_name(enum lat_rw rw)
+{
+	return rw == LAT_WRITE ? "write" : rw == LAT_MIX ? "mix" : "read";
+}
+
+const char *lat_pattern_name(enum lat_pattern p)
+{
+	return p == LAT_SEQ ? "seq" : "rand";
+}
+
+/* Digits only: no sign, no blanks, no empty string. */
+static int parse_digits(const char **sp, uint64_t *v)
+{
+	const char *s = *sp;
+	uint64_t x = 0;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (x > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -ERANGE;
+		x = x * 10 + (uint64_t)(*s - '0');
+	}
+	*sp = s;
+	*v = x;
+	return 0;
+}
+
+static int scale(uint64_t *v, uint64_t mul)
+{
+	if (mul && *v > UINT64_MAX / mul)
+		return -ERANGE;
+	*v *= mul;
+	return 0;
+}
+
+int lat_parse_size(const char *s, uint64_t *v)
+{
+	uint64_t x, mul = 1;
+	int rc;
+
+	if (!s)
+		return -EINVAL;
+	rc = parse_digits(&s, &x);
+	if (rc)
+		return rc;
+	switch (*s) {
+	case 'k': case 'K': mul = 1ull << 10; s++; break;
+	case 'm': case 'M': mul = 1ull << 20; s++; break;
+	case 'g': case 'G': mul = 1ull << 30; s++; break;
+	case 't': case 'T': mul = 1ull << 40; s++; break;
+	default: break;
+	}
+	if (mul > 1 && (!strcmp(s, "i") || !strcmp(s, "iB") || !strcmp(s, "B")))
+		s += strlen(s);
+	else if (mul == 1 && !strcmp(s, "B"))
+		s++;
+	if (*s)
+		return -EINVAL;
+	rc = scale(&x, mul);
+	if (rc)
+		return rc;
+	*v = x;
+	return 0;
+}
+
+int lat_parse_count(const char *s, uint64_t *v)
+{
+	uint64_t x, mul = 1;
+	int rc;
+
+	if (!s)
+		return -EINVAL;
+	rc = parse_digits(&s, &x);
+	if (rc)
+		return rc;
+	switch (*s) {
+	case 'k': case 'K': mul = 1000ull; s++; break;
+	case 'm': case 'M': mul = 1000000ull; s++; break;
+	case 'g': case 'G': mul = 1000000000ull; s++; break;
+	default: break;
+	}
+	if (*s)
+		return -EINVAL;
+	rc = scale(&x, mul);
+	if (rc)
+		return rc;
+	*v = x;
+	return 0;
+}
+
+/* A non-negative decimal number (digits, optional fraction) and the rest. */
+static int parse_decimal(const char *s, double *v, const char **end)
+{
+	char *e;
+	double x;
+
+	if (!s || !((*s >= '0' && *s <= '9') || *s == '.'))
+		return -EINVAL;
+	errno = 0;
+	x = strtod(s, &e);
+	if (e == s || errno || !isfinite(x) || x < 0)
+		return -EINVAL;
+	/* strtod takes hex and exponents; a duration has neither. */
+	for (const char *p = s; p < e; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '.'))
+			return -EINVAL;
+	*v = x;
+	*end = e;
+	return 0;
+}
+
+static int time_unit(const char *u, double *mul)
+{
+	if (!strcmp(u, "") || !strcmp(u, "s"))
+		*mul = 1;
+	else if (!strcmp(u, "ms"))
+		*mul = 1e-3;
+	else if (!strcmp(u, "us"))
+		*mul = 1e-6;
+	else if (!strcmp(u, "m") || !strcmp(u, "min"))
+		*mul = 60;
+	else if (!strcmp(u, "h"))
+		*mul = 3600;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int lat_parse_seconds(const char *s, double *v)
+{
+	const char *e;
+	double x, mul;
+
+	if (parse_decimal(s, &x, &e) || time_unit(e, &mul))
+		return -EINVAL;
+	x *= mul;
+	if (x > 1e7)
+		return -ERANGE;
+	*v = x;
+	return 0;
+}
+
+int lat_parse_warmup(const char *s, bool by_count, uint64_t *n, double *sec)
+{
+	size_t len = s ? strlen(s) : 0;
+	const char *e;
+	double x, mul;
+
+	if (len > 3 && !strcmp(s + len - 3, "ios")) {
+		char buf[64];
+
+		if (len - 3 >= sizeof(buf))
+			return -EINVAL;
+		memcpy(buf, s, len - 3);
+		buf[len - 3] = '\0';
+		*sec = 0;
+		return lat_parse_count(buf, n);
+	}
+	if (parse_decimal(s, &x, &e))
+		return -EINVAL;
+	if (!*e && by_count && !strchr(s, '.')) {
+		*sec = 0;
+		return lat_parse_count(s, n);
+	}
+	if (time_unit(e, &mul) || x * mul > 1e7)
+		return -EINVAL;
+	*n = 0;
+	*sec = x * mul;
+	return 0;
+}
+
+static int parse_u64_any(const char *s, uint64_t *v)
+{
+	char *e;
+	unsigned long long x;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(s, &e, 0);
+	if (errno || *e)
+		return -EINVAL;
+	*v = x;
+	return 0;
+}
+
+int lat_parse_range(const char *s, uint64_t *slba, uint64_t *nlb)
+{
+	const char *colon = s ? strchr(s, ':') : NULL;
+	char a[64];
+
+	if (!colon || (size_t)(colon - s) >= sizeof(a))
+		return -EINVAL;
+	memcpy(a, s, (size_t)(colon - s));
+	a[colon - s] = '\0';
+	if (parse_u64_any(a, slba) || parse_u64_any(colon + 1, nlb) || !*nlb)
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_mode(const char *s, enum lat_mode *m)
+{
+	if (!strcmp(s, "poll"))
+		*m = LAT_MODE_POLL;
+	else if (!strcmp(s, "irq"))
+		*m = LAT_MODE_IRQ;
+	else if (!strcmp(s, "sqpoll"))
+		*m = LAT_MODE_SQPOLL;
+	else if (!strcmp(s, "auto"))
+		*m = LAT_MODE_AUTO;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_rw(const char *s, enum lat_rw *rw)
+{
+	if (!strcmp(s, "read"))
+		*rw = LAT_READ;
+	else if (!strcmp(s, "write"))
+		*rw = LAT_WRITE;
+	else if (!strcmp(s, "mix"))
+		*rw = LAT_MIX;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Splits a comma list and calls `item` on each element. */
+static int parse_list(const char *s, unsigned max, unsigned *n,
+		      int (*item)(const char *s, unsigned i, void *out),
+		      void *out)
+{
+	char buf[512];
+	char *save = NULL, *tok;
+	unsigned k = 0;
+	size_t len = strlen(s);
+
+	if (!len || len >= sizeof(buf) || s[0] == ',' || s[len - 1] == ',' ||
+	    strstr(s, ",,"))
+		return -EINVAL;
+	memcpy(buf, s, len + 1);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (k >= max || item(tok, k, out))
+			return -EINVAL;
+		k++;
+	}
+	*n = k;
+	return 0;
+}
+
+static int item_size(const char *s, unsigned i, void *out)
+{
+	uint64_t v;
+
+	if (lat_parse_size(s, &v) || !v || v > (1ull << 30))
+		return -EINVAL;
+	((uint64_t *)out)[i] = v;
+	return 0;
+}
+
+static int item_qd(const char *s, unsigned i, void *out)
+{
+	uint64_t v;
+
+	if (lat_parse_count(s, &v) || !v || v > LAT_MAX_QD)
+		return -EINVAL;
+	((unsigned *)out)[i] = (unsigned)v;
+	return 0;
+}
+
+static int item_mode(const char *s, unsigned i, void *out)
+{
+	return parse_mode(s, &((enum lat_mode *)out)[i]);
+}
+
+static int item_rw(const char *s, unsigned i, void *out)
+{
+	return parse_rw(s, &((enum lat_rw *)out)[i]);
+}
+
+__attribute__((format(printf, 3, 4))) static int usage(FILE *err,
+							const char *prog,
+							const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(err, "nvio %s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fprintf(err, "\nTry 'nvio %s --help'.\n", prog);
+	return LAT_EXIT_USAGE;
+}
+
+int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
+	      FILE *err)
+{
+	const char *prog = argc > 0 && argv[0] ? argv[0] : (sw ? "sweep" : "lat");
+	const char *warmup = NULL;
+	bool mix_set = false, rw_set = false, count_set = false,
+	     time_set = false;
+	int c;
+
+	lat_opts_default(o);
+	if (sw) {
+		memset(sw, 0, sizeof(*sw));
+		sw->bs[0] = 4096;
+		sw->nbs = 1;
+		for (unsigned i = 0; i < 6; i++)
+			sw->qd[i] = 1u << i;
+		sw->nqd = 6;
+		sw->modes[0] = LAT_MODE_AUTO;
+		sw->nmodes = 1;
+		sw->rws[0] = LAT_READ;
+		sw->nrws = 1;
+		o->time_s = 2;
+	}
+	optind = 0; /* a full re-initialisation: the caller may have parsed */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, lat_short, lat_long, NULL)) != -1) {
+		const char *a = optarg;
+		uint64_t v;
+
+		switch (c) {
+		case 'p':
+			if (!strcmp(a, "rand") || !strcmp(a, "random"))
+				o->pattern = LAT_RAND;
+			else if (!strcmp(a, "seq") || !strcmp(a, "sequential"))
+				o->pattern = LAT_SEQ;
+			else
+				return usage(err, prog, "--pattern: '%s' is not "
+					     "rand or seq", a);
+			break;
+		case 'w':
+			rw_set = true;
+			if (sw) {
+				if (parse_list(a, LAT_MAX_LIST, &sw->nrws, item_rw,
+					       sw->rws))
+					return usage(err, prog, "--rw: '%s' is not a "
+						     "list of read, write, mix", a);
+				o->rw = sw->rws[0];
+			} else if (parse_rw(a, &o->rw)) {
+				return usage(err, prog, "--rw: '%s' is not read, "
+					     "write or mix", a);
+			}
+			break;
+		case 'M':
+			if (lat_parse_count(a, &v) || v > 100)
+				return usage(err, prog, "--mix-read: '%s' is not a "
+					     "percentage (0-100)", a);
+			o->mix_read = (unsigned)v;
+			mix_set = true;
+			break;
+		case 'b':
+		case OPT_BS_LIST:
+			if (sw) {
+				if (parse_list(a, LAT_MAX_LIST, &sw->nbs, item_size,
+					       sw->bs))
+					return usage(err, prog, "--bs-list: '%s' is "
+						     "not a list of sizes (1 byte "
+						     "to 1 GiB)", a);
+				o->bs = sw->bs[0];
+			} else if (c == OPT_BS_LIST) {
+				return usage(err, prog, "--bs-list is for sweep; "
+					     "use --bs");
+			} else if (lat_parse_size(a, &o->bs) || !o->bs ||
+				   o->bs > (1ull << 30)) {
+				return usage(err, prog, "--bs: '%s' is not a size "
+					     "(1 byte to 1 GiB; k, M, G suffixes)", a);
+			}
+			break;
+		case 'q':
+		case OPT_QD_LIST:
+			if (sw) {
+				if (parse_list(a, LAT_MAX_LIST, &sw->nqd, item_qd,
+					       sw->qd))
+					return usage(err, prog, "--qd-list: '%s' is "
+						     "not a list of depths (1-%u)",
+						     a, LAT_MAX_QD);
+				o->qd = sw->qd[0];
+			} else if (c == OPT_QD_LIST) {
+				return usage(err, prog, "--qd-list is for sweep; "
+					     "use --qd");
+			} else if (lat_parse_count(a, &v) || !v || v > LAT_MAX_QD) {
+				return usage(err, prog, "--qd: '%s' is not a queue "
+					     "depth (1-%u)", a, LAT_MAX_QD);
+			} else {
+				o->qd = (unsigned)v;
+			}
+			break;
+		case 'c':
+			if (lat_parse_count(a, &o->count) || !o->count)
+				return usage(err, prog, "--count: '%s' is not a "
+					     "positive count", a);
+			count_set = true;
+			break;
+		case 't':
+			if (lat_parse_seconds(a, &o->time_s) || o->time_s <= 0)
+				return usage(err, prog, "--time: '%s' is not a "
+					     "positive duration (5, 1.5, 500ms, 2m)", a);
+			time_set = true;
+			break;
+		case 'W':
+			warmup = a;
+			break;
+		case 'r':
+			if (lat_parse_range(a, &o->range_slba, &o->range_nlb))
+				return usage(err, prog, "--range: '%s' is not "
+					     "SLBA:NLB (NLB > 0)", a);
+			o->range_set = true;
+			break;
+		case 'm':
+		case OPT_MODES:
+			if (sw) {
+				if (parse_list(a, LAT_MAX_LIST, &sw->nmodes,
+					       item_mode, sw->modes))
+					return usage(err, prog, "--modes: '%s' is "
+						     "not a list of poll, irq, "
+						     "sqpoll", a);
+				o->mode = sw->modes[0];
+			} else if (c == OPT_MODES) {
+				return usage(err, prog, "--modes is for sweep; "
+					     "use --mode");
+			} else if (parse_mode(a, &o->mode)) {
+				return usage(err, prog, "--mode: '%s' is not poll, "
+					     "irq or sqpoll", a);
+			}
+			break;
+		case OPT_NO_REGBUF:
+			o->regbuf = false;
+			break;
+		case 'j':
+			if (lat_parse_count(a, &v) || !v || v > LAT_MAX_THREADS)
+				return usage(err, prog, "--threads: '%s' is not a "
+					     "thread count (1-%u)", a,
+					     LAT_MAX_THREADS);
+			o->threads = (unsigned)v;
+			break;
+		case 'R':
+			if (lat_parse_count(a, &o->rate) || !o->rate ||
+			    o->rate > 1000000000ull)
+				return usage(err, prog, "--rate: '%s' is not a "
+					     "positive rate in commands per second",
+					     a);
+			break;
+		case 'o':
+			if (!strcmp(a, "normal"))
+				o->fmt = LAT_FMT_NORMAL;
+			else if (!strcmp(a, "json"))
+				o->fmt = LAT_FMT_JSON;
+			else if (!strcmp(a, "csv"))
+				o->fmt = LAT_FMT_CSV;
+			else
+				return usage(err, prog, "--output-format: '%s' is "
+					     "not normal, json or csv", a);
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case OPT_CLOCK:
+			if (!strcmp(a, "tsc"))
+				o->clock = LAT_CLOCK_TSC;
+			else if (!strcmp(a, "monotonic"))
+				o->clock = LAT_CLOCK_MONOTONIC;
+			else
+				return usage(err, prog, "--clock: '%s' is not tsc "
+					     "or monotonic", a);
+			break;
+		case OPT_NO_HIST:
+			o->no_hist = true;
+			break;
+		case OPT_INJECT:
+			if (lat_parse_count(a, &o->inject_every) ||
+			    !o->inject_every)
+				return usage(err, prog, "--inject-error: '%s' is "
+					     "not a positive count", a);
+			break;
+		case OPT_PLOT:
+			if (!sw)
+				return usage(err, prog, "--plot is for sweep");
+			if (!*a)
+				return usage(err, prog, "--plot: empty file name");
+			sw->plot = a;
+			break;
+		case 'h':
+			if (sw)
+				sweep_help(stdout);
+			else
+				lat_help(stdout);
+			return -1;
+		case ':':
+			return usage(err, prog, "%s needs a value",
+				     argv[optind - 1]);
+		default:
+			if (optopt)
+				return usage(err, prog, "unknown option '-%c'",
+					     optopt);
+			return usage(err, prog, "unknown option '%s'",
+				     argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage(err, prog, "no device given (DEV: /dev/ngXnY or "
+			     "/dev/nvmeXnY)");
+	if (optind + 1 < argc)
+		return usage(err, prog, "one device only; '%s' is extra",
+			     argv[optind + 1]);
+	o->dev = argv[optind];
+	if (count_set && time_set)
+		return usage(err, prog, "--count and --time exclude each other");
+	if (count_set)
+		o->time_s = 0;
+	if (mix_set && rw_set && o->rw != LAT_MIX && !sw)
+		return usage(err, prog, "--mix-read applies to --rw mix");
+	if (mix_set && !rw_set) {
+		o->rw = LAT_MIX;
+		if (sw)
+			sw->rws[0] = LAT_MIX;
+	}
+	if (warmup && lat_parse_warmup(warmup, count_set, &o->warmup_n,
+				       &o->warmup_s))
+		return usage(err, prog, "--warmup: '%s' is not a duration "
+			     "(2s, 500ms) or a count (1000ios)", warmup);
+	if (o->count && o->count < o->threads)
+		return usage(err, prog, "--count %llu is less than one command "
+			     "per thread (%u threads)",
+			     (unsigned long long)o->count, o->threads);
+	if (o->rate && o->rate < o->threads)
+		return usage(err, prog, "--rate %llu is less than one command per "
+			     "second per thread (%u threads)",
+			     (unsigned long long)o->rate, o->threads);
+	return 0;
+}

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * output.c - results as text for people, and as JSON and CSV for scripts.
+ *
+ * JSON and CSV give latencies in integer nanoseconds (mean and stddev with
+ * one decimal); the CSV columns are a stable interface, listed in
+ * lat_csv_header() and tools/lat/README.md, and only ever appended to.
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "lat-int.h"
+
+/* ------------------------------------------------------------------ */
+/* JSON writer */
+
+static void jw_indent(struct lat_jw *w)
+{
+	fputc('\n', w->f);
+	for (int i = 0; i < w->depth; i++)
+		fputs("  ", w->f);
+}
+
+static void jw_escape(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch == '\t')
+			fputs("\\t", f);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void jw_key(struct lat_jw *w, const char *key)
+{
+	if (!w->first[w->depth])
+		fputc(',', w->f);
+	w->first[w->depth] = false;
+	jw_indent(w);
+	if (key) {
+		jw_escape(w->f, key);
+		fputs(": ", w->f);
+	}
+}
+
+void lat_jw_begin(struct lat_jw *w, FILE *f)
+{
+	memset(w, 0, sizeof(*w));
+	w->f = f;
+	fputc('{', f);
+	w->depth = 1;
+	w->first[1] = true;
+}
+
+void lat_jw_end(struct lat_jw *w)
+{
+	fputs("\n}\n", w->f);
+	w->depth = 0;
+}
+
+static void jw_open(struct lat_jw *w, const char *key, char ch)
+{
+	jw_key(w, key);
+	fputc(ch, w->f);
+	if (w->depth < 15)
+		w->depth++;
+	w->first[w->depth] = true;
+}
+
+static void jw_close(struct lat_jw *w, char ch)
+{
+	bool empty = w->first[w->depth];
+
+	w->depth--;
+	if (!empty)
+		jw_indent(w);
+	fputc(ch, w->f);
+}
+
+void lat_jw_obj(struct lat_jw *w, const char *key) { jw_open(w, key, '{'); }
+void lat_jw_obj_end(struct lat_jw *w) { jw_close(w, '}'); }
+void lat_jw_arr(struct lat_jw *w, const char *key) { jw_open(w, key, '['); }
+void lat_jw_arr_end(struct lat_jw *w) { jw_close(w, ']'); }
+
+void lat_jw_str(struct lat_jw *w, const char *key, const char *v)
+{
+	jw_key(w, key);
+	jw_escape(w->f, v ? v : "");
+}
+
+void lat_jw_u64(struct lat_jw *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	fprintf(w->f, "%" PRIu64, v);
+}
+
+void lat_jw_i64(struct lat_jw *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	fprintf(w->f, "%" PRId64, v);
+}
+
+void lat_jw_dbl(struct lat_jw *w, const char *key, double v)
+{
+	jw_key(w, key);
+	/* JSON has no NaN or infinity. */
+	if (!isfinite(v))
+		fputs("null", w->f);
+	else
+		fprintf(w->f, "%.3f", v);
+}
+
+void lat_jw_bool(struct lat_jw *w, const char *key, bool v)
+{
+	jw_key(w, key);
+	fputs(v ? "true" : "false", w->f);
+}
+
+/* ------------------------------------------------------------------ */
+/* shared descriptions */
+
+static const char *mode_used(const struct lat_result *r)
+{
+	if (r->sqpoll)
+		return r->polled ? "sqpoll+poll" : "sqpoll";
+	return r->polled ? "poll" : "irq";
+}
+
+static void fmt_size(char *buf, size_t len, uint64_t b)
+{
+	if (b >= (1ull << 30) && !(b & ((1ull << 30) - 1)))
+		snprintf(buf, len, "%" PRIu64 " GiB", b >> 30);
+	else if (b >= (1ull << 20) && !(b & ((1ull << 20) - 1)))
+		snprintf(buf, len, "%" PRIu64 " MiB", b >> 20);
+	else if (b >= 1024 && !(b & 1023))
+		snprintf(buf, len, "%" PRIu64 " KiB", b >> 10);
+	else
+		snprintf(buf, len, "%" PRIu64 " B", b);
+}
+
+static void us(char *buf, size_t len, double ns)
+{
+	if (ns < 100000)
+		snprintf(buf, len, "%.2f", ns / 1000.0);
+	else if (ns < 10000000)
+		snprintf(buf, len, "%.1f", ns / 1000.0);
+	else
+		snprintf(buf, len, "%.0f", ns / 1000.0);
+}
+
+/* ------------------------------------------------------------------ */
+/* normal */
+
+/* label: "read", "write", "all" with --rw mix, else NULL. */
+static void print_stats(FILE *f, const char *label, const struct lat_stats *s)
+{
+	char a[7][32], pre[16];
+
+	snprintf(pre, sizeof(pre), "%s%s", label ? label : "", label ? " " : "");
+	if (!s->n) {
+		fprintf(f, "  %sno command completed successfully\n", pre);
+		return;
+	}
+	us(a[0], sizeof(a[0]), (double)s->min);
+	us(a[1], sizeof(a[1]), s->mean);
+	us(a[2], sizeof(a[2]), s->stddev);
+	us(a[3], sizeof(a[3]), (double)s->max);
+	fprintf(f, "  %slatency (us): min %s  mean %s  stddev %s  max %s\n",
+		pre, a[0], a[1], a[2], a[3]);
+	us(a[0], sizeof(a[0]), (double)s->p50);
+	us(a[1], sizeof(a[1]), (double)s->p90);
+	us(a[2], sizeof(a[2]), (double)s->p99);
+	us(a[3], sizeof(a[3]), (double)s->p999);
+	us(a[4], sizeof(a[4]), (double)s->p9999);
+	fprintf(f, "  %spercentiles (us): p50 %s  p90 %s  p99 %s  p99.9 %s"
+		"  p99.99 %s\n", pre, a[0], a[1], a[2], a[3], a[4]);
+	if (s->under || s->over)
+		fprintf(f, "  %soutside the histogram's range: %" PRIu64
+			" below 100 ns, %" PRIu64 " above 10 s (counted in its "
+			"end buckets)\n", pre, s->under, s->over);
+}
+
+static void print_errs(FILE *f, const struct lat_errs *e)
+{
+	if (!e->total)
+		return;
+	fprintf(f, "  NVMe errors: %" PRIu64 " (not in the latencies)\n",
+		e->total);
+	for (unsigned i = 0; i < e->kinds; i++)
+		fprintf(f, "    %10" PRIu64 "  status 0x%04x: %s\n", e->count[i],
+			(unsigned)e->res[i], nvio_strerror(e->res[i]));
+	if (e->other)
+		fprintf(f, "    %10" PRIu64 "  other statuses\n", e->other);
+}
+
+void lat_print_normal(FILE *f, const struct lat_result *r)
+{
+	const struct lat_opts *o = &r->o;
+	char bs[32], rng[32];
+
+	fmt_size(bs, sizeof(bs), o->bs);
+	fmt_size(rng, sizeof(rng), o->range_nlb * r->lba_size);
+	fprintf(f, "%s: %s %s", o->dev, lat_pattern_name(o->pattern),
+		lat_rw_name(o->rw));
+	if (o->rw == LAT_MIX)
+		fprintf(f, " (%u%% reads)", o->mix_read);
+	fprintf(f, ", %s, qd %u, %u thread%s, ", bs, o->qd, o->threads,
+		o->threads == 1 ? "" : "s");
+	if (o->rate)
+		fprintf(f, "open loop at %" PRIu64 " IOPS\n", o->rate);
+	else
+		fprintf(f, "closed loop\n");
+	fprintf(f, "  queue: %s%s%s%s\n",
+		r->polled ? "polled" : "interrupts",
+		r->sqpoll ? ", SQPOLL" : "",
+		r->reg_bufs ? ", registered buffers" :
+		o->regbuf ? ", buffers not registered (registration failed)" :
+			    ", unregistered buffers",
+		r->reg_file ? ", registered file" : "");
+	if (r->irq_fallback)
+		fprintf(f, "  note: the namespace has no poll queues, so "
+			"completions come by interrupt\n");
+	fprintf(f, "  clock: %s", r->clk.name);
+	if (r->clk.tsc)
+		fprintf(f, " %.3f GHz", (double)r->clk.hz / 1e9);
+	fprintf(f, " (%s), %.1f ns per reading\n", r->clk.why, r->clk.read_ns);
+	fprintf(f, "  range: LBA %" PRIu64 " + %" PRIu64 " (%s)\n",
+		o->range_slba, o->range_nlb, rng);
+	fprintf(f, "\n  %" PRIu64 " commands in %.3f s: %.0f IOPS, %.1f MiB/s\n",
+		r->ios, r->elapsed_s, r->iops, r->bw / 1048576.0);
+	if (o->rw == LAT_MIX) {
+		print_stats(f, "all", &r->all);
+		print_stats(f, "read", &r->rd);
+		print_stats(f, "write", &r->wr);
+	} else {
+		print_stats(f, NULL, &r->all);
+	}
+	print_errs(f, &r->errs);
+	if (r->interrupted)
+		fprintf(f, "  interrupted: results up to the interruption\n");
+	if (r->hist && r->hist->n && !o->no_hist) {
+		fprintf(f, "\n");
+		lat_hist_print_bars(r->hist, f, 24, 40);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON */
+
+static void json_stats(struct lat_jw *w, const char *key,
+		       const struct lat_stats *s)
+{
+	lat_jw_obj(w, key);
+	lat_jw_u64(w, "ios", s->n);
+	if (s->n) {
+		lat_jw_u64(w, "min", s->min);
+		lat_jw_dbl(w, "mean", s->mean);
+		lat_jw_dbl(w, "stddev", s->stddev);
+		lat_jw_u64(w, "p50", s->p50);
+		lat_jw_u64(w, "p90", s->p90);
+		lat_jw_u64(w, "p99", s->p99);
+		lat_jw_u64(w, "p99_9", s->p999);
+		lat_jw_u64(w, "p99_99", s->p9999);
+		lat_jw_u64(w, "max", s->max);
+		lat_jw_u64(w, "below_range", s->under);
+		lat_jw_u64(w, "above_range", s->over);
+	}
+	lat_jw_obj_end(w);
+}
+
+static void json_result(struct lat_jw *w, const struct lat_result *r,
+			bool histogram)
+{
+	const struct lat_opts *o = &r->o;
+
+	lat_jw_str(w, "device", o->dev);
+	lat_jw_obj(w, "config");
+	lat_jw_str(w, "pattern", lat_pattern_name(o->pattern));
+	lat_jw_str(w, "rw", lat_rw_name(o->rw));
+	lat_jw_u64(w, "mix_read", o->rw == LAT_MIX ? o->mix_read
+				   : o->rw == LAT_READ ? 100 : 0);
+	lat_jw_u64(w, "bs", o->bs);
+	lat_jw_u64(w, "qd", o->qd);
+	lat_jw_u64(w, "threads", o->threads);
+	lat_jw_str(w, "mode", lat_mode_name(o->mode));
+	lat_jw_u64(w, "rate", o->rate);
+	lat_jw_u64(w, "count", o->count);
+	lat_jw_dbl(w, "time_s", o->count ? 0 : o->time_s);
+	lat_jw_u64(w, "warmup_ios", o->warmup_n);
+	lat_jw_dbl(w, "warmup_s", o->warmup_s);
+	lat_jw_u64(w, "range_slba", o->range_slba);
+	lat_jw_u64(w, "range_nlb", o->range_nlb);
+	lat_jw_u64(w, "lba_size", r->lba_size);
+	lat_jw_obj_end(w);
+	lat_jw_obj(w, "queue");
+	lat_jw_str(w, "mode", mode_used(r));
+	lat_jw_bool(w, "polled", r->polled);
+	lat_jw_bool(w, "sqpoll", r->sqpoll);
+	lat_jw_bool(w, "irq_fallback", r->irq_fallback);
+	lat_jw_bool(w, "reg_bufs", r->reg_bufs);
+	lat_jw_bool(w, "reg_file", r->reg_file);
+	lat_jw_obj_end(w);
+	lat_jw_obj(w, "clock");
+	lat_jw_str(w, "source", r->clk.name);
+	lat_jw_u64(w, "hz", r->clk.hz);
+	lat_jw_bool(w, "tsc_invariant", r->clk.tsc_invariant);
+	lat_jw_dbl(w, "read_ns", r->clk.read_ns);
+	lat_jw_obj_end(w);
+	lat_jw_u64(w, "ios", r->ios);
+	lat_jw_dbl(w, "elapsed_s", r->elapsed_s);
+	lat_jw_dbl(w, "iops", r->iops);
+	lat_jw_dbl(w, "bw_bytes_s", r->bw);
+	json_stats(w, "lat_ns", &r->all);
+	if (o->rw == LAT_MIX) {
+		json_stats(w, "read_lat_ns", &r->rd);
+		json_stats(w, "write_lat_ns", &r->wr);
+	}
+	lat_jw_obj(w, "nvme_errors");
+	lat_jw_u64(w, "total", r->errs.total);
+	lat_jw_arr(w, "by_status");
+	for (unsigned i = 0; i < r->errs.kinds; i++) {
+		char hex[16];
+
+		snprintf(hex, sizeof(hex), "0x%04x", (unsigned)r->errs.res[i]);
+		lat_jw_obj(w, NULL);
+		lat_jw_i64(w, "status", r->errs.res[i]);
+		lat_jw_str(w, "status_hex", hex);
+		lat_jw_u64(w, "sct", nvio_status_sct(r->errs.res[i]));
+		lat_jw_u64(w, "sc", nvio_status_sc(r->errs.res[i]));
+		lat_jw_bool(w, "dnr", nvio_status_dnr(r->errs.res[i]));
+		lat_jw_str(w, "text", nvio_strerror(r->errs.res[i]));
+		lat_jw_u64(w, "count", r->errs.count[i]);
+		lat_jw_obj_end(w);
+	}
+	lat_jw_arr_end(w);
+	lat_jw_u64(w, "other", r->errs.other);
+	lat_jw_obj_end(w);
+	if (r->sys_err) {
+		lat_jw_obj(w, "error");
+		lat_jw_i64(w, "errno", -r->sys_err);
+		lat_jw_str(w, "text", nvio_strerror(r->sys_err));
+		lat_jw_str(w, "what", r->sys_what);
+		lat_jw_obj_end(w);
+	}
+	lat_jw_bool(w, "interrupted", r->interrupted);
+	if (histogram && r->hist) {
+		/* The buckets in use: [lo_ns, hi_ns] inclusive. */
+		lat_jw_arr(w, "histogram");
+		for (unsigned i = lat_hist_first_bucket();
+		     i <= lat_hist_last_bucket(); i++) {
+			if (!r->hist->counts[i])
+				continue;
+			lat_jw_obj(w, NULL);
+			lat_jw_u64(w, "lo_ns", lat_hist_bucket_lo(i));
+			lat_jw_u64(w, "hi_ns", lat_hist_bucket_hi(i));
+			lat_jw_u64(w, "count", r->hist->counts[i]);
+			lat_jw_obj_end(w);
+		}
+		lat_jw_arr_end(w);
+	}
+}
+
+void lat_print_json(FILE *f, const struct lat_result *r, bool histogram)
+{
+	struct lat_jw w;
+
+	lat_jw_begin(&w, f);
+	json_result(&w, r, histogram);
+	lat_jw_end(&w);
+}
+
+void lat_sweep_json(FILE *f, const struct lat_result *r, unsigned n)
+{
+	struct lat_jw w;
+
+	lat_jw_begin(&w, f);
+	lat_jw_str(&w, "device", n ? r[0].o.dev : "");
+	lat_jw_arr(&w, "points");
+	for (unsigned i = 0; i < n; i++) {
+		lat_jw_obj(&w, NULL);
+		json_result(&w, &r[i], false);
+		lat_jw_obj_end(&w);
+	}
+	lat_jw_arr_end(&w);
+	lat_jw_end(&w);
+}
+
+/* ------------------------------------------------------------------ */
+/* CSV */
+
+static const char *const csv_cols[] = {
+	"device", "pattern", "rw", "mix_read", "bs", "qd", "threads", "mode",
+	"polled", "sqpoll", "reg_bufs", "rate", "ios", "nvme_errors",
+	"elapsed_s", "iops", "bw_mib_s", "lat_min_ns", "lat_mean_ns",
+	"lat_stddev_ns", "lat_p50_ns", "lat_p90_ns", "lat_p99_ns",
+	"lat_p99_9_ns", "lat_p99_99_ns", "lat_max_ns", "clock",
+	"clock_read_ns",
+};
+
+void lat_csv_header(FILE *f)
+{
+	for (size_t i = 0; i < sizeof(csv_cols) / sizeof(csv_cols[0]); i++)
+		fprintf(f, "%s%s", i ? "," : "", csv_cols[i]);
+	fputc('\n', f);
+}
+
+static void csv_str(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+void lat_csv_row(FILE *f, const struct lat_result *r)
+{
+	const struct lat_opts *o = &r->o;
+	const struct lat_stats *s = &r->all;
+
+	csv_str(f, o->dev);
+	fprintf(f, ",%s,%s,%u,%" PRIu64 ",%u,%u,%s,%d,%d,%d,%" PRIu64
+		",%" PRIu64 ",%" PRIu64 ",%.6f,%.1f,%.3f",
+		lat_pattern_name(o->pattern), lat_rw_name(o->rw),
+		o->rw == LAT_MIX ? o->mix_read : o->rw == LAT_READ ? 100 : 0,
+		o->bs, o->qd, o->threads, mode_used(r), r->polled, r->sqpoll,
+		r->reg_bufs, o->rate, r->ios, r->errs.total, r->elapsed_s,
+		r->iops, r->bw / 1048576.0);
+	fprintf(f, ",%" PRIu64 ",%.1f,%.1f,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%.1f\n",
+		s->min, s->mean, s->stddev, s->p50, s->p90, s->p99, s->p999,
+		s->p9999, s->max, r->clk.name, r->clk.read_ns);
+}
+
+/* ------------------------------------------------------------------ */
+/* sweep table */
+
+void lat_sweep_table_header(FILE *f)
+{
+	fprintf(f, "%8s %5s %-11s %-5s %10s %9s %9s %9s %9s %9s %9s %7s\n",
+		"bs", "qd", "mode", "rw", "IOPS", "MiB/s", "mean(us)",
+		"p50(us)", "p99(us)", "p99.9(us)", "max(us)", "errors");
+}
+
+void lat_sweep_table_row(FILE *f, const struct lat_result *r)
+{
+	char bs[32], a[5][32];
+
+	fmt_size(bs, sizeof(bs), r->o.bs);
+	us(a[0], sizeof(a[0]), r->all.mean);
+	us(a[1], sizeof(a[1]), (double)r->all.p50);
+	us(a[2], sizeof(a[2]), (double)r->all.p99);
+	us(a[3], sizeof(a[3]), (double)r->all.p999);
+	us(a[4], sizeof(a[4]), (double)r->all.max);
+	fprintf(f, "%8s %5u %-11s %-5s %10.0f %9.1f %9s %9s %9s %9s %9s %7" PRIu64
+		"\n", bs, r->o.qd, mode_used(r), lat_rw_name(r->o.rw), r->iops,
+		r->bw / 1048576.0, a[0], a[1], a[2], a[3], a[4], r->errs.total);
+}

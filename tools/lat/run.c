@@ -1,0 +1,654 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * run.c - the measuring engine: one queue per thread, a closed loop that
+ * keeps qd commands in flight (reaped in batches, each completion
+ * re-issuing its slot in the same pass) or an open loop that issues on a
+ * fixed schedule, and the merge of the threads' histograms and error
+ * counts into one result.
+ *
+ * Per command the loop reads the clock once per reaped batch (the same
+ * reading closes the completed commands and opens the re-issued ones),
+ * draws an LBA, queues the command through the public API and records one
+ * histogram value: nothing else, so that the cost measured is the
+ * library's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lat-int.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* slot kinds */
+#define K_WRITE 1u
+#define K_MEASURED 2u
+#define K_INJECT 4u
+
+static volatile sig_atomic_t g_stop;      /* errno in a thread, or SIGINT */
+static volatile sig_atomic_t g_sigint;
+static struct sigaction g_old_sigint;
+static bool g_sigint_installed;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	g_sigint = 1;
+	g_stop = 1;
+	/* A second Ctrl-C ends the process as usual. */
+	sigaction(SIGINT, &g_old_sigint, NULL);
+}
+
+void lat_sigint_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	g_sigint = 0;
+	if (sigaction(SIGINT, &sa, &g_old_sigint) == 0)
+		g_sigint_installed = true;
+}
+
+void lat_sigint_restore(void)
+{
+	if (g_sigint_installed)
+		sigaction(SIGINT, &g_old_sigint, NULL);
+	g_sigint_installed = false;
+}
+
+bool lat_interrupted(void) { return g_sigint != 0; }
+
+void lat_errs_add(struct lat_errs *e, int res, uint64_t n)
+{
+	e->total += n;
+	for (unsigned i = 0; i < e->kinds; i++) {
+		if (e->res[i] == res) {
+			e->count[i] += n;
+			return;
+		}
+	}
+	if (e->kinds < LAT_MAX_ERR_KINDS) {
+		e->res[e->kinds] = res;
+		e->count[e->kinds++] = n;
+	} else {
+		e->other += n;
+	}
+}
+
+void lat_errs_merge(struct lat_errs *dst, const struct lat_errs *src)
+{
+	for (unsigned i = 0; i < src->kinds; i++)
+		lat_errs_add(dst, src->res[i], src->count[i]);
+	dst->other += src->other;
+	dst->total += src->other;
+}
+
+void lat_stats_from(struct lat_stats *s, const struct lat_hist *h)
+{
+	memset(s, 0, sizeof(*s));
+	s->n = h->n;
+	if (!h->n)
+		return;
+	s->under = h->under;
+	s->over = h->over;
+	s->min = h->min;
+	s->max = h->max;
+	s->mean = lat_hist_mean(h);
+	s->stddev = lat_hist_stddev(h);
+	s->p50 = lat_hist_percentile(h, 50);
+	s->p90 = lat_hist_percentile(h, 90);
+	s->p99 = lat_hist_percentile(h, 99);
+	s->p999 = lat_hist_percentile(h, 99.9);
+	s->p9999 = lat_hist_percentile(h, 99.99);
+}
+
+/* Threads start together once every queue is ready. */
+struct gate {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	bool open;
+};
+
+static void gate_open(struct gate *g)
+{
+	pthread_mutex_lock(&g->m);
+	g->open = true;
+	pthread_cond_broadcast(&g->c);
+	pthread_mutex_unlock(&g->m);
+}
+
+static void gate_wait(struct gate *g)
+{
+	pthread_mutex_lock(&g->m);
+	while (!g->open)
+		pthread_cond_wait(&g->c, &g->m);
+	pthread_mutex_unlock(&g->m);
+}
+
+struct lat_thread {
+	/* hot: read on every command */
+	struct nvio_queue *q;
+	const struct lat_clock *clk;
+	uint64_t *slot_t;       /* when each slot's command was issued (due) */
+	uint8_t *slot_kind;
+	void **buf;
+	uint64_t rng;
+	uint64_t slba, npos, seq_pos;
+	uint32_t nlb;
+	uint32_t bs;
+	enum lat_pattern pattern;
+	enum lat_rw rw;
+	unsigned mix_read;
+	uint64_t issued, measured, budget;
+	uint64_t warm_n, t_measure, t_end;
+	unsigned inflight;
+	uint64_t inject_every;
+	struct lat_hist *rd, *wr;
+	uint64_t ios, w_start, w_end;
+	struct lat_errs errs;
+	/* cold */
+	const struct lat_opts *o;
+	unsigned idx, qd;
+	uint32_t nsid;
+	uint64_t nsze;
+	bool own_bufs;
+	struct nvio_cpl *cpl;
+	unsigned *free_slots, nfree;
+	uint64_t t0, dur;
+	struct gate *gate;
+	pthread_t tid;
+	int sys_err;
+	char what[128];
+};
+
+static void fail(struct lat_thread *t, int err, const char *what)
+{
+	if (!t->sys_err) {
+		t->sys_err = err;
+		snprintf(t->what, sizeof(t->what), "%s", what);
+	}
+	g_stop = 1;
+}
+
+static inline uint64_t xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+static inline uint64_t next_lba(struct lat_thread *t)
+{
+	uint64_t p;
+
+	if (t->pattern == LAT_SEQ) {
+		p = t->seq_pos;
+		if (++t->seq_pos == t->npos)
+			t->seq_pos = 0;
+	} else {
+		/* Lemire's multiply-shift: uniform enough, and no division. */
+		p = (uint64_t)(((unsigned __int128)xorshift(&t->rng) * t->npos) >>
+			       64);
+	}
+	return t->slba + p * t->nlb;
+}
+
+static inline bool can_issue(const struct lat_thread *t, uint64_t when)
+{
+	return likely(!g_stop) && t->measured < t->budget && when < t->t_end;
+}
+
+__attribute__((noinline)) static int issue_inject(struct lat_thread *t, unsigned slot, uint8_t kind)
+{
+	struct nvio_cmd c;
+
+	/* A read just past the end: the controller answers LBA Out of
+	 * Range. nvio_queue_read would refuse it; passthru does not check. */
+	nvio_cmd_read(&c, t->nsid, t->nsze, t->nlb, 0);
+	t->slot_kind[slot] = kind | K_INJECT;
+	return nvio_queue_passthru(t->q, &c, t->buf[slot], t->bs, NULL, 0,
+				   (void *)(uintptr_t)slot);
+}
+
+/* Inlined: a call per command costs more than the body. */
+static inline __attribute__((always_inline)) int
+issue(struct lat_thread *t, unsigned slot, uint64_t due)
+{
+	void *user = (void *)(uintptr_t)slot;
+	uint64_t lba = next_lba(t);
+	uint64_t k = t->issued++;
+	uint8_t kind = 0;
+
+	if (likely(k >= t->warm_n && due >= t->t_measure)) {
+		kind = K_MEASURED;
+		if (unlikely(!t->measured++)) {
+			/* The measured time starts with the first measured
+			 * command, whichever way the warm-up ended. */
+			t->w_start = due;
+			if (t->dur)
+				t->t_end = due + t->dur;
+		}
+	}
+	t->slot_t[slot] = due;
+	if (unlikely(t->inject_every) && (k + 1) % t->inject_every == 0)
+		return issue_inject(t, slot, kind);
+	if (t->rw == LAT_READ ||
+	    (t->rw == LAT_MIX &&
+	     (unsigned)((xorshift(&t->rng) >> 32) % 100) < t->mix_read)) {
+		t->slot_kind[slot] = kind;
+		return nvio_queue_read(t->q, lba, t->nlb, t->buf[slot], t->bs, 0,
+				       user);
+	}
+	t->slot_kind[slot] = kind | K_WRITE;
+	return nvio_queue_write(t->q, lba, t->nlb, t->buf[slot], t->bs, 0, user);
+}
+
+static inline __attribute__((always_inline)) void
+complete(struct lat_thread *t, const struct nvio_cpl *c, uint64_t now)
+{
+	unsigned slot = (unsigned)(uintptr_t)c->user;
+	uint8_t kind = t->slot_kind[slot];
+
+	if (likely(c->res == 0)) {
+		if (likely(kind & K_MEASURED)) {
+			uint64_t d = now - t->slot_t[slot];
+
+			if (unlikely((int64_t)d < 0))
+				d = 0;
+			lat_hist_record((kind & K_WRITE) ? t->wr : t->rd,
+					lat_clock_ns(t->clk, d));
+			t->ios++;
+			t->w_end = now;
+		}
+	} else if (c->res > 0) {
+		/* Counted whether measured or not: an error in the warm-up
+		 * is still an error. Never a latency. */
+		lat_errs_add(&t->errs, c->res, 1);
+	} else {
+		fail(t, c->res, "a command completed with an error");
+	}
+}
+
+/* Not inlined, so that callgrind can count this loop alone
+ * (--toggle-collect=run_closed). */
+__attribute__((noinline)) static void run_closed(struct lat_thread *t)
+{
+	const struct lat_clock *clk = t->clk;
+	uint64_t now = lat_clock_now(clk);
+	int rc;
+
+	for (unsigned s = 0; s < t->qd && can_issue(t, now); s++) {
+		rc = issue(t, s, now);
+		if (unlikely(rc)) {
+			fail(t, rc, "queueing a command");
+			break;
+		}
+		t->inflight++;
+	}
+	while (t->inflight) {
+		int n = nvio_queue_reap(t->q, t->cpl, t->qd, 1);
+
+		if (unlikely(n < 0)) {
+			fail(t, n, "reaping completions");
+			return;
+		}
+		now = lat_clock_now(clk);
+		for (int i = 0; i < n; i++) {
+			const struct nvio_cpl *c = &t->cpl[i];
+
+			complete(t, c, now);
+			t->inflight--;
+			if (can_issue(t, now)) {
+				rc = issue(t, (unsigned)(uintptr_t)c->user, now);
+				if (unlikely(rc))
+					fail(t, rc, "queueing a command");
+				else
+					t->inflight++;
+			}
+		}
+	}
+}
+
+static void wait_until(const struct lat_clock *clk, uint64_t due)
+{
+	uint64_t now = lat_clock_now(clk);
+	uint64_t margin = clk->hz / 10000; /* 100 us */
+
+	/* Sleep through long gaps (low rates), spin through the last
+	 * stretch: a wake-up is late by tens of microseconds. */
+	if (due > now + 2 * margin) {
+		uint64_t ns = lat_clock_ns(clk, due - now - margin);
+		struct timespec ts = { (time_t)(ns / 1000000000ull),
+				       (long)(ns % 1000000000ull) };
+
+		nanosleep(&ts, NULL);
+	}
+	while (!g_stop && lat_clock_now(clk) < due) {
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+	}
+}
+
+static void run_open(struct lat_thread *t)
+{
+	const struct lat_clock *clk = t->clk;
+	struct lat_sched s;
+	uint64_t k = 0, due;
+	bool more;
+
+	lat_sched_init(&s, t->t0, clk->hz, t->o->rate, t->o->threads, t->idx);
+	due = lat_sched_due(&s, 0);
+	more = can_issue(t, due);
+	for (;;) {
+		uint64_t now = lat_clock_now(clk);
+
+		while (more && t->nfree && due <= now) {
+			unsigned slot = t->free_slots[--t->nfree];
+			int rc = issue(t, slot, due);
+
+			if (unlikely(rc)) {
+				t->nfree++;
+				fail(t, rc, "queueing a command");
+				more = false;
+				break;
+			}
+			t->inflight++;
+			due = lat_sched_due(&s, ++k);
+			more = can_issue(t, due);
+		}
+		if (t->inflight) {
+			int n = nvio_queue_reap(t->q, t->cpl, t->qd, 0);
+
+			if (unlikely(n < 0)) {
+				fail(t, n, "reaping completions");
+				return;
+			}
+			if (n) {
+				now = lat_clock_now(clk);
+				for (int i = 0; i < n; i++) {
+					complete(t, &t->cpl[i], now);
+					t->free_slots[t->nfree++] =
+						(unsigned)(uintptr_t)t->cpl[i].user;
+					t->inflight--;
+				}
+			}
+			if (g_stop && more)
+				more = false;
+			continue;
+		}
+		if (!more || g_stop)
+			break;
+		wait_until(clk, due);
+	}
+}
+
+static void *thread_main(void *arg)
+{
+	struct lat_thread *t = arg;
+
+	if (t->gate)
+		gate_wait(t->gate);
+	if (t->o->rate)
+		run_open(t);
+	else
+		run_closed(t);
+	return NULL;
+}
+
+static void thread_free(struct lat_thread *t)
+{
+	if (t->own_bufs && t->buf)
+		for (unsigned i = 0; i < t->qd; i++)
+			nvio_buf_free(t->buf[i]);
+	free(t->buf);
+	free(t->slot_t);
+	free(t->slot_kind);
+	free(t->cpl);
+	free(t->free_slots);
+	free(t->rd);
+	free(t->wr);
+	nvio_queue_destroy(t->q);
+}
+
+static int thread_setup(struct lat_thread *t, struct nvio_dev *dev,
+			const struct lat_opts *o, struct lat_result *r)
+{
+	const struct nvio_dev_info *info = nvio_dev_info(dev);
+	struct nvio_queue_opts qo = {
+		.sz = sizeof(qo),
+		.depth = o->qd,
+		.sqpoll_cpu = -1,
+		.reg_bufs = o->regbuf ? o->qd : 0,
+		.reg_buf_size = (uint32_t)o->bs,
+	};
+	int rc;
+
+	switch (o->mode) {
+	case LAT_MODE_POLL: qo.flags = NVIO_QUEUE_POLL; break;
+	case LAT_MODE_IRQ: qo.flags = NVIO_QUEUE_IRQ; break;
+	case LAT_MODE_SQPOLL: qo.flags = NVIO_QUEUE_SQPOLL; break;
+	default: break;
+	}
+	rc = nvio_queue_create(dev, &qo, &t->q);
+	if (rc) {
+		snprintf(r->sys_what, sizeof(r->sys_what), "creating a queue "
+			 "(depth %u, mode %s)", o->qd, lat_mode_name(o->mode));
+		return rc;
+	}
+	t->qd = o->qd;
+	t->buf = calloc(o->qd, sizeof(*t->buf));
+	t->slot_t = calloc(o->qd, sizeof(*t->slot_t));
+	t->slot_kind = calloc(o->qd, sizeof(*t->slot_kind));
+	t->cpl = calloc(o->qd, sizeof(*t->cpl));
+	t->free_slots = calloc(o->qd, sizeof(*t->free_slots));
+	t->rd = malloc(sizeof(*t->rd));
+	t->wr = malloc(sizeof(*t->wr));
+	if (!t->buf || !t->slot_t || !t->slot_kind || !t->cpl ||
+	    !t->free_slots || !t->rd || !t->wr) {
+		snprintf(r->sys_what, sizeof(r->sys_what), "allocating memory");
+		return -ENOMEM;
+	}
+	lat_hist_init(t->rd);
+	lat_hist_init(t->wr);
+	t->own_bufs = !o->regbuf;
+	for (unsigned i = 0; i < o->qd; i++) {
+		t->buf[i] = o->regbuf ? nvio_queue_buf(t->q, i)
+				      : nvio_buf_alloc(o->bs);
+		if (!t->buf[i]) {
+			snprintf(r->sys_what, sizeof(r->sys_what),
+				 "allocating %u buffers of %llu bytes", o->qd,
+				 (unsigned long long)o->bs);
+			return -ENOMEM;
+		}
+		/* Written data that compresses to nothing would flatter
+		 * some devices. */
+		if (o->rw != LAT_READ) {
+			uint64_t seed = 0x9e3779b97f4a7c15ull * (i + 1);
+
+			for (uint64_t b = 0; b + 8 <= o->bs; b += 8) {
+				uint64_t v = xorshift(&seed);
+
+				memcpy((char *)t->buf[i] + b, &v, 8);
+			}
+		}
+		t->free_slots[i] = o->qd - 1 - i;
+	}
+	t->nfree = o->qd;
+	t->nsid = info->nsid;
+	t->nsze = info->nsze;
+	return 0;
+}
+
+int lat_result_exit(const struct lat_result *r)
+{
+	if (r->sys_err)
+		return LAT_EXIT_SYSTEM;
+	if (r->errs.total)
+		return LAT_EXIT_NVME;
+	return LAT_EXIT_OK;
+}
+
+void lat_result_free_hist(struct lat_result *r)
+{
+	free(r->hist);
+	r->hist = NULL;
+}
+
+int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
+	    const struct lat_clock *clk, struct lat_result *r)
+{
+	const struct nvio_dev_info *info = nvio_dev_info(dev);
+	unsigned nt = o->threads;
+	struct lat_thread *th;
+	struct lat_hist *rd = NULL, *wr = NULL;
+	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+			     false };
+	unsigned started = 1;
+	uint64_t unit, npos, t0, w_start = UINT64_MAX, w_end = 0;
+	unsigned flags;
+	int rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->o = *o;
+	r->clk = *clk;
+	r->lba_size = info->lba_size;
+	th = calloc(nt, sizeof(*th));
+	rd = malloc(sizeof(*rd));
+	wr = malloc(sizeof(*wr));
+	r->hist = malloc(sizeof(*r->hist));
+	if (!th || !rd || !wr || !r->hist) {
+		snprintf(r->sys_what, sizeof(r->sys_what), "allocating memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	unit = info->lba_size + (info->md_extended ? info->md_size : 0);
+	npos = o->range_nlb / (o->bs / unit);
+	for (unsigned i = 0; i < nt; i++) {
+		struct lat_thread *t = &th[i];
+
+		rc = thread_setup(t, dev, o, r);
+		if (rc)
+			goto out;
+		t->o = o;
+		t->idx = i;
+		t->clk = clk;
+		t->pattern = o->pattern;
+		t->rw = o->rw;
+		t->mix_read = o->mix_read;
+		t->bs = (uint32_t)o->bs;
+		t->nlb = (uint32_t)(o->bs / unit);
+		t->slba = o->range_slba;
+		t->npos = npos;
+		t->seq_pos = npos * i / nt;
+		t->rng = 0x853c49e6748fea9bull ^ ((uint64_t)(i + 1) << 32) ^
+			 (uint64_t)time(NULL);
+		if (!t->rng)
+			t->rng = 1;
+		t->inject_every = o->inject_every;
+		/* Counts are shared: the first threads take the remainder. */
+		t->budget = o->count ? o->count / nt + (i < o->count % nt)
+				     : UINT64_MAX;
+		t->warm_n = o->warmup_n / nt + (i < o->warmup_n % nt);
+	}
+	flags = nvio_queue_flags(th[0].q);
+	r->polled = flags & NVIO_QF_POLLED;
+	r->sqpoll = flags & NVIO_QF_SQPOLL;
+	r->irq_fallback = flags & NVIO_QF_IRQ_FALLBACK;
+	r->reg_bufs = flags & NVIO_QF_REG_BUFS;
+	r->reg_file = flags & NVIO_QF_REG_FILE;
+
+	g_stop = g_sigint;
+	/* Open-loop schedules start a little ahead, so that no thread
+	 * begins behind its own schedule. */
+	t0 = lat_clock_now(clk) + (o->rate ? clk->hz / 500 : 0);
+	for (unsigned i = 0; i < nt; i++) {
+		struct lat_thread *t = &th[i];
+
+		t->t0 = t0;
+		t->t_measure = t0 + lat_clock_ticks(clk, o->warmup_s);
+		/* Set at the first measured command: see issue(). */
+		t->dur = o->count ? 0 : lat_clock_ticks(clk, o->time_s);
+		if (!o->count && !t->dur)
+			t->dur = 1;
+		t->t_end = UINT64_MAX;
+		t->gate = nt > 1 ? &gate : NULL;
+	}
+	for (unsigned i = 1; i < nt; i++) {
+		rc = -pthread_create(&th[i].tid, NULL, thread_main, &th[i]);
+		if (rc) {
+			snprintf(r->sys_what, sizeof(r->sys_what),
+				 "starting thread %u of %u", i + 1, nt);
+			/* The started ones see g_stop and end at once. */
+			g_stop = 1;
+			started = i;
+			break;
+		}
+		started = i + 1;
+	}
+	if (nt > 1)
+		gate_open(&gate);
+	if (!rc)
+		thread_main(&th[0]);
+	for (unsigned i = 1; i < started; i++)
+		pthread_join(th[i].tid, NULL);
+	if (rc)
+		goto out;
+
+	lat_hist_init(rd);
+	lat_hist_init(wr);
+	for (unsigned i = 0; i < nt; i++) {
+		struct lat_thread *t = &th[i];
+
+		lat_hist_merge(rd, t->rd);
+		lat_hist_merge(wr, t->wr);
+		lat_errs_merge(&r->errs, &t->errs);
+		r->ios += t->ios;
+		if (t->measured && t->w_start < w_start)
+			w_start = t->w_start;
+		if (t->ios && t->w_end > w_end)
+			w_end = t->w_end;
+		if (t->sys_err && !r->sys_err) {
+			r->sys_err = t->sys_err;
+			snprintf(r->sys_what, sizeof(r->sys_what), "%s", t->what);
+		}
+	}
+	lat_hist_init(r->hist);
+	lat_hist_merge(r->hist, rd);
+	lat_hist_merge(r->hist, wr);
+	lat_stats_from(&r->all, r->hist);
+	lat_stats_from(&r->rd, rd);
+	lat_stats_from(&r->wr, wr);
+	r->bytes = r->ios * o->bs;
+	if (r->ios && w_end > w_start) {
+		r->elapsed_s = (double)lat_clock_ns(clk, w_end - w_start) / 1e9;
+		r->iops = (double)r->ios / r->elapsed_s;
+		r->bw = (double)r->bytes / r->elapsed_s;
+	}
+	r->interrupted = g_sigint;
+	rc = 0;
+out:
+	if (th) {
+		for (unsigned i = 0; i < o->threads; i++)
+			thread_free(&th[i]);
+		free(th);
+	}
+	free(rd);
+	free(wr);
+	if (rc) {
+		lat_result_free_hist(r);
+		r->sys_err = rc;
+	}
+	return rc;
+}
