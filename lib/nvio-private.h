@@ -50,6 +50,7 @@ struct nvio_queue {
 	int fd;                 /* fd, or index 0 when registered */
 	uint8_t sqe_flags;      /* IOSQE_FIXED_FILE when registered */
 	bool disabled;          /* R_DISABLED: enabled by the first user */
+	bool reap_slow;         /* disabled or spin_reap: reap's general path */
 	bool enter_to_see;      /* CQEs appear only after io_uring_enter */
 	bool spin_reap;         /* SQPOLL + IOPOLL: spin, no syscalls */
 	uint32_t nsid;

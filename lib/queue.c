@@ -243,6 +243,7 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 	q->enter_to_see = (polled && !(o.flags & NVIO_QUEUE_SQPOLL)) ||
 			  (q->flags & NVIO_QF_DEFER_TASKRUN);
 	q->spin_reap = polled && (o.flags & NVIO_QUEUE_SQPOLL);
+	q->reap_slow = q->spin_reap || q->disabled;
 	/* Before 6.6 a polled passthrough command without data goes to an
 	 * interrupt queue but stays on the ring's poll list with the stale
 	 * bio cookie of an earlier command, which the poll loop then
@@ -372,6 +373,7 @@ static int queue_enable(struct nvio_queue *q)
 		    IORING_REGISTER_ENABLE_RINGS, NULL, 0) < 0)
 		return -errno;
 	q->disabled = false;
+	q->reap_slow = q->spin_reap;
 	return 0;
 }
 
@@ -431,14 +433,14 @@ drain(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max)
 	return n;
 }
 
-/* Everything reap does not expect: a ring to enable first, completions
- * of commands run through the ioctl, bad arguments. */
-static int reap_slow(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
-		     unsigned min, unsigned *got)
+/* The general reap: argument checks, enabling the ring, ioctl-run
+ * completions, nonblocking polls (min 0), SQPOLL spinning. */
+static int reap_general(struct nvio_queue *q, struct nvio_cpl *cpl,
+			unsigned max, unsigned min)
 {
+	unsigned n = 0;
 	int rc;
 
-	*got = 0;
 	if (!cpl || !max || min > max)
 		return -EINVAL;
 	if (min > q->inflight)
@@ -449,23 +451,7 @@ static int reap_slow(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 			return rc;
 	}
 	if (q->soft_head != q->soft_tail)
-		*got = drain_soft(q, cpl, max);
-	return 0;
-}
-
-int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
-		    unsigned min)
-{
-	unsigned n = 0;
-	int rc;
-
-	if (unlikely(!cpl || min - 1 >= max || min > q->inflight ||
-		     q->disabled || q->soft_head != q->soft_tail)) {
-		/* min == 0 lands here too (min - 1 wraps): a poll */
-		rc = reap_slow(q, cpl, max, min, &n);
-		if (rc)
-			return rc;
-	}
+		n = drain_soft(q, cpl, max);
 	n += drain(q, cpl + n, max - n);
 	if (n >= min && !q->pending) {
 		/* Polled and deferred rings post nothing until entered. */
@@ -486,6 +472,32 @@ int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 		else
 			rc = io_uring_submit_and_get_events(&q->ring);
 		if (rc < 0 && rc != -EINTR && rc != -EAGAIN)
+			return n ? (int)n : rc;
+		if (rc >= 0)
+			q->pending = 0;
+		n += drain(q, cpl + n, max - n);
+	}
+	return (int)n;
+}
+
+/* The common case in few instructions: wait for at least one completion
+ * on an enabled ring, submitting what is queued in the same syscall. */
+int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
+		    unsigned min)
+{
+	unsigned n;
+	int rc;
+
+	/* min - 1 wraps for min == 0: nonblocking polls take the general
+	 * path, as do rings that need enabling or spinning */
+	if (unlikely(q->reap_slow || !cpl || min - 1 >= max ||
+		     min > q->inflight || q->soft_head != q->soft_tail))
+		return reap_general(q, cpl, max, min);
+	n = drain(q, cpl, max);
+	while (n < min || q->pending) {
+		/* one syscall submits what is queued and waits */
+		rc = io_uring_submit_and_wait(&q->ring, n < min ? min - n : 0);
+		if (unlikely(rc < 0) && rc != -EINTR && rc != -EAGAIN)
 			return n ? (int)n : rc;
 		if (rc >= 0)
 			q->pending = 0;
