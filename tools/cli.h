@@ -16,6 +16,8 @@
 
 #include <nvio.h>
 
+#include "safety.h"
+
 /* Exit codes, documented in nvio(1). */
 enum {
 	EXIT_OK = 0,
@@ -234,21 +236,6 @@ int check_range(struct cli *c, const struct cli_dev *d, uint64_t slba,
 /* ------------------------------------------------------------------ */
 /* safety.c */
 
-/* A filesystem, partition table or volume signature in the first bytes of
- * a device, or NULL. `buf` holds bytes 0..len-1; lba_size tells where LBA 1
- * starts. Pure, unit tested. */
-const char *safety_signature(const unsigned char *buf, size_t len,
-			     unsigned lba_size);
-/* Bytes of the device safety_signature() wants to see. */
-#define SAFETY_PROBE_BYTES (68u * 1024u)
-/* Is dev (major:minor) or a partition of block device `block` mounted, a
- * swap area, or held by dm/md? Fills `why` and returns true if so. */
-bool safety_in_use(const char *sysfs, const char *block, char *why,
-		   size_t len);
-/* The same with the mount and swap tables named (tests use fakes). */
-bool safety_in_use_at(const char *sysfs, const char *mountinfo,
-		      const char *swaps, const char *block, char *why,
-		      size_t len);
 /* The whole check for a command that changes data; returns 0 to go on or
  * an exit code after reporting the refusal. */
 int safety_check(struct cli *c, struct cli_dev *d, const char *what);

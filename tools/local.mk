@@ -17,6 +17,7 @@ tools_nvio_SOURCES = \
 	tools/json.c \
 	tools/output.c \
 	tools/safety.c \
+	tools/safety.h \
 	tools/util.c
 tools_nvio_CPPFLAGS = -I$(top_srcdir)/include
 tools_nvio_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
@@ -64,7 +65,8 @@ tests_cli_test_cli_json_CFLAGS = $(CLI_TEST_CFLAGS)
 tests_cli_test_cli_json_LDADD = $(CLI_TEST_LDADD)
 
 tests_cli_test_cli_safety_SOURCES = tests/cli/test-cli-safety.c \
-	tools/safety.c tools/util.c tools/dev.c tools/output.c tools/json.c
+	tools/safety.c tools/safety-core.c tools/util.c tools/dev.c \
+	tools/output.c tools/json.c
 tests_cli_test_cli_safety_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_cli_safety_CFLAGS = $(CLI_TEST_CFLAGS)
 tests_cli_test_cli_safety_LDADD = $(CLI_TEST_LDADD)

@@ -14,6 +14,8 @@
 
 #include <nvio.h>
 
+#include "../safety.h"
+
 #include "clock.h"
 #include "hist.h"
 
@@ -161,11 +163,9 @@ void lat_report_sys(const char *prog, const struct lat_result *r);
 /* Safety of writes: 0 go on, 1 refused (why filled), -errno when the check
  * itself failed. */
 int lat_safety_check(struct nvio_dev *dev, char *why, size_t len);
-/* Pure part, unit tested: a filesystem, partition table or volume
- * signature in the first bytes, or NULL. */
-const char *lat_safety_signature(const unsigned char *buf, size_t len,
-				 unsigned lba_size);
-#define LAT_SAFETY_PROBE_BYTES (68u * 1024u)
+/* The rules themselves are the nvio tool's (tools/safety.h). */
+#define lat_safety_signature safety_signature
+#define LAT_SAFETY_PROBE_BYTES SAFETY_PROBE_BYTES
 
 /* Writers. */
 void lat_print_normal(FILE *f, const struct lat_result *r);

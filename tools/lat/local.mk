@@ -20,6 +20,8 @@ tools_lat_libnviolat_la_SOURCES = \
 	tools/lat/output.c \
 	tools/lat/run.c \
 	tools/lat/safety.c \
+	tools/safety.h \
+	tools/safety-core.c \
 	tools/lat/svg.c \
 	tools/lat/sweep.c
 tools_lat_libnviolat_la_CPPFLAGS = -I$(top_srcdir)/include
