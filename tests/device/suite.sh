@@ -42,7 +42,10 @@ basic)	if [ -n "${NVIO_VALGRIND:-}" ]; then
 		for t in $io poll admin eventfd; do add $t; done
 		add admin "" ioctl NVIO_ADMIN_IOCTL=1
 		add identify "" ioctl NVIO_ADMIN_IOCTL=1
-		for c in cli-basic cli-safety cli-doctor; do add "$cli/$c.sh"; done
+		for c in cli-basic cli-safety cli-doctor; do
+			[ "$c" = cli-basic ] && [ -n "${NVIO_SUITE_SANITIZED:-}" ] && continue
+			add "$cli/$c.sh"
+		done
 	fi ;;
 4k)	for t in $io; do add $t; done
 	for c in cli-basic cli-doctor; do add "$cli/$c.sh"; done ;;
