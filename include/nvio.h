@@ -15,8 +15,8 @@
  *    they can grow without breaking the ABI;
  *  - the library never prints and never exits.
  *
- * This header needs nothing but the C library and <linux/types.h>-free
- * standard headers, so it compiles on its own.
+ * This header includes only standard C and POSIX headers (no liburing, no
+ * kernel headers), so it compiles on its own.
  */
 #ifndef NVIO_H
 #define NVIO_H
@@ -62,6 +62,10 @@ struct nvio_cmd {
 	uint32_t cdw15;
 };
 _Static_assert(sizeof(struct nvio_cmd) == 64, "NVMe SQE is 64 bytes");
+
+/* The NLB field is 16 bits, zero-based: at most this many LBAs per
+ * command, whatever the transfer size allows. */
+#define NVIO_MAX_NLB 65536u
 
 /* NVM command set opcodes used by the encoders. */
 enum nvio_opcode {
