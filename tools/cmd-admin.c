@@ -1091,44 +1091,60 @@ static const struct name_val sel_names[] = {
 	{ NULL, 0 },
 };
 
-int cmd_get_feature(struct cli *c, int argc, char **argv)
+/* What get-feature and set-feature take. getopt returns only the options
+ * in the running command's table, so one parser serves both. */
+struct feat_args {
+	uint64_t fid, sel, cdw11, value, len, nsid;
+	const char *file;
+	bool has_fid, has_len, has_val, save;
+};
+
+/* Options and DEV of a feature command. -s is --save for set-feature and
+ * --sel for get-feature. Returns CLI_STOP after --help. */
+static int parse_feature(struct cli *c, int argc, char **argv, bool set,
+			 struct feat_args *a)
 {
-	uint64_t fid = 0, sel = 0, cdw11 = 0, len = 0, nsid = 0;
-	bool has_fid = false, has_len = false;
-	struct cli_dev d = { 0 };
-	uint8_t *buf = NULL;
-	uint32_t result = 0;
-	struct jw *w;
 	int opt, rc;
 
+	memset(a, 0, sizeof(*a));
 	while ((opt = cli_getopt(c, argc, argv)) != -1) {
 		rc = EXIT_OK;
 		switch (opt) {
-		case CLI_STOP: return c->exit_code;
+		case CLI_STOP:
+			return c->exit_code == EXIT_OK ? CLI_STOP : c->exit_code;
 		case 'f':
-			has_fid = true;
-			rc = opt_u64(c, "feature-id", optarg, &fid, 255);
+			a->has_fid = true;
+			rc = opt_u64(c, "feature-id", optarg, &a->fid, 255);
 			break;
 		case 's':
-			if (parse_named(optarg, sel_names, &sel) || sel > 3)
+			if (set)
+				a->save = true;
+			else if (parse_named(optarg, sel_names, &a->sel) ||
+				 a->sel > 3)
 				rc = err_usage(c, "--sel: '%s' is not current, "
 						  "default, saved or supported (0-3)",
 					       optarg);
 			break;
 		case OPT_CDW11:
-			rc = opt_u64(c, "cdw11", optarg, &cdw11, UINT32_MAX);
+			rc = opt_u64(c, "cdw11", optarg, &a->cdw11, UINT32_MAX);
 			break;
+		case 'v':
+			a->has_val = true;
+			rc = opt_u64(c, "value", optarg, &a->value, UINT32_MAX);
+			break;
+		case 'd': a->file = optarg; break;
 		case 'l':
-			has_len = true;
-			rc = opt_size(c, "data-len", optarg, &len);
-			if (!rc && len > (1u << 20))
+			a->has_len = true;
+			rc = opt_size(c, "data-len", optarg, &a->len);
+			if (!rc && a->len > (1u << 20))
 				rc = err_usage(c, "--data-len: at most 1M");
 			break;
 		case 'n':
-			rc = opt_u64(c, "namespace-id", optarg, &nsid, UINT32_MAX);
+			rc = opt_u64(c, "namespace-id", optarg, &a->nsid, UINT32_MAX);
 			break;
 		case 'b': c->raw = true; break;
 		case 'H': c->human = true; break;
+		case OPT_FORCE: c->force = true; break;
 		default: rc = err_usage(c, "option not handled");
 		}
 		if (rc)
@@ -1137,65 +1153,93 @@ int cmd_get_feature(struct cli *c, int argc, char **argv)
 	rc = cli_take_dev(c, argc, argv, true);
 	if (rc)
 		return rc;
-	if (!has_fid)
+	if (!a->has_fid)
 		return err_usage(c, "give the feature with --feature-id/-f");
-	if (!has_len)
-		len = sel == 3 ? 0 : feature_data_len((unsigned)fid);
-	rc = cli_open_any(c, nsid && nsid != 0xffffffffu ? (uint32_t)nsid : 0,
-			  NVIO_DEV_RDONLY, false, &d);
+	return EXIT_OK;
+}
+
+/* The namespace to open: 0 and 0xffffffff (all namespaces) open DEV's. */
+static uint32_t feature_open_nsid(const struct feat_args *a)
+{
+	return a->nsid && a->nsid != 0xffffffffu ? (uint32_t)a->nsid : 0;
+}
+
+/* A failed Get or Set Features; `op` is "get" or "set". */
+static int feature_failed(struct cli *c, int rc, const char *op,
+			  const struct feat_args *a)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "%s feature 0x%02llx (%s)", op,
+		 (unsigned long long)a->fid, feature_name((unsigned)a->fid));
+	return err_result(c, rc, what);
+}
+
+int cmd_get_feature(struct cli *c, int argc, char **argv)
+{
+	struct feat_args a;
+	struct cli_dev d = { 0 };
+	uint8_t *buf = NULL;
+	uint32_t result = 0;
+	struct jw *w;
+	int rc;
+
+	rc = parse_feature(c, argc, argv, false, &a);
+	if (rc)
+		return rc == CLI_STOP ? EXIT_OK : rc;
+	if (!a.has_len)
+		a.len = a.sel == 3 ? 0 : feature_data_len((unsigned)a.fid);
+	rc = cli_open_any(c, feature_open_nsid(&a), NVIO_DEV_RDONLY, false, &d);
 	if (rc)
 		return rc;
 	rc = cli_need_admin(c, &d);
 	if (rc)
 		goto out;
-	if (len) {
-		buf = nvio_buf_alloc((size_t)len);
+	if (a.len) {
+		buf = nvio_buf_alloc((size_t)a.len);
 		if (!buf) {
 			rc = err_errno(c, ENOMEM, "buffer");
 			goto out;
 		}
 	}
-	rc = nvio_get_feature(d.dev, (uint8_t)fid, (uint32_t)nsid, (uint8_t)sel,
-			      (uint32_t)cdw11, buf, (uint32_t)len, &result);
+	rc = nvio_get_feature(d.dev, (uint8_t)a.fid, (uint32_t)a.nsid,
+			      (uint8_t)a.sel, (uint32_t)a.cdw11, buf,
+			      (uint32_t)a.len, &result);
 	if (rc) {
-		char what[96];
-
-		snprintf(what, sizeof(what), "get feature 0x%02llx (%s)",
-			 (unsigned long long)fid, feature_name((unsigned)fid));
-		rc = err_result(c, rc, what);
+		rc = feature_failed(c, rc, "get", &a);
 		goto out;
 	}
 	if (c->raw) {
-		rc = buf ? raw_out(c, buf, (size_t)len) : EXIT_OK;
+		rc = buf ? raw_out(c, buf, (size_t)a.len) : EXIT_OK;
 		goto out;
 	}
 	w = cli_json(c);
 	if (w) {
 		jw_obj(w, NULL);
-		jw_u64(w, "feature_id", fid);
-		jw_str(w, "name", feature_name((unsigned)fid));
-		jw_u64(w, "sel", sel);
+		jw_u64(w, "feature_id", a.fid);
+		jw_str(w, "name", feature_name((unsigned)a.fid));
+		jw_u64(w, "sel", a.sel);
 		jw_u64(w, "value", result);
 		if (buf)
-			jw_hex(w, "data", buf, (size_t)len);
+			jw_hex(w, "data", buf, (size_t)a.len);
 		jw_obj_end(w);
 	} else {
 		static const char *const seln[] = { "Current", "Default",
 						    "Saved", "Supported capabilities" };
 
 		printf("get-feature:0x%02llx (%s), %s value:0x%08x\n",
-		       (unsigned long long)fid, feature_name((unsigned)fid),
-		       seln[sel], result);
-		if (c->human && sel != 3)
-			decode_feature((unsigned)fid, result);
-		if (sel == 3)
+		       (unsigned long long)a.fid, feature_name((unsigned)a.fid),
+		       seln[a.sel], result);
+		if (c->human && a.sel != 3)
+			decode_feature((unsigned)a.fid, result);
+		if (a.sel == 3)
 			printf("  saveable: %s, namespace specific: %s, "
 			       "changeable: %s\n",
 			       (result & 1) ? "yes" : "no",
 			       (result & 2) ? "yes" : "no",
 			       (result & 4) ? "yes" : "no");
 		if (buf)
-			hexdump(stdout, buf, (size_t)len);
+			hexdump(stdout, buf, (size_t)a.len);
 	}
 	rc = EXIT_OK;
 out:
@@ -1234,66 +1278,33 @@ static int load_file(struct cli *c, const char *file, void *buf, size_t len)
 
 int cmd_set_feature(struct cli *c, int argc, char **argv)
 {
-	uint64_t fid = 0, value = 0, len = 0, nsid = 0;
-	bool has_fid = false, has_val = false, save = false;
-	const char *file = NULL;
+	struct feat_args a;
 	struct cli_dev d = { 0 };
 	uint8_t *buf = NULL;
 	uint32_t result = 0;
 	struct jw *w;
-	int opt, rc;
+	int rc;
 
-	while ((opt = cli_getopt(c, argc, argv)) != -1) {
-		rc = EXIT_OK;
-		switch (opt) {
-		case CLI_STOP: return c->exit_code;
-		case 'f':
-			has_fid = true;
-			rc = opt_u64(c, "feature-id", optarg, &fid, 255);
-			break;
-		case 'v':
-			has_val = true;
-			rc = opt_u64(c, "value", optarg, &value, UINT32_MAX);
-			break;
-		case 's': save = true; break;
-		case 'd': file = optarg; break;
-		case 'l':
-			rc = opt_size(c, "data-len", optarg, &len);
-			if (!rc && len > (1u << 20))
-				rc = err_usage(c, "--data-len: at most 1M");
-			break;
-		case 'n':
-			rc = opt_u64(c, "namespace-id", optarg, &nsid, UINT32_MAX);
-			break;
-		case OPT_FORCE: c->force = true; break;
-		default: rc = err_usage(c, "option not handled");
-		}
-		if (rc)
-			return rc;
-	}
-	rc = cli_take_dev(c, argc, argv, true);
+	rc = parse_feature(c, argc, argv, true, &a);
 	if (rc)
-		return rc;
-	if (!has_fid)
-		return err_usage(c, "give the feature with --feature-id/-f");
-	if (!has_val && !file)
+		return rc == CLI_STOP ? EXIT_OK : rc;
+	if (!a.has_val && !a.file)
 		return err_usage(c, "give the value with --value/-v");
-	if (file && !len)
-		len = feature_data_len((unsigned)fid);
-	if (file && !len)
+	if (a.file && !a.len)
+		a.len = feature_data_len((unsigned)a.fid);
+	if (a.file && !a.len)
 		return err_usage(c, "give the data size with --data-len");
-	if (!file && len)
+	if (!a.file && a.len)
 		return err_usage(c, "--data-len needs --data FILE");
-	if (len) {
-		buf = nvio_buf_alloc((size_t)len);
+	if (a.len) {
+		buf = nvio_buf_alloc((size_t)a.len);
 		if (!buf)
 			return err_errno(c, ENOMEM, "buffer");
-		rc = load_file(c, file, buf, (size_t)len);
+		rc = load_file(c, a.file, buf, (size_t)a.len);
 		if (rc)
 			goto out;
 	}
-	rc = cli_open_any(c, nsid && nsid != 0xffffffffu ? (uint32_t)nsid : 0,
-			  0, true, &d);
+	rc = cli_open_any(c, feature_open_nsid(&a), 0, true, &d);
 	if (rc)
 		goto out;
 	rc = cli_need_admin(c, &d);
@@ -1302,30 +1313,27 @@ int cmd_set_feature(struct cli *c, int argc, char **argv)
 	rc = safety_check(c, &d, "set-feature");
 	if (rc)
 		goto out;
-	rc = nvio_set_feature(d.dev, (uint8_t)fid, (uint32_t)nsid,
-			      (uint32_t)value, save, buf, (uint32_t)len, &result);
+	rc = nvio_set_feature(d.dev, (uint8_t)a.fid, (uint32_t)a.nsid,
+			      (uint32_t)a.value, a.save, buf, (uint32_t)a.len,
+			      &result);
 	if (rc) {
-		char what[96];
-
-		snprintf(what, sizeof(what), "set feature 0x%02llx (%s)",
-			 (unsigned long long)fid, feature_name((unsigned)fid));
-		rc = err_result(c, rc, what);
+		rc = feature_failed(c, rc, "set", &a);
 		goto out;
 	}
 	w = cli_json(c);
 	if (w) {
 		jw_obj(w, NULL);
-		jw_u64(w, "feature_id", fid);
-		jw_str(w, "name", feature_name((unsigned)fid));
-		jw_u64(w, "value", value);
-		jw_bool(w, "save", save);
+		jw_u64(w, "feature_id", a.fid);
+		jw_str(w, "name", feature_name((unsigned)a.fid));
+		jw_u64(w, "value", a.value);
+		jw_bool(w, "save", a.save);
 		jw_u64(w, "result", result);
 		jw_obj_end(w);
 	} else {
 		printf("set-feature:0x%02llx (%s), value:0x%08llx, save:%s, "
 		       "result:0x%08x\n",
-		       (unsigned long long)fid, feature_name((unsigned)fid),
-		       (unsigned long long)value, save ? "yes" : "no", result);
+		       (unsigned long long)a.fid, feature_name((unsigned)a.fid),
+		       (unsigned long long)a.value, a.save ? "yes" : "no", result);
 	}
 	rc = EXIT_OK;
 out:
