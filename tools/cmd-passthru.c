@@ -205,7 +205,11 @@ static bool changes_data(uint8_t opc)
 	       opc == 0x19;
 }
 
-int cmd_io_passthru(struct cli *c, int argc, char **argv)
+/* io-passthru and admin-passthru differ only in how the device is
+ * opened (an I/O queue on the namespace, or the controller for admin
+ * commands), the safety check for I/O commands that write, and the
+ * submit call. */
+static int passthru(struct cli *c, int argc, char **argv, bool admin)
 {
 	struct pt_args a;
 	struct cli_dev d;
@@ -229,21 +233,34 @@ int cmd_io_passthru(struct cli *c, int argc, char **argv)
 			}
 		}
 	}
-	rc = cli_open(c, a.has_nsid ? a.cmd.nsid : 0, 0, true, &d);
+	if (admin)
+		rc = cli_open_any(c, 0, NVIO_DEV_RDONLY, false, &d);
+	else
+		rc = cli_open(c, a.has_nsid ? a.cmd.nsid : 0, 0, true, &d);
 	if (rc) {
 		nvio_buf_free(buf);
 		return rc;
 	}
-	if (!a.has_nsid)
-		a.cmd.nsid = d.info->nsid;
-	if (changes_data(a.cmd.opcode)) {
-		rc = safety_check(c, &d, "send this command");
+	if (admin) {
+		rc = cli_need_admin(c, &d);
 		if (rc)
 			goto out;
+		rc = nvio_admin_passthru(d.dev, &a.cmd, buf, (uint32_t)a.len,
+					 &result);
+	} else {
+		if (!a.has_nsid)
+			a.cmd.nsid = d.info->nsid;
+		if (changes_data(a.cmd.opcode)) {
+			rc = safety_check(c, &d, "send this command");
+			if (rc)
+				goto out;
+		}
+		rc = nvio_passthru(d.q, &a.cmd, buf, (uint32_t)a.len, NULL, 0,
+				   &result);
 	}
-	rc = nvio_passthru(d.q, &a.cmd, buf, (uint32_t)a.len, NULL, 0, &result);
-	snprintf(what, sizeof(what), "I/O command 0x%02x", a.cmd.opcode);
 	if (rc) {
+		snprintf(what, sizeof(what), "%s command 0x%02x",
+			 admin ? "admin" : "I/O", a.cmd.opcode);
 		rc = err_result(c, rc, what);
 		goto out;
 	}
@@ -254,47 +271,12 @@ out:
 	return rc;
 }
 
+int cmd_io_passthru(struct cli *c, int argc, char **argv)
+{
+	return passthru(c, argc, argv, false);
+}
+
 int cmd_admin_passthru(struct cli *c, int argc, char **argv)
 {
-	struct pt_args a;
-	struct cli_dev d;
-	void *buf = NULL;
-	uint64_t result = 0;
-	char what[64];
-	int rc;
-
-	rc = parse_pt(c, argc, argv, &a);
-	if (rc)
-		return rc == CLI_STOP ? EXIT_OK : rc;
-	if (a.len) {
-		buf = nvio_buf_alloc((size_t)a.len);
-		if (!buf)
-			return err_errno(c, ENOMEM, "buffer");
-		if (a.wr) {
-			rc = fill_from(c, a.file, buf, (size_t)a.len);
-			if (rc) {
-				nvio_buf_free(buf);
-				return rc;
-			}
-		}
-	}
-	rc = cli_open_any(c, 0, NVIO_DEV_RDONLY, false, &d);
-	if (rc) {
-		nvio_buf_free(buf);
-		return rc;
-	}
-	rc = cli_need_admin(c, &d);
-	if (rc)
-		goto out;
-	rc = nvio_admin_passthru(d.dev, &a.cmd, buf, (uint32_t)a.len, &result);
-	snprintf(what, sizeof(what), "admin command 0x%02x", a.cmd.opcode);
-	if (rc) {
-		rc = err_result(c, rc, what);
-		goto out;
-	}
-	rc = show(c, &a, result, buf);
-out:
-	nvio_buf_free(buf);
-	cli_close(&d);
-	return rc;
+	return passthru(c, argc, argv, true);
 }
