@@ -399,6 +399,27 @@ static void json_io_head(struct jw *w, struct cli *c, const struct cli_dev *d)
 	jw_u64(w, "nsid", d->info->nsid);
 }
 
+/* The head of a JSON result for the commands that take -s/-c. */
+static void json_io_range(struct jw *w, struct cli *c, const struct cli_dev *d,
+			  const struct io_args *a)
+{
+	json_io_head(w, c, d);
+	jw_u64(w, "slba", a->slba);
+	jw_u64(w, "nlb", a->nlb);
+}
+
+/* Options, then DEV opened with `flags`: how every I/O command but trim
+ * starts. Returns CLI_STOP after --help, else 0 or the exit code. */
+static int io_start(struct cli *c, int argc, char **argv, struct io_args *a,
+		    unsigned flags, struct cli_dev *d)
+{
+	int rc = parse_io(c, argc, argv, a);
+
+	if (rc)
+		return rc;
+	return cli_open(c, (uint32_t)a->nsid, flags, true, d);
+}
+
 /* ------------------------------------------------------------------ */
 
 int cmd_read(struct cli *c, int argc, char **argv)
@@ -410,12 +431,9 @@ int cmd_read(struct cli *c, int argc, char **argv)
 	int rc, out = STDOUT_FILENO;
 	struct jw *w;
 
-	rc = parse_io(c, argc, argv, &a);
+	rc = io_start(c, argc, argv, &a, NVIO_DEV_RDONLY, &d);
 	if (rc)
 		return rc == CLI_STOP ? EXIT_OK : rc;
-	rc = cli_open(c, (uint32_t)a.nsid, NVIO_DEV_RDONLY, true, &d);
-	if (rc)
-		return rc;
 	rc = resolve_count(c, &d, &a, false);
 	if (rc)
 		goto out;
@@ -434,9 +452,7 @@ int cmd_read(struct cli *c, int argc, char **argv)
 	}
 	w = cli_json(c);
 	if (w) {
-		json_io_head(w, c, &d);
-		jw_u64(w, "slba", a.slba);
-		jw_u64(w, "nlb", a.nlb);
+		json_io_range(w, c, &d, &a);
 		jw_u64(w, "lba_size", d.lba_bytes);
 		jw_u64(w, "bytes", a.nlb * d.lba_bytes);
 		if (a.file)
@@ -502,12 +518,9 @@ static int data_out(struct cli *c, int argc, char **argv, bool compare)
 	struct jw *w;
 	int rc;
 
-	rc = parse_io(c, argc, argv, &a);
+	rc = io_start(c, argc, argv, &a, 0, &d);
 	if (rc)
 		return rc == CLI_STOP ? EXIT_OK : rc;
-	rc = cli_open(c, (uint32_t)a.nsid, 0, true, &d);
-	if (rc)
-		return rc;
 	rc = resolve_count(c, &d, &a, true);
 	if (rc)
 		goto out;
@@ -545,9 +558,7 @@ static int data_out(struct cli *c, int argc, char **argv, bool compare)
 	}
 	w = cli_json(c);
 	if (w) {
-		json_io_head(w, c, &d);
-		jw_u64(w, "slba", a.slba);
-		jw_u64(w, "nlb", a.nlb);
+		json_io_range(w, c, &d, &a);
 		jw_u64(w, "lba_size", d.lba_bytes);
 		jw_u64(w, "bytes", a.nlb * d.lba_bytes);
 		if (compare)
@@ -588,13 +599,9 @@ static int no_data(struct cli *c, int argc, char **argv, bool zeroes)
 	struct jw *w;
 	int rc;
 
-	rc = parse_io(c, argc, argv, &a);
+	rc = io_start(c, argc, argv, &a, zeroes ? 0 : NVIO_DEV_RDONLY, &d);
 	if (rc)
 		return rc == CLI_STOP ? EXIT_OK : rc;
-	rc = cli_open(c, (uint32_t)a.nsid, zeroes ? 0 : NVIO_DEV_RDONLY, true,
-		      &d);
-	if (rc)
-		return rc;
 	if (!a.has_nlb) {
 		rc = err_usage(c, "give the LBA count with --block-count/-c");
 		goto out;
@@ -621,9 +628,7 @@ static int no_data(struct cli *c, int argc, char **argv, bool zeroes)
 	}
 	w = cli_json(c);
 	if (w) {
-		json_io_head(w, c, &d);
-		jw_u64(w, "slba", a.slba);
-		jw_u64(w, "nlb", a.nlb);
+		json_io_range(w, c, &d, &a);
 		if (zeroes)
 			jw_bool(w, "deallocate", a.ctl & NVIO_IO_DEAC);
 		jw_obj_end(w);
@@ -760,12 +765,9 @@ int cmd_flush(struct cli *c, int argc, char **argv)
 	struct jw *w;
 	int rc;
 
-	rc = parse_io(c, argc, argv, &a);
+	rc = io_start(c, argc, argv, &a, 0, &d);
 	if (rc)
 		return rc == CLI_STOP ? EXIT_OK : rc;
-	rc = cli_open(c, (uint32_t)a.nsid, 0, true, &d);
-	if (rc)
-		return rc;
 	rc = nvio_flush(d.q);
 	if (rc) {
 		rc = err_result(c, rc, "flush");
