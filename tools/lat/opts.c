@@ -186,9 +186,12 @@ static int scale(uint64_t *v, uint64_t mul)
 	return 0;
 }
 
-int lat_parse_size(const char *s, uint64_t *v)
+/* Digits and an optional k, M, G (and for sizes T) suffix: powers of 1024
+ * for sizes, which may end in "i", "iB" or "B" as well; powers of 1000
+ * for counts. */
+static int parse_scaled(const char *s, uint64_t *v, bool size)
 {
-	uint64_t x, mul = 1;
+	uint64_t x, k = size ? 1024 : 1000, mul = 1;
 	int rc;
 
 	if (!s)
@@ -197,15 +200,21 @@ int lat_parse_size(const char *s, uint64_t *v)
 	if (rc)
 		return rc;
 	switch (*s) {
-	case 'k': case 'K': mul = 1ull << 10; s++; break;
-	case 'm': case 'M': mul = 1ull << 20; s++; break;
-	case 'g': case 'G': mul = 1ull << 30; s++; break;
-	case 't': case 'T': mul = 1ull << 40; s++; break;
+	case 'k': case 'K': mul = k; s++; break;
+	case 'm': case 'M': mul = k * k; s++; break;
+	case 'g': case 'G': mul = k * k * k; s++; break;
+	case 't': case 'T':
+		if (size) {
+			mul = k * k * k * k;
+			s++;
+		}
+		break;
 	default: break;
 	}
-	if (mul > 1 && (!strcmp(s, "i") || !strcmp(s, "iB") || !strcmp(s, "B")))
+	if (size && mul > 1 &&
+	    (!strcmp(s, "i") || !strcmp(s, "iB") || !strcmp(s, "B")))
 		s += strlen(s);
-	else if (mul == 1 && !strcmp(s, "B"))
+	else if (size && mul == 1 && !strcmp(s, "B"))
 		s++;
 	if (*s)
 		return -EINVAL;
@@ -216,29 +225,14 @@ int lat_parse_size(const char *s, uint64_t *v)
 	return 0;
 }
 
+int lat_parse_size(const char *s, uint64_t *v)
+{
+	return parse_scaled(s, v, true);
+}
+
 int lat_parse_count(const char *s, uint64_t *v)
 {
-	uint64_t x, mul = 1;
-	int rc;
-
-	if (!s)
-		return -EINVAL;
-	rc = parse_digits(&s, &x);
-	if (rc)
-		return rc;
-	switch (*s) {
-	case 'k': case 'K': mul = 1000ull; s++; break;
-	case 'm': case 'M': mul = 1000000ull; s++; break;
-	case 'g': case 'G': mul = 1000000000ull; s++; break;
-	default: break;
-	}
-	if (*s)
-		return -EINVAL;
-	rc = scale(&x, mul);
-	if (rc)
-		return rc;
-	*v = x;
-	return 0;
+	return parse_scaled(s, v, false);
 }
 
 /* A non-negative decimal number (digits, optional fraction) and the rest. */
@@ -379,6 +373,27 @@ static int parse_rw(const char *s, enum lat_rw *rw)
 	return 0;
 }
 
+/* A block size: 1 byte to 1 GiB. */
+static int parse_bs(const char *s, uint64_t *bs)
+{
+	uint64_t v;
+
+	if (lat_parse_size(s, &v) || !v || v > (1ull << 30))
+		return -EINVAL;
+	*bs = v;
+	return 0;
+}
+
+static int parse_qd(const char *s, unsigned *qd)
+{
+	uint64_t v;
+
+	if (lat_parse_count(s, &v) || !v || v > LAT_MAX_QD)
+		return -EINVAL;
+	*qd = (unsigned)v;
+	return 0;
+}
+
 /* Splits a comma list and calls `item` on each element. */
 static int parse_list(const char *s, unsigned max, unsigned *n,
 		      int (*item)(const char *s, unsigned i, void *out),
@@ -405,22 +420,12 @@ static int parse_list(const char *s, unsigned max, unsigned *n,
 
 static int item_size(const char *s, unsigned i, void *out)
 {
-	uint64_t v;
-
-	if (lat_parse_size(s, &v) || !v || v > (1ull << 30))
-		return -EINVAL;
-	((uint64_t *)out)[i] = v;
-	return 0;
+	return parse_bs(s, &((uint64_t *)out)[i]);
 }
 
 static int item_qd(const char *s, unsigned i, void *out)
 {
-	uint64_t v;
-
-	if (lat_parse_count(s, &v) || !v || v > LAT_MAX_QD)
-		return -EINVAL;
-	((unsigned *)out)[i] = (unsigned)v;
-	return 0;
+	return parse_qd(s, &((unsigned *)out)[i]);
 }
 
 static int item_mode(const char *s, unsigned i, void *out)
@@ -518,8 +523,7 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 			} else if (c == OPT_BS_LIST) {
 				return usage(err, prog, "--bs-list is for sweep; "
 					     "use --bs");
-			} else if (lat_parse_size(a, &o->bs) || !o->bs ||
-				   o->bs > (1ull << 30)) {
+			} else if (parse_bs(a, &o->bs)) {
 				return usage(err, prog, "--bs: '%s' is not a size "
 					     "(1 byte to 1 GiB; k, M, G suffixes)", a);
 			}
@@ -536,11 +540,9 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 			} else if (c == OPT_QD_LIST) {
 				return usage(err, prog, "--qd-list is for sweep; "
 					     "use --qd");
-			} else if (lat_parse_count(a, &v) || !v || v > LAT_MAX_QD) {
+			} else if (parse_qd(a, &o->qd)) {
 				return usage(err, prog, "--qd: '%s' is not a queue "
 					     "depth (1-%u)", a, LAT_MAX_QD);
-			} else {
-				o->qd = (unsigned)v;
 			}
 			break;
 		case 'c':
