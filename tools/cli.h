@@ -174,6 +174,10 @@ enum {
 int cli_getopt(struct cli *c, int argc, char **argv);
 /* After options: exactly one positional DEV (or none when optional). */
 int cli_take_dev(struct cli *c, int argc, char **argv, bool required);
+/* All of argv for a command with only the common options: the options,
+ * then one optional positional (left in c->dev_path) when `arg`, none
+ * otherwise. Returns CLI_STOP after --help, else 0 or the exit code. */
+int cli_parse_plain(struct cli *c, int argc, char **argv, bool arg);
 void cli_help(const struct cli_cmd *cmd, FILE *f);
 
 /* Option value parsers that report "--name: ..." usage errors. */

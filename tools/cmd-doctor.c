@@ -536,14 +536,11 @@ int cmd_doctor(struct cli *c, int argc, char **argv)
 {
 	struct doctor d = { .c = c };
 	struct jw *w;
-	int opt, rc;
+	int rc;
 
-	while ((opt = cli_getopt(c, argc, argv)) != -1)
-		if (opt == CLI_STOP)
-			return c->exit_code;
-	rc = cli_take_dev(c, argc, argv, false);
+	rc = cli_parse_plain(c, argc, argv, true);
 	if (rc)
-		return rc;
+		return rc == CLI_STOP ? EXIT_OK : rc;
 	w = cli_json(c);
 	if (w) {
 		jw_obj(w, NULL);

@@ -179,20 +179,11 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	char path[PATH_MAX];
 	struct names ctrls, ngs;
 	struct jw *w;
-	int opt, rc;
+	int rc;
 
-	while ((opt = cli_getopt(c, argc, argv)) != -1)
-		if (opt == CLI_STOP)
-			return c->exit_code;
-	rc = cli_take_dev(c, argc, argv, false);
+	rc = cli_parse_plain(c, argc, argv, false);
 	if (rc)
-		return rc;
-	if (c->dev_path) {
-		const char *extra = c->dev_path;
-
-		c->dev_path = NULL;
-		return err_usage(c, "unexpected argument '%s'", extra);
-	}
+		return rc == CLI_STOP ? EXIT_OK : rc;
 	snprintf(path, sizeof(path), "%s/class/nvme", cli_sysfs());
 	scan(path, "nvme", &ctrls);
 	snprintf(path, sizeof(path), "%s/class/nvme-generic", cli_sysfs());

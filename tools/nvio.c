@@ -316,6 +316,25 @@ int cli_take_dev(struct cli *c, int argc, char **argv, bool required)
 	return EXIT_OK;
 }
 
+int cli_parse_plain(struct cli *c, int argc, char **argv, bool arg)
+{
+	int opt, rc;
+
+	while ((opt = cli_getopt(c, argc, argv)) != -1)
+		if (opt == CLI_STOP)
+			return c->exit_code == EXIT_OK ? CLI_STOP : c->exit_code;
+	rc = cli_take_dev(c, argc, argv, false);
+	if (rc)
+		return rc;
+	if (c->dev_path && !arg) {
+		const char *extra = c->dev_path;
+
+		c->dev_path = NULL;
+		return err_usage(c, "unexpected argument '%s'", extra);
+	}
+	return EXIT_OK;
+}
+
 int opt_u64(struct cli *c, const char *opt, const char *s, uint64_t *v,
 	    uint64_t max)
 {
@@ -345,20 +364,11 @@ int opt_size(struct cli *c, const char *opt, const char *s, uint64_t *v)
 int cmd_version(struct cli *c, int argc, char **argv)
 {
 	struct jw *w;
-	int opt, rc;
+	int rc;
 
-	while ((opt = cli_getopt(c, argc, argv)) != -1)
-		if (opt == CLI_STOP)
-			return c->exit_code;
-	rc = cli_take_dev(c, argc, argv, false);
+	rc = cli_parse_plain(c, argc, argv, false);
 	if (rc)
-		return rc;
-	if (c->dev_path) {
-		const char *extra = c->dev_path;
-
-		c->dev_path = NULL;
-		return err_usage(c, "unexpected argument '%s'", extra);
-	}
+		return rc == CLI_STOP ? EXIT_OK : rc;
 	w = cli_json(c);
 	if (w) {
 		jw_obj(w, NULL);
@@ -374,14 +384,11 @@ int cmd_version(struct cli *c, int argc, char **argv)
 int cmd_help(struct cli *c, int argc, char **argv)
 {
 	const struct cli_cmd *cmd;
-	int opt, rc;
+	int rc;
 
-	while ((opt = cli_getopt(c, argc, argv)) != -1)
-		if (opt == CLI_STOP)
-			return c->exit_code;
-	rc = cli_take_dev(c, argc, argv, false);
+	rc = cli_parse_plain(c, argc, argv, true);
 	if (rc)
-		return rc;
+		return rc == CLI_STOP ? EXIT_OK : rc;
 	if (!c->dev_path) {
 		struct jw *w = cli_json(c);
 
