@@ -246,7 +246,6 @@ int safety_check(struct cli *c, struct cli_dev *d, const char *what);
 
 /* Where sysfs is (NVIO_SYSFS_ROOT for tests). */
 const char *cli_sysfs(void);
-int read_sysfs_str(const char *path, char *buf, size_t len);
 int read_sysfs_u64(const char *path, uint64_t *v);
 
 /* ------------------------------------------------------------------ */

@@ -25,24 +25,6 @@ const char *cli_sysfs(void)
 	return s && *s ? s : "/sys";
 }
 
-int read_sysfs_str(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		n--;
-	buf[n] = '\0';
-	return 0;
-}
-
 int read_sysfs_u64(const char *path, uint64_t *v)
 {
 	char buf[64];

@@ -72,7 +72,7 @@ tests_cli_test_cli_safety_CFLAGS = $(CLI_TEST_CFLAGS)
 tests_cli_test_cli_safety_LDADD = $(CLI_TEST_LDADD)
 
 tests_cli_test_cli_errors_SOURCES = tests/cli/test-cli-errors.c \
-	tools/output.c tools/json.c tools/util.c tools/dev.c
+	tools/output.c tools/json.c tools/util.c tools/dev.c tools/safety-core.c
 tests_cli_test_cli_errors_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_cli_errors_CFLAGS = $(CLI_TEST_CFLAGS)
 tests_cli_test_cli_errors_LDADD = $(CLI_TEST_LDADD)

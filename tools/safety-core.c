@@ -9,31 +9,36 @@
  * a write (nor keep the page cache of a mounted filesystem coherent); the
  * tool has to look for itself. The signatures are read through libnvio,
  * the same path the write would take.
+ *
+ * The sysfs attribute reader lives here too: this file is the one both
+ * nvio and nvio lat link.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <stdbool.h>
 
 #include "safety.h"
 
-/* One sysfs attribute, trailing newline cut (the tool's own helper lives
- * in dev.c, which `nvio lat` does not link). */
-static int sysfs_line(const char *path, char *buf, size_t len)
+int read_sysfs_str(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "re");
-	size_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
 
 	buf[0] = '\0';
-	if (!f)
-		return -1;
-	n = fread(buf, 1, len - 1, f);
-	fclose(f);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		n--;
 	buf[n] = '\0';
@@ -109,7 +114,7 @@ static unsigned list_devs(const char *sysfs, const char *block,
 
 	snprintf(out[0].name, sizeof(out[0].name), "%s", block);
 	snprintf(path, sizeof(path), "%s/block/%s/dev", sysfs, block);
-	if (sysfs_line(path, out[0].devno, sizeof(out[0].devno)))
+	if (read_sysfs_str(path, out[0].devno, sizeof(out[0].devno)))
 		out[0].devno[0] = '\0';
 	n = 1;
 	snprintf(path, sizeof(path), "%s/block/%s", sysfs, block);
@@ -123,11 +128,11 @@ static unsigned list_devs(const char *sysfs, const char *block,
 			continue;
 		snprintf(p2, sizeof(p2), "%s/block/%s/%s/partition", sysfs,
 			 block, de->d_name);
-		if (sysfs_line(p2, out[n].devno, sizeof(out[n].devno)))
+		if (read_sysfs_str(p2, out[n].devno, sizeof(out[n].devno)))
 			continue;
 		snprintf(p2, sizeof(p2), "%s/block/%s/%s/dev", sysfs, block,
 			 de->d_name);
-		if (sysfs_line(p2, out[n].devno, sizeof(out[n].devno)))
+		if (read_sysfs_str(p2, out[n].devno, sizeof(out[n].devno)))
 			continue;
 		snprintf(out[n].name, sizeof(out[n].name), "%s", de->d_name);
 		n++;

@@ -24,4 +24,7 @@ bool safety_in_use(const char *sysfs, const char *block, char *why,
 bool safety_in_use_at(const char *sysfs, const char *mountinfo,
 		      const char *swaps, const char *block, char *why,
 		      size_t len);
+/* One sysfs attribute, trailing newlines and blanks cut: 0 or -errno.
+ * Here because both nvio and nvio lat link this file. */
+int read_sysfs_str(const char *path, char *buf, size_t len);
 #endif
