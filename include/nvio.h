@@ -32,6 +32,17 @@ extern "C" {
 #endif
 
 #define NVIO_API __attribute__((visibility("default")))
+#ifdef __cplusplus
+#define NVIO_STATIC_ASSERT static_assert
+#else
+#define NVIO_STATIC_ASSERT _Static_assert
+#endif
+/* How the fast-path functions below are defined: inline in every program,
+ * and once more as exported functions inside libnvio (lib/ffi.c) for
+ * callers that cannot use C inline functions (FFI bindings). */
+#ifndef NVIO_INLINE
+#define NVIO_INLINE static inline __attribute__((always_inline))
+#endif
 
 #define NVIO_VERSION_MAJOR 0
 #define NVIO_VERSION_MINOR 1
@@ -61,7 +72,7 @@ struct nvio_cmd {
 	uint32_t cdw14;
 	uint32_t cdw15;
 };
-_Static_assert(sizeof(struct nvio_cmd) == 64, "NVMe SQE is 64 bytes");
+NVIO_STATIC_ASSERT(sizeof(struct nvio_cmd) == 64, "NVMe SQE is 64 bytes");
 
 /* The NLB field is 16 bits, zero-based: at most this many LBAs per
  * command, whatever the transfer size allows. */
@@ -113,7 +124,7 @@ struct nvio_dsm_range {
 	uint32_t nlb; /* a count, not zero-based */
 	uint64_t slba;
 };
-_Static_assert(sizeof(struct nvio_dsm_range) == 16, "DSM range is 16 bytes");
+NVIO_STATIC_ASSERT(sizeof(struct nvio_dsm_range) == 16, "DSM range is 16 bytes");
 
 #define NVIO_DSM_MAX_RANGES 256
 
@@ -396,20 +407,12 @@ NVIO_API void *nvio_queue_buf(const struct nvio_queue *q, unsigned i);
  * error. nvio_queue_submit() hands queued commands to the kernel;
  * nvio_queue_reap() collects up to `max` completions, waiting for at
  * least `min` (submitting anything queued in the same system call). */
-NVIO_API int nvio_queue_read(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
-			     void *buf, size_t len, unsigned ctl, void *user);
-NVIO_API int nvio_queue_write(struct nvio_queue *q, uint64_t slba,
-			      uint32_t nlb, const void *buf, size_t len,
-			      unsigned ctl, void *user);
 NVIO_API int nvio_queue_readv(struct nvio_queue *q, uint64_t slba,
 			      uint32_t nlb, const struct iovec *iov,
 			      int iovcnt, unsigned ctl, void *user);
 NVIO_API int nvio_queue_writev(struct nvio_queue *q, uint64_t slba,
 			       uint32_t nlb, const struct iovec *iov,
 			       int iovcnt, unsigned ctl, void *user);
-NVIO_API int nvio_queue_compare(struct nvio_queue *q, uint64_t slba,
-				uint32_t nlb, const void *buf, size_t len,
-				unsigned ctl, void *user);
 NVIO_API int nvio_queue_verify(struct nvio_queue *q, uint64_t slba,
 			       uint32_t nlb, unsigned ctl, void *user);
 NVIO_API int nvio_queue_write_zeroes(struct nvio_queue *q, uint64_t slba,
@@ -426,8 +429,264 @@ NVIO_API int nvio_queue_passthru(struct nvio_queue *q,
 				 uint32_t len, void *md, uint32_t md_len,
 				 void *user);
 NVIO_API int nvio_queue_submit(struct nvio_queue *q);
-NVIO_API int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl,
-			     unsigned max, unsigned min);
+/* ------------------------------------------------------------------ */
+/* The fast path: read, write, compare and reap, inline.
+ *
+ * A queue begins with the block below, which these functions read and
+ * update in place, as liburing's inline functions do with struct
+ * io_uring: a checked, polled read and its reap then cost a few dozen
+ * instructions and no library call but the one that enters the kernel.
+ * Its layout is part of the ABI, not part of the interface: programs use
+ * the functions, never the fields. Anything unusual (metadata, a full
+ * queue, a bad argument, a ring not yet enabled) goes to the library's
+ * out-of-line code, which does the same work with every check spelled
+ * out. Each function also exists in libnvio as an exported symbol, for
+ * callers that cannot use C inline functions. */
+struct nvio_queue_fast {
+	unsigned char *sqes;       /* the 128-byte submission entries */
+	unsigned sq_tail;          /* next free entry; submit publishes it */
+	unsigned sq_mask;
+	unsigned *cq_khead;
+	const unsigned *cq_ktail;
+	const unsigned char *cqes; /* the 32-byte completion entries */
+	unsigned cq_mask;
+	unsigned depth;
+	unsigned inflight;         /* queued or in flight, not reaped */
+	unsigned pending;          /* queued, not yet submitted */
+	uint64_t nsze;
+	uint32_t nsid;
+	uint32_t lba_shift;
+	uint32_t fast_max_nlb;     /* 0: every read/write takes the long way */
+	int32_t fd;                /* the device's fd or registered index */
+	uint8_t sqe_flags;
+	uint8_t reap_slow;         /* nonzero: reap takes the long way */
+	uint8_t rsvd[6];
+	uint64_t sqe_word0;        /* an SQE's first 8 bytes: opcode, flags, fd */
+	uint64_t cmd_word0;        /* its NVMe command's: nsid, opcode 0 */
+	uintptr_t fixed_base;      /* registered buffers: fixed_total bytes, */
+	uintptr_t fixed_total;     /* one buffer per 2^fixed_shift bytes */
+	unsigned fixed_shift;
+	unsigned rsvd2;
+};
+
+/* The kernel's struct io_uring_sqe in its 128-byte form, carrying struct
+ * nvme_uring_cmd in its command area, and struct io_uring_cqe in its
+ * 32-byte form (lib/queue.c asserts each offset against the kernel's
+ * headers). */
+struct nvio__sqe {
+	uint8_t opcode;
+	uint8_t flags;
+	uint16_t ioprio;
+	int32_t fd;
+	uint32_t cmd_op;
+	uint32_t pad1;
+	uint64_t addr;
+	uint32_t len;
+	uint32_t uring_cmd_flags;
+	uint64_t user_data;
+	uint16_t buf_index;
+	uint16_t personality;
+	uint32_t file_index;
+	/* struct nvme_uring_cmd */
+	uint8_t nvme_opcode;
+	uint8_t nvme_flags;
+	uint16_t rsvd1;
+	uint32_t nsid;
+	uint32_t cdw2;
+	uint32_t cdw3;
+	uint64_t metadata;
+	uint64_t data;
+	uint32_t metadata_len;
+	uint32_t data_len;
+	uint32_t cdw10;
+	uint32_t cdw11;
+	uint32_t cdw12;
+	uint32_t cdw13;
+	uint32_t cdw14;
+	uint32_t cdw15;
+	uint32_t timeout_ms;
+	uint32_t rsvd2;
+	uint64_t pad2;
+};
+
+struct nvio__cqe {
+	uint64_t user_data;
+	int32_t res;
+	uint32_t flags;
+	uint64_t big_cqe[2];
+};
+
+#define NVIO__OP_URING_CMD 46u         /* IORING_OP_URING_CMD */
+#define NVIO__URING_CMD_IO 0xc0484e80u /* NVME_URING_CMD_IO */
+#define NVIO__URING_CMD_FIXED 1u       /* IORING_URING_CMD_FIXED */
+
+/* The long ways, in the library. */
+NVIO_API int nvio__queue_rw(struct nvio_queue *q, uint8_t opcode,
+			    uint64_t slba, uint32_t nlb, const void *buf,
+			    size_t len, unsigned ctl, void *user);
+NVIO_API int nvio__queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl,
+			      unsigned max, unsigned min);
+NVIO_API int nvio__queue_wait(struct nvio_queue *q, struct nvio_cpl *cpl,
+			      unsigned max, unsigned min, unsigned n);
+NVIO_API int nvio__queue_enter(struct nvio_queue *q, unsigned pending,
+			       unsigned min);
+
+static inline __attribute__((always_inline)) int
+nvio__queue_rw_fast(struct nvio_queue *q, uint8_t opcode, uint64_t slba,
+		    uint32_t nlb, const void *buf, size_t len, unsigned ctl,
+		    void *user)
+{
+	struct nvio_queue_fast *f = (struct nvio_queue_fast *)(void *)q;
+	struct nvio__sqe *sqe;
+	uintptr_t off;
+	bool fixed;
+
+	/* One branch for all the checks: nlb - 1 wraps for nlb == 0, and a
+	 * zero fast_max_nlb (metadata) fails it. Failures go the long way,
+	 * which says which check failed. */
+	if (__builtin_expect(nlb - 1 >= f->fast_max_nlb || slba >= f->nsze ||
+				     nlb > f->nsze - slba || !buf ||
+				     ((uintptr_t)buf & 3u) ||
+				     len != (size_t)nlb << f->lba_shift ||
+				     (ctl & ~NVIO_IO_CTL_MASK) ||
+				     f->inflight >= f->depth,
+			     0))
+		return nvio__queue_rw(q, opcode, slba, nlb, buf, len, ctl,
+				      user);
+	/* The SQ has at least `depth` entries and every unreaped command
+	 * holds at most one, so this one is free. */
+	sqe = (struct nvio__sqe *)(void *)(f->sqes +
+					   ((size_t)(f->sq_tail & f->sq_mask)
+					    << 7));
+	f->sq_tail++;
+	/* A buffer wholly inside one registered buffer goes as fixed. */
+	off = (uintptr_t)buf - f->fixed_base;
+	fixed = off < f->fixed_total &&
+		((off + len - 1) >> f->fixed_shift) == (off >> f->fixed_shift);
+	off = fixed ? off >> f->fixed_shift : 0; /* the buffer's index */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	{
+		/* The entry as fifteen 8-byte stores, every byte written once
+		 * (a 120-byte memset and then the fields costs twice this):
+		 * the struct above gives each word's fields. */
+		uint64_t *w = (uint64_t *)(void *)sqe;
+
+		w[0] = f->sqe_word0;
+		w[1] = NVIO__URING_CMD_IO;
+		w[2] = 0;
+		w[3] = (uint64_t)fixed << 32; /* NVIO__URING_CMD_FIXED */
+		w[4] = (uintptr_t)user;
+		w[5] = off;
+		w[6] = f->cmd_word0 | opcode;
+		w[7] = 0;
+		w[8] = 0;
+		w[9] = (uintptr_t)buf;
+		w[10] = (uint64_t)len << 32;
+		w[11] = slba;
+		w[12] = (nlb - 1) | (ctl << 16);
+		w[13] = 0;
+		w[14] = 0;
+	}
+#else
+	memset(sqe, 0, sizeof(*sqe) - sizeof(sqe->pad2));
+	sqe->opcode = NVIO__OP_URING_CMD;
+	sqe->flags = f->sqe_flags;
+	sqe->fd = f->fd;
+	sqe->cmd_op = NVIO__URING_CMD_IO;
+	sqe->user_data = (uintptr_t)user;
+	if (fixed) {
+		sqe->uring_cmd_flags = NVIO__URING_CMD_FIXED;
+		sqe->buf_index = (uint16_t)off;
+	}
+	sqe->nvme_opcode = opcode;
+	sqe->nsid = f->nsid;
+	sqe->data = (uintptr_t)buf;
+	sqe->data_len = (uint32_t)len;
+	sqe->cdw10 = (uint32_t)slba;
+	sqe->cdw11 = (uint32_t)(slba >> 32);
+	sqe->cdw12 = (nlb - 1) | (ctl << 16);
+#endif
+	f->inflight++;
+	f->pending++;
+	return 0;
+}
+
+/* Read, write or compare nlb LBAs from slba with the data in buf (len
+ * bytes), queued without a system call; see nvio_queue_read(3). */
+NVIO_INLINE int nvio_queue_read(struct nvio_queue *q, uint64_t slba,
+				uint32_t nlb, void *buf, size_t len,
+				unsigned ctl, void *user)
+{
+	return nvio__queue_rw_fast(q, NVIO_OP_READ, slba, nlb, buf, len, ctl, user);
+}
+
+NVIO_INLINE int nvio_queue_write(struct nvio_queue *q, uint64_t slba,
+				 uint32_t nlb, const void *buf, size_t len,
+				 unsigned ctl, void *user)
+{
+	return nvio__queue_rw_fast(q, NVIO_OP_WRITE, slba, nlb, buf, len, ctl, user);
+}
+
+NVIO_INLINE int nvio_queue_compare(struct nvio_queue *q, uint64_t slba,
+				   uint32_t nlb, const void *buf, size_t len,
+				   unsigned ctl, void *user)
+{
+	return nvio__queue_rw_fast(q, NVIO_OP_COMPARE, slba, nlb, buf, len, ctl, user);
+}
+
+/* Moves up to max completions from the completion ring into cpl. */
+static inline __attribute__((always_inline)) unsigned
+nvio__drain(struct nvio_queue_fast *f, struct nvio_cpl *cpl, unsigned max)
+{
+	unsigned head = *f->cq_khead;
+	unsigned tail = __atomic_load_n(f->cq_ktail, __ATOMIC_ACQUIRE);
+	unsigned n = 0;
+
+	if (head == tail)
+		return 0;
+	do {
+		const struct nvio__cqe *c = (const struct nvio__cqe *)(const void *)(
+			f->cqes + ((size_t)(head & f->cq_mask) << 5));
+
+		cpl[n].user = (void *)(uintptr_t)c->user_data;
+		cpl[n].res = c->res;
+		cpl[n].rsvd = 0;
+		cpl[n].result = c->big_cqe[0];
+		n++;
+		head++;
+	} while (head != tail && n < max);
+	__atomic_store_n(f->cq_khead, head, __ATOMIC_RELEASE);
+	f->inflight -= n;
+	return n;
+}
+
+/* Collects up to max completions into cpl, waiting for at least min and
+ * submitting whatever is queued in the same system call; see
+ * nvio_queue_reap(3). */
+NVIO_INLINE int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl,
+				unsigned max, unsigned min)
+{
+	struct nvio_queue_fast *f = (struct nvio_queue_fast *)(void *)q;
+	unsigned n;
+
+	/* min - 1 wraps for min == 0: nonblocking polls go the long way,
+	 * as do rings that need enabling, spinning or ioctl-run commands */
+	if (__builtin_expect(f->reap_slow || !cpl || min - 1 >= max ||
+				     min > f->inflight,
+			     0))
+		return nvio__queue_reap(q, cpl, max, min);
+	/* Commands queued: one system call submits them and waits. */
+	if (f->pending) {
+		int rc = nvio__queue_enter(q, f->pending, min);
+
+		if (__builtin_expect(rc < 0, 0))
+			return rc;
+	}
+	n = nvio__drain(f, cpl, max);
+	if (__builtin_expect(n >= min, 1))
+		return (int)n;
+	return nvio__queue_wait(q, cpl, max, min, n);
+}
 
 /* Synchronous helpers, on an idle queue (-EBUSY if commands are in flight).
  * Return 0, -errno, or a positive NVMe status. Reads and writes larger than

@@ -100,18 +100,9 @@ static int admin_uring(struct nvio_dev *dev, const struct nvio_cmd *cmd,
 	sqe->fd = dev->ctrl_fd;
 	sqe->cmd_op = NVME_URING_CMD_ADMIN;
 	uc = (struct nvme_uring_cmd *)sqe->cmd;
-	uc->opcode = cmd->opcode;
-	uc->nsid = cmd->nsid;
-	uc->cdw2 = cmd->cdw2;
-	uc->cdw3 = cmd->cdw3;
+	nvio_uring_cmd_from(cmd, uc);
 	uc->addr = (uintptr_t)buf;
 	uc->data_len = len;
-	uc->cdw10 = cmd->cdw10;
-	uc->cdw11 = cmd->cdw11;
-	uc->cdw12 = cmd->cdw12;
-	uc->cdw13 = cmd->cdw13;
-	uc->cdw14 = cmd->cdw14;
-	uc->cdw15 = cmd->cdw15;
 	uc->timeout_ms = ADMIN_TIMEOUT_MS;
 	rc = io_uring_submit_and_wait(ring, 1);
 	if (rc < 0)

@@ -63,43 +63,28 @@ uint64_t nvio_split(uint64_t slba, uint64_t nlb, uint32_t max_nlb,
 	return chunks;
 }
 
-/* The hot path: checks, then the SQE is filled in place. */
-static inline __attribute__((always_inline)) int queue_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
-			   uint32_t nlb, const void *buf, size_t len,
-			   unsigned ctl, void *user)
+/* The long way of nvio.h's inline read, write and compare: every check
+ * with its own errno, and namespaces with metadata. */
+int nvio__queue_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
+		   uint32_t nlb, const void *buf, size_t len, unsigned ctl,
+		   void *user)
 {
 	struct nvme_uring_cmd *uc;
-	int rc = nvio_check_rw(q, slba, nlb, buf, len, q->max_nlb, ctl);
+	int rc = nvio_check_rw_slow(q, slba, nlb, buf, len,
+				    q->max_nlb ? q->max_nlb : NVIO_NLB_LIMIT,
+				    ctl);
 
-	if (unlikely(rc))
+	if (rc)
 		return rc;
-	if (unlikely(q->inflight >= q->depth))
+	if (q->f.inflight >= q->f.depth)
 		return -EBUSY;
 	uc = nvio_sqe_begin(q, false, buf, (uint32_t)len, NULL, 0, user);
 	uc->opcode = opc;
-	uc->nsid = q->nsid;
+	uc->nsid = q->f.nsid;
 	uc->cdw10 = (uint32_t)slba;
 	uc->cdw11 = (uint32_t)(slba >> 32);
 	uc->cdw12 = (nlb - 1) | (ctl << 16);
 	return 0;
-}
-
-int nvio_queue_read(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
-		    void *buf, size_t len, unsigned ctl, void *user)
-{
-	return queue_rw(q, NVIO_OP_READ, slba, nlb, buf, len, ctl, user);
-}
-
-int nvio_queue_write(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
-		     const void *buf, size_t len, unsigned ctl, void *user)
-{
-	return queue_rw(q, NVIO_OP_WRITE, slba, nlb, buf, len, ctl, user);
-}
-
-int nvio_queue_compare(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
-		       const void *buf, size_t len, unsigned ctl, void *user)
-{
-	return queue_rw(q, NVIO_OP_COMPARE, slba, nlb, buf, len, ctl, user);
 }
 
 static int iov_check(const struct iovec *iov, int iovcnt, size_t *total)
@@ -140,7 +125,7 @@ static int queue_rwv(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 		return -EOPNOTSUPP;
 	if (ctl & ~NVIO_IO_CTL_MASK)
 		return -EINVAL;
-	nvio_cmd_rw(&c, opc, q->nsid, slba, nlb, ctl);
+	nvio_cmd_rw(&c, opc, q->f.nsid, slba, nlb, ctl);
 	return nvio_queue_push(q, &c, true, iov, (uint32_t)iovcnt, NULL, 0,
 			       user);
 }
@@ -171,7 +156,7 @@ static int queue_nodata_range(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 		return rc;
 	if (ctl & ~NVIO_IO_CTL_MASK)
 		return -EINVAL;
-	nvio_cmd_rw(&c, opc, q->nsid, slba, nlb, ctl);
+	nvio_cmd_rw(&c, opc, q->f.nsid, slba, nlb, ctl);
 	return nvio_queue_push(q, &c, false, NULL, 0, NULL, 0, user);
 }
 
@@ -191,7 +176,7 @@ int nvio_queue_flush(struct nvio_queue *q, void *user)
 {
 	struct nvio_cmd c;
 
-	nvio_cmd_flush(&c, q->nsid);
+	nvio_cmd_flush(&c, q->f.nsid);
 	return nvio_queue_push(q, &c, false, NULL, 0, NULL, 0, user);
 }
 
@@ -212,7 +197,7 @@ int nvio_queue_dsm(struct nvio_queue *q, const struct nvio_dsm_range *ranges,
 		if (rc)
 			return rc;
 	}
-	nvio_cmd_dsm(&c, q->nsid, nr, attrs);
+	nvio_cmd_dsm(&c, q->f.nsid, nr, attrs);
 	return nvio_queue_push(q, &c, false, ranges,
 			       nr * (uint32_t)sizeof(*ranges), NULL, 0, user);
 }
@@ -231,7 +216,7 @@ int nvio_queue_passthru(struct nvio_queue *q, const struct nvio_cmd *cmd,
 		return -E2BIG;
 	/* The generic device serves its own namespace only; the kernel
 	 * would say -EINVAL, this says why first. */
-	if (cmd->nsid != q->nsid)
+	if (cmd->nsid != q->f.nsid)
 		return -EXDEV;
 	return nvio_queue_push(q, cmd, false, buf, len, md, md_len, user);
 }
@@ -255,7 +240,7 @@ static int sync_one(struct nvio_queue *q, uint64_t *result)
 	do {                                                                   \
 		if (!(q))                                                      \
 			return -EINVAL;                                        \
-		if ((q)->inflight)                                             \
+		if ((q)->f.inflight)                                           \
 			return -EBUSY;                                         \
 	} while (0)
 
@@ -269,22 +254,22 @@ static int sync_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 	uint32_t per;
 
 	SYNC_BEGIN(q);
-	rc = nvio_check_rw(q, slba, nlb, buf, len, 0, ctl);
+	rc = nvio_check_rw_slow(q, slba, nlb, buf, len, 0, ctl);
 	if (rc)
 		return rc;
 	if (ctl & ~NVIO_IO_CTL_MASK)
 		return -EINVAL;
 	per = nvio_lba_bytes(q, ctl);
 	chunks = nvio_split(slba, nlb, q->max_nlb, per, 0, NULL);
-	while (next < chunks || q->inflight) {
+	while (next < chunks || q->f.inflight) {
 		struct nvio_cpl cpl;
 
-		while (!first_err && next < chunks && q->inflight < q->depth) {
+		while (!first_err && next < chunks && q->f.inflight < q->f.depth) {
 			struct nvio_chunk ch = { 0 };
 			struct nvio_cmd c;
 
 			nvio_split(slba, nlb, q->max_nlb, per, next, &ch);
-			nvio_cmd_rw(&c, opc, q->nsid, ch.slba, ch.nlb, ctl);
+			nvio_cmd_rw(&c, opc, q->f.nsid, ch.slba, ch.nlb, ctl);
 			rc = nvio_queue_push(q, &c, false,
 					     (const char *)buf + ch.off,
 					     ch.nlb * per, NULL, 0,
@@ -295,9 +280,9 @@ static int sync_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 			}
 			next++;
 		}
-		if (first_err && !q->inflight)
+		if (first_err && !q->f.inflight)
 			break;
-		if (!q->inflight)
+		if (!q->f.inflight)
 			continue;
 		rc = nvio_queue_reap(q, &cpl, 1, 1);
 		if (rc < 0) {

@@ -45,26 +45,20 @@ struct nvio_dev {
 };
 
 struct nvio_queue {
-	struct io_uring ring;   /* first: the hot path touches it most */
+	/* first: the inline functions of nvio.h reach it through the
+	 * queue pointer */
+	struct nvio_queue_fast f;
+	struct io_uring ring;
 	struct nvio_dev *dev;
-	int fd;                 /* fd, or index 0 when registered */
-	uint8_t sqe_flags;      /* IOSQE_FIXED_FILE when registered */
 	bool disabled;          /* R_DISABLED: enabled by the first user */
-	bool reap_slow;         /* disabled or spin_reap: reap's general path */
 	bool enter_to_see;      /* CQEs appear only after io_uring_enter */
 	bool spin_reap;         /* SQPOLL + IOPOLL: spin, no syscalls */
-	uint32_t nsid;
-	uint32_t lba_shift;
 	uint32_t md_size;
 	uint32_t lba_bytes;     /* per-LBA bytes in the data buffer */
 	bool md_any;            /* any metadata: the slow check path */
 	bool md_sep;            /* metadata in a separate buffer */
 	bool pi_only;           /* metadata is exactly the 8-byte PI */
 	uint32_t max_nlb;
-	uint64_t nsze;
-	unsigned depth;
-	unsigned inflight;      /* queued or in flight, not reaped */
-	unsigned pending;       /* queued, not yet submitted */
 	unsigned flags;         /* NVIO_QF_* */
 	int evfd;
 	bool nodata_sync;       /* no-data commands via ioctl (old kernels) */
@@ -72,8 +66,6 @@ struct nvio_queue {
 	unsigned soft_head, soft_tail;
 	char *rbuf;             /* registered buffers, one region */
 	size_t rbuf_total;
-	size_t fixed_total;     /* rbuf_total once registered, else 0 */
-	unsigned rbuf_shift;    /* log2 of each buffer's size */
 	unsigned rbuf_nr;
 };
 
@@ -102,14 +94,14 @@ NVIO_HIDDEN void nvio_info_limits(struct nvio_dev_info *info,
 				  uint64_t max_hw_kb, uint64_t max_segs);
 
 /* ------------------------------------------------------------------ */
-/* The hot path, inline so a validated read costs a handful of compares
- * and the stores that fill one SQE (commands.c documents the errnos). */
+/* Checks and SQE encoding for the library's own paths (commands.c
+ * documents the errnos); reads and writes start inline in nvio.h. */
 
 static inline uint32_t nvio_lba_bytes(const struct nvio_queue *q, unsigned ctl)
 {
 	/* With PRACT and PI-only metadata the host buffer holds data only. */
 	if (unlikely(q->pi_only) && (ctl & NVIO_IO_PRACT))
-		return 1u << q->lba_shift;
+		return 1u << q->f.lba_shift;
 	return q->lba_bytes;
 }
 
@@ -118,7 +110,7 @@ static inline int nvio_check_range(const struct nvio_queue *q, uint64_t slba,
 {
 	if (unlikely(!nlb))
 		return -ENODATA;
-	if (unlikely(slba >= q->nsze || nlb > q->nsze - slba))
+	if (unlikely(slba >= q->f.nsze || nlb > q->f.nsze - slba))
 		return -ERANGE;
 	if (unlikely(max_nlb && nlb > max_nlb))
 		return -E2BIG;
@@ -129,58 +121,58 @@ NVIO_HIDDEN int nvio_check_rw_slow(const struct nvio_queue *q, uint64_t slba,
 				   uint64_t nlb, const void *buf, size_t len,
 				   uint32_t max_nlb, unsigned ctl);
 
-/* The common case, a namespace without metadata, in a few compares; any
- * failure or metadata goes to nvio_check_rw_slow, which says which errno. */
-static inline __attribute__((always_inline)) int
-nvio_check_rw(const struct nvio_queue *q, uint64_t slba, uint64_t nlb,
-	      const void *buf, size_t len, uint32_t max_nlb, unsigned ctl)
-{
-	uint64_t lim = max_nlb ? max_nlb : UINT64_MAX;
-
-	/* nlb - 1 wraps for nlb == 0, so one compare catches both ends */
-	if (unlikely(q->md_any || nlb - 1 >= lim || slba >= q->nsze ||
-		     nlb > q->nsze - slba || !buf ||
-		     ((uintptr_t)buf & (NVIO_BUF_ALIGN - 1)) ||
-		     len != (nlb << q->lba_shift) || (ctl & ~NVIO_IO_CTL_MASK)))
-		return nvio_check_rw_slow(q, slba, nlb, buf, len, max_nlb, ctl);
-	return 0;
-}
-
 /* Claims the next SQE and fills everything but the NVMe command's own
  * fields (opcode, nsid, CDW2-3, CDW10-15), which are left zero. The caller
  * has checked inflight < depth; the SQ has at least `depth` entries and
- * every unreaped command holds at most one, so this slot is free. */
+ * every unreaped command holds at most one, so this slot is free. The
+ * inline nvio__queue_rw_fast() of nvio.h fills the same fields. */
 static inline struct nvme_uring_cmd *
 nvio_sqe_begin(struct nvio_queue *q, bool vec, const void *buf, uint32_t len,
 	       void *md, uint32_t md_len, void *user)
 {
-	struct io_uring_sq *sq = &q->ring.sq;
+	struct nvio_queue_fast *f = &q->f;
 	struct io_uring_sqe *sqe =
-		&sq->sqes[(sq->sqe_tail & sq->ring_mask) << 1];
+		&q->ring.sq.sqes[(f->sq_tail & f->sq_mask) << 1];
 	struct nvme_uring_cmd *uc = (struct nvme_uring_cmd *)sqe->cmd;
-	uintptr_t off = (uintptr_t)buf - (uintptr_t)q->rbuf;
+	uintptr_t off = (uintptr_t)buf - f->fixed_base;
 
-	sq->sqe_tail++;
+	f->sq_tail++;
 	memset(sqe, 0, offsetof(struct io_uring_sqe, cmd));
 	memset(uc, 0, sizeof(*uc));
 	sqe->opcode = IORING_OP_URING_CMD;
-	sqe->flags = q->sqe_flags;
-	sqe->fd = q->fd;
+	sqe->flags = f->sqe_flags;
+	sqe->fd = f->fd;
 	sqe->cmd_op = vec ? NVME_URING_CMD_IO_VEC : NVME_URING_CMD_IO;
 	sqe->user_data = (uintptr_t)user;
-	/* A buffer wholly inside one registered buffer goes as fixed. */
-	if (off < q->fixed_total && !vec &&
-	    ((off + len - 1) >> q->rbuf_shift) == (off >> q->rbuf_shift)) {
+	if (off < f->fixed_total && !vec &&
+	    ((off + len - 1) >> f->fixed_shift) == (off >> f->fixed_shift)) {
 		sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
-		sqe->buf_index = (uint16_t)(off >> q->rbuf_shift);
+		sqe->buf_index = (uint16_t)(off >> f->fixed_shift);
 	}
 	uc->addr = (uintptr_t)buf;
 	uc->data_len = len;
 	uc->metadata = (uintptr_t)md;
 	uc->metadata_len = md_len;
-	q->inflight++;
-	q->pending++;
+	f->inflight++;
+	f->pending++;
 	return uc;
+}
+
+/* The NVMe fields of a command, as the kernel takes them (CDW0's flags
+ * stay 0: the kernel refuses fused commands and picks PRP or SGL). */
+static inline void nvio_uring_cmd_from(const struct nvio_cmd *cmd,
+				       struct nvme_uring_cmd *uc)
+{
+	uc->opcode = cmd->opcode;
+	uc->nsid = cmd->nsid;
+	uc->cdw2 = cmd->cdw2;
+	uc->cdw3 = cmd->cdw3;
+	uc->cdw10 = cmd->cdw10;
+	uc->cdw11 = cmd->cdw11;
+	uc->cdw12 = cmd->cdw12;
+	uc->cdw13 = cmd->cdw13;
+	uc->cdw14 = cmd->cdw14;
+	uc->cdw15 = cmd->cdw15;
 }
 
 /* Chunk i of a transfer of `nlb` LBAs split at `max_nlb`; returns the
@@ -203,6 +195,8 @@ NVIO_HIDDEN int nvio_queue_push(struct nvio_queue *q,
 				uint32_t md_len, void *user);
 NVIO_HIDDEN void nvio_queue_init_geometry(struct nvio_queue *q,
 					  const struct nvio_dev_info *info);
+NVIO_HIDDEN void nvio_queue_init_rings(struct nvio_queue *q);
+NVIO_HIDDEN void nvio_queue_init_words(struct nvio_queue *q);
 
 NVIO_HIDDEN bool nvio_kernel_before(unsigned major, unsigned minor);
 

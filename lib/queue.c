@@ -26,6 +26,57 @@
 _Static_assert(sizeof(struct nvme_uring_cmd) <= 80,
 	       "nvme_uring_cmd fits the SQE128 command area");
 
+/* nvio.h's inline fast path writes SQEs and reads CQEs through its own
+ * copies of the kernel's layouts, so that it needs no kernel header. */
+#define SAME_AT(a, b)                                                          \
+	_Static_assert(offsetof(struct nvio__sqe, a) ==                        \
+			       offsetof(struct io_uring_sqe, b),               \
+		       "nvio__sqe." #a " is io_uring_sqe." #b)
+SAME_AT(opcode, opcode);
+SAME_AT(flags, flags);
+SAME_AT(fd, fd);
+SAME_AT(cmd_op, cmd_op);
+SAME_AT(uring_cmd_flags, uring_cmd_flags);
+SAME_AT(user_data, user_data);
+SAME_AT(buf_index, buf_index);
+SAME_AT(nvme_opcode, cmd);
+#undef SAME_AT
+#define SAME_AT(a, b)                                                          \
+	_Static_assert(offsetof(struct nvio__sqe, a) -                         \
+				       offsetof(struct nvio__sqe, nvme_opcode) == \
+			       offsetof(struct nvme_uring_cmd, b),             \
+		       "nvio__sqe." #a " is nvme_uring_cmd." #b)
+SAME_AT(nsid, nsid);
+SAME_AT(metadata, metadata);
+SAME_AT(data, addr);
+SAME_AT(metadata_len, metadata_len);
+SAME_AT(data_len, data_len);
+SAME_AT(cdw10, cdw10);
+SAME_AT(cdw11, cdw11);
+SAME_AT(cdw12, cdw12);
+SAME_AT(cdw15, cdw15);
+SAME_AT(timeout_ms, timeout_ms);
+#undef SAME_AT
+_Static_assert(sizeof(struct nvio__sqe) == 2 * sizeof(struct io_uring_sqe),
+	       "nvio__sqe is an SQE128 entry");
+_Static_assert(offsetof(struct nvio__sqe, pad2) ==
+		       offsetof(struct io_uring_sqe, cmd) +
+			       sizeof(struct nvme_uring_cmd),
+	       "the fast path zeroes exactly the SQE and the NVMe command");
+_Static_assert(sizeof(struct nvio__cqe) == 2 * sizeof(struct io_uring_cqe),
+	       "nvio__cqe is a CQE32 entry");
+_Static_assert(offsetof(struct nvio__cqe, res) ==
+			       offsetof(struct io_uring_cqe, res) &&
+		       offsetof(struct nvio__cqe, big_cqe) ==
+			       offsetof(struct io_uring_cqe, big_cqe),
+	       "nvio__cqe is io_uring_cqe");
+_Static_assert(NVIO__OP_URING_CMD == IORING_OP_URING_CMD &&
+		       NVIO__URING_CMD_IO == NVME_URING_CMD_IO &&
+		       NVIO__URING_CMD_FIXED == IORING_URING_CMD_FIXED,
+	       "nvio.h's constants are the kernel's");
+_Static_assert(offsetof(struct nvio_queue, f) == 0,
+	       "a queue starts with its fast part");
+
 int nvio_queue_opts_check(const struct nvio_queue_opts *opts,
 			  struct nvio_queue_opts *o)
 {
@@ -66,15 +117,61 @@ int nvio_queue_opts_check(const struct nvio_queue_opts *opts,
 void nvio_queue_init_geometry(struct nvio_queue *q,
 			      const struct nvio_dev_info *info)
 {
-	q->nsid = info->nsid;
-	q->lba_shift = info->lba_shift;
+	q->f.nsid = info->nsid;
+	q->f.lba_shift = info->lba_shift;
 	q->md_size = info->md_size;
 	q->lba_bytes = info->lba_size + (info->md_extended ? info->md_size : 0);
 	q->md_any = info->md_size != 0;
 	q->md_sep = info->md_size && !info->md_extended;
 	q->pi_only = info->pi_type && info->md_size == 8;
 	q->max_nlb = info->max_nlb;
-	q->nsze = info->nsze;
+	q->f.nsze = info->nsze;
+	/* Metadata changes the buffer rules: those reads take the long way. */
+	q->f.fast_max_nlb = q->md_any ? 0
+			    : info->max_nlb && info->max_nlb < NVIO_NLB_LIMIT
+				    ? info->max_nlb
+				    : NVIO_NLB_LIMIT;
+}
+
+/* What the inline fast path needs of the ring liburing set up. liburing
+ * (2.2 on) fills the SQ index array once at setup, so publishing the SQ
+ * tail is all a submission needs. */
+void nvio_queue_init_rings(struct nvio_queue *q)
+{
+	q->f.sqes = (unsigned char *)q->ring.sq.sqes;
+	q->f.sq_tail = q->ring.sq.sqe_tail;
+	q->f.sq_mask = q->ring.sq.ring_mask;
+	q->f.cq_khead = q->ring.cq.khead;
+	q->f.cq_ktail = q->ring.cq.ktail;
+	q->f.cqes = (const unsigned char *)q->ring.cq.cqes;
+	q->f.cq_mask = q->ring.cq.ring_mask;
+}
+
+/* The constant words of the fast path's SQEs, once fd, flags and nsid
+ * are final. */
+void nvio_queue_init_words(struct nvio_queue *q)
+{
+	q->f.sqe_word0 = IORING_OP_URING_CMD |
+			 (uint64_t)q->f.sqe_flags << 8 |
+			 (uint64_t)(uint32_t)q->f.fd << 32;
+	q->f.cmd_word0 = (uint64_t)q->f.nsid << 32;
+}
+
+static void update_reap_slow(struct nvio_queue *q)
+{
+	/* SQPOLL rings submit through liburing, which wakes the thread */
+	q->f.reap_slow = (q->flags & NVIO_QF_SQPOLL) || q->disabled ||
+			 q->soft_head != q->soft_tail;
+}
+
+/* liburing submits from its own copy of the SQ tail; the fast path keeps
+ * the tail in q->f and publishes it itself (nvio__queue_enter), so both
+ * are handed over before each liburing call: liburing publishes the tail
+ * when its sqe_head differs from it. */
+static inline void sync_sq(struct nvio_queue *q)
+{
+	q->ring.sq.sqe_head = *q->ring.sq.ktail;
+	q->ring.sq.sqe_tail = q->f.sq_tail;
 }
 
 /* Newest setup flags first; each rung drops what an older kernel rejects
@@ -173,7 +270,8 @@ static int reg_bufs_setup(struct nvio_queue *q, const struct nvio_queue_opts *o)
 		q->rbuf = NULL;
 		return -errno;
 	}
-	q->rbuf_shift = shift;
+	q->f.fixed_base = (uintptr_t)q->rbuf;
+	q->f.fixed_shift = shift;
 	q->rbuf_nr = o->reg_bufs;
 	/* One registered buffer per slot, not one large region: the kernel
 	 * maps a fixed buffer's pages per command, and a large region made
@@ -189,7 +287,7 @@ static int reg_bufs_setup(struct nvio_queue *q, const struct nvio_queue_opts *o)
 	free(iov);
 	if (rc == 0) {
 		q->flags |= NVIO_QF_REG_BUFS;
-		q->fixed_total = q->rbuf_total;
+		q->f.fixed_total = q->rbuf_total;
 	}
 	/* Without registration the buffers still work, through the normal
 	 * mapping; the flag tells the caller. */
@@ -226,7 +324,7 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 	memset(q, 0, sizeof(*q));
 	q->dev = dev;
 	q->evfd = -1;
-	q->depth = o.depth;
+	q->f.depth = o.depth;
 	nvio_queue_init_geometry(q, &dev->info);
 	if (polled)
 		q->flags |= NVIO_QF_POLLED;
@@ -238,12 +336,13 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 		free(q);
 		return rc;
 	}
+	nvio_queue_init_rings(q);
 	if (o.flags & NVIO_QUEUE_SQPOLL)
 		q->flags |= NVIO_QF_SQPOLL;
 	q->enter_to_see = (polled && !(o.flags & NVIO_QUEUE_SQPOLL)) ||
 			  (q->flags & NVIO_QF_DEFER_TASKRUN);
 	q->spin_reap = polled && (o.flags & NVIO_QUEUE_SQPOLL);
-	q->reap_slow = q->spin_reap || q->disabled;
+	update_reap_slow(q);
 	/* Before 6.6 a polled passthrough command without data goes to an
 	 * interrupt queue but stays on the ring's poll list with the stale
 	 * bio cookie of an earlier command, which the poll loop then
@@ -260,13 +359,14 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 		q->flags |= NVIO_QF_NODATA_SYNC;
 	}
 
-	q->fd = dev->fd;
+	q->f.fd = dev->fd;
 	if (!(o.flags & NVIO_QUEUE_NO_REG_FILE) &&
 	    io_uring_register_files(&q->ring, &dev->fd, 1) == 0) {
-		q->fd = 0;
-		q->sqe_flags = IOSQE_FIXED_FILE;
+		q->f.fd = 0;
+		q->f.sqe_flags = IOSQE_FIXED_FILE;
 		q->flags |= NVIO_QF_REG_FILE;
 	}
+	nvio_queue_init_words(q);
 	if (o.reg_bufs) {
 		rc = reg_bufs_setup(q, &o);
 		if (rc)
@@ -304,8 +404,11 @@ void nvio_queue_destroy(struct nvio_queue *q)
 }
 
 unsigned nvio_queue_flags(const struct nvio_queue *q) { return q->flags; }
-unsigned nvio_queue_depth(const struct nvio_queue *q) { return q->depth; }
-unsigned nvio_queue_inflight(const struct nvio_queue *q) { return q->inflight; }
+unsigned nvio_queue_depth(const struct nvio_queue *q) { return q->f.depth; }
+unsigned nvio_queue_inflight(const struct nvio_queue *q)
+{
+	return q->f.inflight;
+}
 struct nvio_dev *nvio_queue_dev(const struct nvio_queue *q) { return q->dev; }
 
 int nvio_queue_event_fd(const struct nvio_queue *q)
@@ -319,7 +422,7 @@ void *nvio_queue_buf(const struct nvio_queue *q, unsigned i)
 {
 	if (i >= q->rbuf_nr)
 		return NULL;
-	return q->rbuf + ((size_t)i << q->rbuf_shift);
+	return q->rbuf + ((size_t)i << q->f.fixed_shift);
 }
 
 /* A command without data on a queue where it must not be polled: run it
@@ -328,7 +431,7 @@ static int push_sync(struct nvio_queue *q, const struct nvio_cmd *cmd,
 		     void *user)
 {
 	struct nvme_passthru_cmd64 pc;
-	struct nvio_cpl *c = &q->soft[q->soft_tail % q->depth];
+	struct nvio_cpl *c = &q->soft[q->soft_tail % q->f.depth];
 	int rc;
 
 	nvio_cmd_to_ioctl(cmd, NULL, 0, &pc);
@@ -338,7 +441,8 @@ static int push_sync(struct nvio_queue *q, const struct nvio_cmd *cmd,
 	c->rsvd = 0;
 	c->result = pc.result;
 	q->soft_tail++;
-	q->inflight++;
+	q->f.inflight++;
+	update_reap_slow(q);
 	return 0;
 }
 
@@ -348,21 +452,12 @@ int nvio_queue_push(struct nvio_queue *q, const struct nvio_cmd *cmd, bool vec,
 {
 	struct nvme_uring_cmd *uc;
 
-	if (unlikely(q->inflight >= q->depth))
+	if (unlikely(q->f.inflight >= q->f.depth))
 		return -EBUSY;
 	if (unlikely(q->nodata_sync) && !len && !md_len)
 		return push_sync(q, cmd, user);
 	uc = nvio_sqe_begin(q, vec, buf, len, md, md_len, user);
-	uc->opcode = cmd->opcode;
-	uc->nsid = cmd->nsid;
-	uc->cdw2 = cmd->cdw2;
-	uc->cdw3 = cmd->cdw3;
-	uc->cdw10 = cmd->cdw10;
-	uc->cdw11 = cmd->cdw11;
-	uc->cdw12 = cmd->cdw12;
-	uc->cdw13 = cmd->cdw13;
-	uc->cdw14 = cmd->cdw14;
-	uc->cdw15 = cmd->cdw15;
+	nvio_uring_cmd_from(cmd, uc);
 	return 0;
 }
 
@@ -373,7 +468,7 @@ static int queue_enable(struct nvio_queue *q)
 		    IORING_REGISTER_ENABLE_RINGS, NULL, 0) < 0)
 		return -errno;
 	q->disabled = false;
-	q->reap_slow = q->spin_reap;
+	update_reap_slow(q);
 	return 0;
 }
 
@@ -386,11 +481,13 @@ int nvio_queue_submit(struct nvio_queue *q)
 		if (rc)
 			return rc;
 	}
-	if (!q->pending)
+	if (!q->f.pending)
 		return 0;
+	sync_sq(q);
 	rc = io_uring_submit(&q->ring);
 	if (rc > 0)
-		q->pending -= (unsigned)rc < q->pending ? (unsigned)rc : q->pending;
+		q->f.pending -= (unsigned)rc < q->f.pending ? (unsigned)rc
+							    : q->f.pending;
 	return rc;
 }
 
@@ -400,50 +497,113 @@ static unsigned drain_soft(struct nvio_queue *q, struct nvio_cpl *cpl,
 	unsigned n = 0;
 
 	while (q->soft_head != q->soft_tail && n < max)
-		cpl[n++] = q->soft[q->soft_head++ % q->depth];
-	q->inflight -= n;
+		cpl[n++] = q->soft[q->soft_head++ % q->f.depth];
+	q->f.inflight -= n;
+	update_reap_slow(q);
 	return n;
 }
 
-/* Inlined into reap: when the CQ is empty it costs two loads and a
- * compare, which is the common case before io_uring_enter. */
-static inline __attribute__((always_inline)) unsigned
-drain(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max)
+static inline unsigned drain(struct nvio_queue *q, struct nvio_cpl *cpl,
+			     unsigned max)
 {
-	struct io_uring_cq *cq = &q->ring.cq;
-	unsigned head = *cq->khead;
-	unsigned tail = io_uring_smp_load_acquire(cq->ktail);
-	unsigned mask = cq->ring_mask, n = 0;
+	return nvio__drain(&q->f, cpl, max);
+}
 
-	if (head == tail)
+/* Submits what is queued and waits until `min` completions are in cpl,
+ * of which `n` already are; the system call of nvio_queue_reap(), and of
+ * the general path, which may spin (SQPOLL + IOPOLL) instead. */
+static int submit_wait(struct nvio_queue *q, struct nvio_cpl *cpl,
+		       unsigned max, unsigned min, unsigned n)
+{
+	int rc;
+
+	while (n < min || q->f.pending) {
+		if (q->spin_reap && !q->f.pending) {
+			n += drain(q, cpl + n, max - n);
+			continue;
+		}
+		sync_sq(q);
+		if (n < min)
+			rc = io_uring_submit_and_wait(&q->ring, min - n);
+		else
+			rc = io_uring_submit_and_get_events(&q->ring);
+		if (rc < 0 && rc != -EINTR && rc != -EAGAIN)
+			return n ? (int)n : rc;
+		if (rc >= 0)
+			q->f.pending = 0;
+		n += drain(q, cpl + n, max - n);
+	}
+	return (int)n;
+}
+
+/* io_uring_enter itself: liburing's own submit path costs more than the
+ * rest of a read (it re-derives what this queue knows already). */
+static inline int ring_enter(struct nvio_queue *q, unsigned submit,
+			     unsigned wait, unsigned flags)
+{
+#if defined(__x86_64__)
+	register long r10 __asm__("r10") = flags;
+	register long r8 __asm__("r8") = 0; /* no signal mask */
+	register long r9 __asm__("r9") = 0;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "0"((long)__NR_io_uring_enter), "D"((long)q->ring.ring_fd),
+			   "S"((long)submit), "d"((long)wait), "r"(r10), "r"(r8),
+			   "r"(r9)
+			 : "rcx", "r11", "memory");
+	return (int)ret;
+#else
+	return io_uring_enter((unsigned)q->ring.ring_fd, submit, wait, flags,
+			      NULL);
+#endif
+}
+
+/* nvio_queue_reap()'s system call: submit the `pending` commands queued
+ * and wait for `min` completions. Returns 0 or -errno; the inline reap
+ * then drains the completion ring, and calls nvio__queue_wait if it must
+ * wait more. Not on SQPOLL rings: their reaps take the general path. */
+int nvio__queue_enter(struct nvio_queue *q, unsigned pending, unsigned min)
+{
+	int rc;
+
+	/* The kernel reads SQEs up to the tail: publish it after they are
+	 * written (liburing fills the SQ index array once, at setup, and
+	 * sync_sq() brings its own copy up to date before it is used). */
+	io_uring_smp_store_release(q->ring.sq.ktail, q->f.sq_tail);
+	rc = ring_enter(q, pending, min, IORING_ENTER_GETEVENTS);
+	if (likely(rc == (int)pending)) {
+		q->f.pending = 0;
 		return 0;
-	do {
-		/* CQE32: each entry is two 16-byte slots. */
-		struct io_uring_cqe *cqe = &cq->cqes[(head & mask) << 1];
+	}
+	if (rc < 0)
+		return rc == -EINTR || rc == -EAGAIN || rc == -EBUSY ? 0 : rc;
+	/* The kernel stopped early: the rest goes next time. 0 means it
+	 * found nothing to take. */
+	q->f.pending = rc ? pending - (unsigned)rc : 0;
+	return 0;
+}
 
-		cpl[n].user = (void *)(uintptr_t)cqe->user_data;
-		cpl[n].res = cqe->res;
-		cpl[n].rsvd = 0;
-		cpl[n].result = cqe->big_cqe[0];
-		n++;
-		head++;
-	} while (head != tail && n < max);
-	io_uring_smp_store_release(cq->khead, head);
-	q->inflight -= n;
-	return n;
+/* The rest of nvio_queue_reap(), when the completions drained after
+ * nvio__queue_enter() are fewer than `min`, or on SQPOLL rings. */
+int nvio__queue_wait(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
+		     unsigned min, unsigned n)
+{
+	return submit_wait(q, cpl, max, min, n);
 }
 
 /* The general reap: argument checks, enabling the ring, ioctl-run
  * completions, nonblocking polls (min 0), SQPOLL spinning. */
-static int reap_general(struct nvio_queue *q, struct nvio_cpl *cpl,
-			unsigned max, unsigned min)
+int nvio__queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
+		     unsigned min)
 {
 	unsigned n = 0;
 	int rc;
 
 	if (!cpl || !max || min > max)
 		return -EINVAL;
-	if (min > q->inflight)
+	if (min > q->f.inflight)
 		return -EDEADLK; /* would wait for completions never coming */
 	if (q->disabled) {
 		rc = queue_enable(q);
@@ -453,55 +613,14 @@ static int reap_general(struct nvio_queue *q, struct nvio_cpl *cpl,
 	if (q->soft_head != q->soft_tail)
 		n = drain_soft(q, cpl, max);
 	n += drain(q, cpl + n, max - n);
-	if (n >= min && !q->pending) {
+	if (n >= min && !q->f.pending) {
 		/* Polled and deferred rings post nothing until entered. */
-		if (n || !q->enter_to_see || !q->inflight)
+		if (n || !q->enter_to_see || !q->f.inflight)
 			return (int)n;
 		rc = io_uring_get_events(&q->ring);
 		if (rc < 0)
 			return rc;
 		return (int)drain(q, cpl, max);
 	}
-	while (n < min || q->pending) {
-		if (q->spin_reap && !q->pending) {
-			n += drain(q, cpl + n, max - n);
-			continue;
-		}
-		if (n < min)
-			rc = io_uring_submit_and_wait(&q->ring, min - n);
-		else
-			rc = io_uring_submit_and_get_events(&q->ring);
-		if (rc < 0 && rc != -EINTR && rc != -EAGAIN)
-			return n ? (int)n : rc;
-		if (rc >= 0)
-			q->pending = 0;
-		n += drain(q, cpl + n, max - n);
-	}
-	return (int)n;
-}
-
-/* The common case in few instructions: wait for at least one completion
- * on an enabled ring, submitting what is queued in the same syscall. */
-int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
-		    unsigned min)
-{
-	unsigned n;
-	int rc;
-
-	/* min - 1 wraps for min == 0: nonblocking polls take the general
-	 * path, as do rings that need enabling or spinning */
-	if (unlikely(q->reap_slow || !cpl || min - 1 >= max ||
-		     min > q->inflight || q->soft_head != q->soft_tail))
-		return reap_general(q, cpl, max, min);
-	n = drain(q, cpl, max);
-	while (n < min || q->pending) {
-		/* one syscall submits what is queued and waits */
-		rc = io_uring_submit_and_wait(&q->ring, n < min ? min - n : 0);
-		if (unlikely(rc < 0) && rc != -EINTR && rc != -EAGAIN)
-			return n ? (int)n : rc;
-		if (rc >= 0)
-			q->pending = 0;
-		n += drain(q, cpl + n, max - n);
-	}
-	return (int)n;
+	return submit_wait(q, cpl, max, min, n);
 }

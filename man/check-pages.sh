@@ -29,17 +29,20 @@ err() {
 [ -r "$hdr" ] || { echo "check-pages: cannot read $hdr" >&2; exit 99; }
 
 # The public names: the identifier before the first "(" of every
-# declaration that starts with NVIO_API or static inline, even when the
-# declaration spans lines.
+# declaration that starts with NVIO_API, NVIO_INLINE or static inline,
+# even when the declaration spans lines. Names starting with nvio__ serve
+# the inline fast path and are not for programs to call.
 names=$(awk '
-	/^(NVIO_API|static[ \t]+inline)[ \t]/ { decl = ""; on = 1 }
+	/^(NVIO_API|NVIO_INLINE|static[ \t]+inline)[ \t]/ { decl = ""; on = 1 }
 	on {
 		decl = decl " " $0
+		gsub(/__attribute__\(\([a-z_]*\)\)/, "", decl)
 		if (index(decl, "(")) {
 			on = 0
 			sub(/\(.*/, "", decl)
 			n = split(decl, w, /[ \t*]+/)
-			print w[n]
+			if (w[n] !~ /^nvio__/)
+				print w[n]
 		}
 	}' "$hdr" | sort -u)
 count=$(printf '%s\n' "$names" | grep -c '^nvio_')

@@ -12,4 +12,8 @@ n=$(nm -D --defined-only "$lib" | grep -c ' T nvio_')
 for f in nvio_map_node nvio_queue_push nvio_split nvio_admin_setup; do
 	nm -D --defined-only "$lib" | grep -q " $f@" && { echo "internal $f exported"; exit 1; }
 done
+# The inline fast path of nvio.h is exported too, for FFI callers.
+for f in nvio_queue_read nvio_queue_write nvio_queue_compare nvio_queue_reap; do
+	nm -D --defined-only "$lib" | grep -q " T $f@@NVIO_" || { echo "inline $f not exported"; exit 1; }
+done
 echo "ok: $n nvio_ functions exported, nothing else"

@@ -167,10 +167,11 @@ START_TEST(fixed_buffers)
 	char *region = nvio_buf_alloc(4 * 8192);
 
 	q->rbuf = region;
-	q->rbuf_shift = 13;
+	q->f.fixed_base = (uintptr_t)region;
+	q->f.fixed_shift = 13;
 	q->rbuf_nr = 4;
 	q->rbuf_total = 4 * 8192;
-	q->fixed_total = 4 * 8192;
+	q->f.fixed_total = 4 * 8192;
 	q->flags |= NVIO_QF_REG_BUFS;
 	ck_assert_int_eq(nvio_queue_read(q, 0, 8, region + 2 * 8192 + 512, 4096,
 					 0, NULL), 0);
@@ -187,7 +188,7 @@ START_TEST(fixed_buffers)
 	ck_assert_uint_eq(sqe->uring_cmd_flags, IORING_URING_CMD_FIXED);
 	ck_assert_uint_eq(sqe->buf_index, 3);
 	/* registration failed: the same buffers go unfixed */
-	q->fixed_total = 0;
+	q->f.fixed_total = 0;
 	ck_assert_int_eq(nvio_queue_read(q, 0, 8, region, 4096, 0, NULL), 0);
 	ck_assert_uint_eq(fake_sqe(q, 3)->uring_cmd_flags, 0);
 	q->rbuf = NULL;

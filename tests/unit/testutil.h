@@ -33,10 +33,12 @@ static inline struct nvio_queue *fake_queue(uint32_t lba_size, uint32_t md,
 
 	ck_assert_ptr_nonnull(q);
 	ck_assert_int_eq(io_uring_queue_init_params(depth, &q->ring, &p), 0);
-	q->depth = depth;
-	q->fd = 7;
+	q->f.depth = depth;
+	q->f.fd = 7;
 	q->evfd = -1;
 	nvio_queue_init_geometry(q, &info);
+	nvio_queue_init_rings(q);
+	nvio_queue_init_words(q);
 	return q;
 }
 
@@ -49,7 +51,7 @@ static inline void fake_queue_free(struct nvio_queue *q)
 /* SQEs queued but not yet handed to the kernel. */
 static inline unsigned fake_queued(struct nvio_queue *q)
 {
-	return q->ring.sq.sqe_tail - q->ring.sq.sqe_head;
+	return q->f.sq_tail - q->ring.sq.sqe_head;
 }
 
 static inline struct io_uring_sqe *fake_sqe(struct nvio_queue *q, unsigned i)
