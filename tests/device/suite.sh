@@ -48,7 +48,8 @@ basic)	if [ -n "${NVIO_VALGRIND:-}" ]; then
 		done
 	fi ;;
 4k)	for t in $io; do add $t; done
-	for c in cli-basic cli-doctor; do add "$cli/$c.sh"; done ;;
+	add "$cli/cli-basic.sh" "" "" NVIO_CLI_LBA_ONLY=1
+	add "$cli/cli-doctor.sh" ;;
 multi)	for d in ${NVIO_DEVS:-}; do
 		for t in dev-open identify rw cmds; do add $t "$d" "${d#/dev/}"; done
 	done
