@@ -74,6 +74,14 @@ _Static_assert(NVIO__OP_URING_CMD == IORING_OP_URING_CMD &&
 		       NVIO__URING_CMD_IO == NVME_URING_CMD_IO &&
 		       NVIO__URING_CMD_FIXED == IORING_URING_CMD_FIXED,
 	       "nvio.h's constants are the kernel's");
+_Static_assert(sizeof(struct nvio_cpl) == 24 &&
+		       offsetof(struct nvio_cpl, res) ==
+			       offsetof(struct io_uring_cqe, res) &&
+		       offsetof(struct nvio_cpl, rsvd) ==
+			       offsetof(struct io_uring_cqe, flags) &&
+		       offsetof(struct nvio_cpl, result) ==
+			       offsetof(struct io_uring_cqe, big_cqe),
+	       "a completion is copied from the CQE as it is");
 _Static_assert(offsetof(struct nvio_queue, f) == 0,
 	       "a queue starts with its fast part");
 
@@ -536,34 +544,12 @@ static int submit_wait(struct nvio_queue *q, struct nvio_cpl *cpl,
 	return (int)n;
 }
 
-/* io_uring_enter itself: liburing's own submit path costs more than the
- * rest of a read (it re-derives what this queue knows already). */
-static inline int ring_enter(struct nvio_queue *q, unsigned submit,
-			     unsigned wait, unsigned flags)
-{
-#if defined(__x86_64__)
-	register long r10 __asm__("r10") = flags;
-	register long r8 __asm__("r8") = 0; /* no signal mask */
-	register long r9 __asm__("r9") = 0;
-	long ret;
-
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "0"((long)__NR_io_uring_enter), "D"((long)q->ring.ring_fd),
-			   "S"((long)submit), "d"((long)wait), "r"(r10), "r"(r8),
-			   "r"(r9)
-			 : "rcx", "r11", "memory");
-	return (int)ret;
-#else
-	return io_uring_enter((unsigned)q->ring.ring_fd, submit, wait, flags,
-			      NULL);
-#endif
-}
-
 /* nvio_queue_reap()'s system call: submit the `pending` commands queued
- * and wait for `min` completions. Returns 0 or -errno; the inline reap
- * then drains the completion ring, and calls nvio__queue_wait if it must
- * wait more. Not on SQPOLL rings: their reaps take the general path. */
+ * and wait for `min` completions, by io_uring_enter itself (liburing's
+ * submit path re-derives what this queue knows, at twice the cost).
+ * Returns 0 or -errno; the inline reap then drains the completion ring,
+ * and calls nvio__queue_wait if it must wait more. Not on SQPOLL rings:
+ * their reaps take the general path. */
 int nvio__queue_enter(struct nvio_queue *q, unsigned pending, unsigned min)
 {
 	int rc;
@@ -572,7 +558,31 @@ int nvio__queue_enter(struct nvio_queue *q, unsigned pending, unsigned min)
 	 * written (liburing fills the SQ index array once, at setup, and
 	 * sync_sq() brings its own copy up to date before it is used). */
 	io_uring_smp_store_release(q->ring.sq.ktail, q->f.sq_tail);
-	rc = ring_enter(q, pending, min, IORING_ENTER_GETEVENTS);
+#if defined(__x86_64__)
+	{
+		/* The kernel keeps every register but rax, rcx and r11, so
+		 * q and pending ride through the call in r9 (the signal mask
+		 * size, unread without a mask) and rsi: no register to save
+		 * around it. */
+		register long r10 __asm__("r10") = IORING_ENTER_GETEVENTS;
+		register long r8 __asm__("r8") = 0; /* no signal mask */
+		register long r9 __asm__("r9") = (long)q;
+		long ret, sub = pending;
+
+		__asm__ volatile("syscall"
+				 : "=a"(ret), "+S"(sub), "+r"(r9)
+				 : "0"((long)__NR_io_uring_enter),
+				   "D"((long)q->ring.ring_fd), "d"((long)min),
+				   "r"(r10), "r"(r8)
+				 : "rcx", "r11", "memory");
+		q = (struct nvio_queue *)r9;
+		pending = (unsigned)sub;
+		rc = (int)ret;
+	}
+#else
+	rc = io_uring_enter((unsigned)q->ring.ring_fd, pending, min,
+			    IORING_ENTER_GETEVENTS, NULL);
+#endif
 	if (likely(rc == (int)pending)) {
 		q->f.pending = 0;
 		return 0;

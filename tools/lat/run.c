@@ -188,11 +188,12 @@ static inline uint64_t xorshift(uint64_t *s)
 	return x * 0x2545f4914f6cdd1dull;
 }
 
-static inline uint64_t next_lba(struct lat_thread *t)
+static inline __attribute__((always_inline)) uint64_t
+next_lba(struct lat_thread *t, bool random_only)
 {
 	uint64_t p;
 
-	if (t->pattern == LAT_SEQ) {
+	if (!random_only && t->pattern == LAT_SEQ) {
 		p = t->seq_pos;
 		if (++t->seq_pos == t->npos)
 			t->seq_pos = 0;
@@ -221,18 +222,19 @@ __attribute__((noinline)) static int issue_inject(struct lat_thread *t, unsigned
 				   (void *)(uintptr_t)slot);
 }
 
-/* Inlined: a call per command costs more than the body. `reads_only`
- * is a constant where inlined: true drops the checks for writes, mixes
- * and injected errors from the loop (run_closed's common case). */
+/* Inlined: a call per command costs more than the body. `plain` is a
+ * constant where inlined: true (random reads, no injected errors, no
+ * warm-up by count: run_closed's common case) drops those checks. */
 static inline __attribute__((always_inline)) int
-issue_as(struct lat_thread *t, unsigned slot, uint64_t due, bool reads_only)
+issue_as(struct lat_thread *t, unsigned slot, uint64_t due, bool plain)
 {
+	const bool reads_only = plain;
 	void *user = (void *)(uintptr_t)slot;
-	uint64_t lba = next_lba(t);
-	uint64_t k = t->issued++;
+	uint64_t lba = next_lba(t, plain);
+	uint64_t k = plain ? 0 : t->issued++;
 	uint8_t kind = 0;
 
-	if (likely(k >= t->warm_n && due >= t->t_measure)) {
+	if (likely((plain || k >= t->warm_n) && due >= t->t_measure)) {
 		kind = K_MEASURED;
 		if (unlikely(!t->measured++)) {
 			/* The measured time starts with the first measured
@@ -292,16 +294,22 @@ complete(struct lat_thread *t, const struct nvio_cpl *c, uint64_t now,
 }
 
 /* The closed loop: qd commands in flight, each completion issues the
- * next. Inlined twice, with reads_only a constant. */
+ * next. Inlined twice, with `plain` (see issue_as) a constant. */
 static inline __attribute__((always_inline)) void
-closed_loop(struct lat_thread *t, bool reads_only)
+closed_loop(struct lat_thread *t, bool plain)
 {
+	const bool reads_only = plain;
 	const struct lat_clock *clk = t->clk;
+	struct nvio_cpl *const cpl = t->cpl;
+	const unsigned qd = t->qd;
 	uint64_t now = lat_clock_now(clk);
 	int rc;
 
+	if (!cpl || !qd)
+		return; /* never: thread_setup allocated both */
+
 	for (unsigned s = 0; s < t->qd && can_issue(t, now); s++) {
-		rc = issue_as(t, s, now, reads_only);
+		rc = issue_as(t, s, now, plain);
 		if (unlikely(rc)) {
 			fail(t, rc, "queueing a command");
 			break;
@@ -309,7 +317,9 @@ closed_loop(struct lat_thread *t, bool reads_only)
 		t->inflight++;
 	}
 	while (t->inflight) {
-		int n = nvio_queue_reap(t->q, t->cpl, t->qd, 1);
+		/* cpl and qd in locals, known to be set: the compiler drops
+		 * reap's checks of them from the loop */
+		int n = nvio_queue_reap(t->q, cpl, qd, 1);
 
 		if (unlikely(n < 0)) {
 			fail(t, n, "reaping completions");
@@ -317,13 +327,13 @@ closed_loop(struct lat_thread *t, bool reads_only)
 		}
 		now = lat_clock_now(clk);
 		for (int i = 0; i < n; i++) {
-			const struct nvio_cpl *c = &t->cpl[i];
+			const struct nvio_cpl *c = &cpl[i];
 
 			complete(t, c, now, reads_only);
 			t->inflight--;
 			if (can_issue(t, now)) {
 				rc = issue_as(t, (unsigned)(uintptr_t)c->user,
-					      now, reads_only);
+					      now, plain);
 				if (unlikely(rc))
 					fail(t, rc, "queueing a command");
 				else
@@ -337,7 +347,8 @@ closed_loop(struct lat_thread *t, bool reads_only)
  * (--toggle-collect=run_closed). */
 __attribute__((noinline)) static void run_closed(struct lat_thread *t)
 {
-	if (t->rw == LAT_READ && !t->inject_every)
+	if (t->rw == LAT_READ && t->pattern == LAT_RAND && !t->inject_every &&
+	    !t->warm_n)
 		closed_loop(t, true);
 	else
 		closed_loop(t, false);
