@@ -217,7 +217,9 @@ for t in ("nvio", "floor"):
     def origin(k):
         if "liburing" in k:
             return "liburing"
-        if "libnvio" in k or re.search(r"(^|/)lib/[\w-]+\.[ch]:", k):
+        # include/nvio.h: libnvio's inline fast path, in the caller
+        if ("libnvio" in k or "include/nvio.h:" in k
+                or re.search(r"(^|/)lib/[\w-]+\.[ch]:", k)):
             return "libnvio"
         if "/hist." in k or "/clock." in k:
             return "clock+histogram"

@@ -31,6 +31,16 @@
 extern "C" {
 #endif
 
+/* The inline functions here are C; C++ programs built with
+ * -Wold-style-cast or -Wuseless-cast should not see warnings from them. */
+#if defined(__cplusplus) && defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#if !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuseless-cast"
+#endif
+#endif
+
 #define NVIO_API __attribute__((visibility("default")))
 #ifdef __cplusplus
 #define NVIO_STATIC_ASSERT static_assert
@@ -246,7 +256,8 @@ static inline void nvio_cmd_set_features(struct nvio_cmd *c, uint8_t fid,
 struct nvio_cpl {
 	void *user;      /* the pointer given when the command was queued */
 	int32_t res;
-	uint32_t rsvd;   /* 0 (the ring's CQE flags, none for NVMe commands) */
+	uint32_t rsvd;   /* the ring's CQE flags: none are set for NVMe
+			    commands today, so 0 */
 	uint64_t result; /* completion dwords 0-1 (command specific) */
 };
 
@@ -473,7 +484,7 @@ struct nvio_queue_fast {
  * nvme_uring_cmd in its command area, and struct io_uring_cqe in its
  * 32-byte form (lib/queue.c asserts each offset against the kernel's
  * headers). */
-struct nvio__sqe {
+struct nvio_fast_sqe {
 	uint8_t opcode;
 	uint8_t flags;
 	uint16_t ioprio;
@@ -509,35 +520,35 @@ struct nvio__sqe {
 	uint64_t pad2;
 };
 
-struct nvio__cqe {
+struct nvio_fast_cqe {
 	uint64_t user_data;
 	int32_t res;
 	uint32_t flags;
 	uint64_t big_cqe[2];
 };
 
-#define NVIO__OP_URING_CMD 46u         /* IORING_OP_URING_CMD */
-#define NVIO__URING_CMD_IO 0xc0484e80u /* NVME_URING_CMD_IO */
-#define NVIO__URING_CMD_FIXED 1u       /* IORING_URING_CMD_FIXED */
+#define NVIO_FAST_OP_URING_CMD 46u         /* IORING_OP_URING_CMD */
+#define NVIO_FAST_URING_CMD_IO 0xc0484e80u /* NVME_URING_CMD_IO */
+#define NVIO_FAST_URING_CMD_FIXED 1u       /* IORING_URING_CMD_FIXED */
 
 /* The long ways, in the library. */
-NVIO_API int nvio__queue_rw(struct nvio_queue *q, uint8_t opcode,
+NVIO_API int nvio_fast_rw_checked(struct nvio_queue *q, uint8_t opcode,
 			    uint64_t slba, uint32_t nlb, const void *buf,
 			    size_t len, unsigned ctl, void *user);
-NVIO_API int nvio__queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl,
+NVIO_API int nvio_fast_reap_general(struct nvio_queue *q, struct nvio_cpl *cpl,
 			      unsigned max, unsigned min);
-NVIO_API int nvio__queue_wait(struct nvio_queue *q, struct nvio_cpl *cpl,
+NVIO_API int nvio_fast_reap_wait(struct nvio_queue *q, struct nvio_cpl *cpl,
 			      unsigned max, unsigned min, unsigned n);
-NVIO_API int nvio__queue_enter(struct nvio_queue *q, unsigned pending,
+NVIO_API int nvio_fast_enter(struct nvio_queue *q, unsigned pending,
 			       unsigned min);
 
 static inline __attribute__((always_inline)) int
-nvio__queue_rw_fast(struct nvio_queue *q, uint8_t opcode, uint64_t slba,
+nvio_fast_rw(struct nvio_queue *q, uint8_t opcode, uint64_t slba,
 		    uint32_t nlb, const void *buf, size_t len, unsigned ctl,
 		    void *user)
 {
 	struct nvio_queue_fast *f = (struct nvio_queue_fast *)(void *)q;
-	struct nvio__sqe *sqe;
+	struct nvio_fast_sqe *sqe;
 	uintptr_t off;
 	uint64_t end;
 	bool fixed;
@@ -554,11 +565,11 @@ nvio__queue_rw_fast(struct nvio_queue *q, uint8_t opcode, uint64_t slba,
 				     (ctl & ~NVIO_IO_CTL_MASK) ||
 				     f->inflight >= f->depth,
 			     0))
-		return nvio__queue_rw(q, opcode, slba, nlb, buf, len, ctl,
+		return nvio_fast_rw_checked(q, opcode, slba, nlb, buf, len, ctl,
 				      user);
 	/* The SQ has at least `depth` entries and every unreaped command
 	 * holds at most one, so this one is free. */
-	sqe = (struct nvio__sqe *)(void *)(f->sqes +
+	sqe = (struct nvio_fast_sqe *)(void *)(f->sqes +
 					   ((size_t)(f->sq_tail & f->sq_mask)
 					    << 7));
 	f->sq_tail++;
@@ -578,7 +589,7 @@ nvio__queue_rw_fast(struct nvio_queue *q, uint8_t opcode, uint64_t slba,
 		fixed = false;
 		off = 0;
 	}
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	{
 		/* The entry as fifteen 8-byte stores, every byte written once
 		 * (a 120-byte memset and then the fields costs twice this):
@@ -586,9 +597,9 @@ nvio__queue_rw_fast(struct nvio_queue *q, uint8_t opcode, uint64_t slba,
 		uint64_t *w = (uint64_t *)(void *)sqe;
 
 		w[0] = f->sqe_word0;
-		w[1] = NVIO__URING_CMD_IO;
+		w[1] = NVIO_FAST_URING_CMD_IO;
 		w[2] = 0;
-		w[3] = (uint64_t)fixed << 32; /* NVIO__URING_CMD_FIXED */
+		w[3] = (uint64_t)fixed << 32; /* NVIO_FAST_URING_CMD_FIXED */
 		w[4] = (uintptr_t)user;
 		w[5] = off;
 		w[6] = f->cmd_word0 | opcode;
@@ -603,13 +614,13 @@ nvio__queue_rw_fast(struct nvio_queue *q, uint8_t opcode, uint64_t slba,
 	}
 #else
 	memset(sqe, 0, sizeof(*sqe) - sizeof(sqe->pad2));
-	sqe->opcode = NVIO__OP_URING_CMD;
+	sqe->opcode = NVIO_FAST_OP_URING_CMD;
 	sqe->flags = f->sqe_flags;
 	sqe->fd = f->fd;
-	sqe->cmd_op = NVIO__URING_CMD_IO;
+	sqe->cmd_op = NVIO_FAST_URING_CMD_IO;
 	sqe->user_data = (uintptr_t)user;
 	if (fixed) {
-		sqe->uring_cmd_flags = NVIO__URING_CMD_FIXED;
+		sqe->uring_cmd_flags = NVIO_FAST_URING_CMD_FIXED;
 		sqe->buf_index = (uint16_t)off;
 	}
 	sqe->nvme_opcode = opcode;
@@ -630,26 +641,27 @@ NVIO_INLINE int nvio_queue_read(struct nvio_queue *q, uint64_t slba,
 				uint32_t nlb, void *buf, size_t len,
 				unsigned ctl, void *user)
 {
-	return nvio__queue_rw_fast(q, NVIO_OP_READ, slba, nlb, buf, len, ctl, user);
+	return nvio_fast_rw(q, NVIO_OP_READ, slba, nlb, buf, len, ctl, user);
 }
 
 NVIO_INLINE int nvio_queue_write(struct nvio_queue *q, uint64_t slba,
 				 uint32_t nlb, const void *buf, size_t len,
 				 unsigned ctl, void *user)
 {
-	return nvio__queue_rw_fast(q, NVIO_OP_WRITE, slba, nlb, buf, len, ctl, user);
+	return nvio_fast_rw(q, NVIO_OP_WRITE, slba, nlb, buf, len, ctl, user);
 }
 
 NVIO_INLINE int nvio_queue_compare(struct nvio_queue *q, uint64_t slba,
 				   uint32_t nlb, const void *buf, size_t len,
 				   unsigned ctl, void *user)
 {
-	return nvio__queue_rw_fast(q, NVIO_OP_COMPARE, slba, nlb, buf, len, ctl, user);
+	return nvio_fast_rw(q, NVIO_OP_COMPARE, slba, nlb, buf, len, ctl, user);
 }
 
-/* Moves up to max completions from the completion ring into cpl. */
+/* Moves up to max (at least 1) completions from the completion ring into
+ * cpl. */
 static inline __attribute__((always_inline)) unsigned
-nvio__drain(struct nvio_queue_fast *f, struct nvio_cpl *cpl, unsigned max)
+nvio_fast_drain(struct nvio_queue_fast *f, struct nvio_cpl *cpl, unsigned max)
 {
 	unsigned head = *f->cq_khead;
 	unsigned tail = __atomic_load_n(f->cq_ktail, __ATOMIC_ACQUIRE);
@@ -658,12 +670,19 @@ nvio__drain(struct nvio_queue_fast *f, struct nvio_cpl *cpl, unsigned max)
 	if (head == tail)
 		return 0;
 	do {
-		const struct nvio__cqe *c = (const struct nvio__cqe *)(const void *)(
+		const struct nvio_fast_cqe *c = (const struct nvio_fast_cqe *)(const void *)(
 			f->cqes + ((size_t)(head & f->cq_mask) << 5));
 
+#if UINTPTR_MAX == UINT64_MAX
 		/* A completion is the entry's first 24 bytes, as they are:
 		 * user_data, res, flags (0 for uring_cmd), big_cqe[0]. */
 		memcpy(&cpl[n], c, sizeof(cpl[n]));
+#else
+		cpl[n].user = (void *)(uintptr_t)c->user_data;
+		cpl[n].res = c->res;
+		cpl[n].rsvd = c->flags;
+		cpl[n].result = c->big_cqe[0];
+#endif
 		n++;
 		head++;
 	} while (head != tail && n < max);
@@ -686,18 +705,18 @@ NVIO_INLINE int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl,
 	if (__builtin_expect(f->reap_slow || !cpl || min - 1 >= max ||
 				     min > f->inflight,
 			     0))
-		return nvio__queue_reap(q, cpl, max, min);
+		return nvio_fast_reap_general(q, cpl, max, min);
 	/* Commands queued: one system call submits them and waits. */
 	if (f->pending) {
-		int rc = nvio__queue_enter(q, f->pending, min);
+		int rc = nvio_fast_enter(q, f->pending, min);
 
 		if (__builtin_expect(rc < 0, 0))
 			return rc;
 	}
-	n = nvio__drain(f, cpl, max);
+	n = nvio_fast_drain(f, cpl, max);
 	if (__builtin_expect(n >= min, 1))
 		return (int)n;
-	return nvio__queue_wait(q, cpl, max, min, n);
+	return nvio_fast_reap_wait(q, cpl, max, min, n);
 }
 
 /* Synchronous helpers, on an idle queue (-EBUSY if commands are in flight).
@@ -751,6 +770,10 @@ NVIO_API void nvio_buf_free(void *buf);
 
 /* "0.1.0" */
 NVIO_API const char *nvio_version(void);
+
+#if defined(__cplusplus) && defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 
 #ifdef __cplusplus
 }

@@ -65,7 +65,7 @@ uint64_t nvio_split(uint64_t slba, uint64_t nlb, uint32_t max_nlb,
 
 /* The long way of nvio.h's inline read, write and compare: every check
  * with its own errno, and namespaces with metadata. */
-int nvio__queue_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
+int nvio_fast_rw_checked(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 		   uint32_t nlb, const void *buf, size_t len, unsigned ctl,
 		   void *user)
 {

@@ -125,7 +125,7 @@ NVIO_HIDDEN int nvio_check_rw_slow(const struct nvio_queue *q, uint64_t slba,
  * fields (opcode, nsid, CDW2-3, CDW10-15), which are left zero. The caller
  * has checked inflight < depth; the SQ has at least `depth` entries and
  * every unreaped command holds at most one, so this slot is free. The
- * inline nvio__queue_rw_fast() of nvio.h fills the same fields. */
+ * inline nvio_fast_rw() of nvio.h fills the same fields. */
 static inline struct nvme_uring_cmd *
 nvio_sqe_begin(struct nvio_queue *q, bool vec, const void *buf, uint32_t len,
 	       void *md, uint32_t md_len, void *user)

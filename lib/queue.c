@@ -29,9 +29,9 @@ _Static_assert(sizeof(struct nvme_uring_cmd) <= 80,
 /* nvio.h's inline fast path writes SQEs and reads CQEs through its own
  * copies of the kernel's layouts, so that it needs no kernel header. */
 #define SAME_AT(a, b)                                                          \
-	_Static_assert(offsetof(struct nvio__sqe, a) ==                        \
+	_Static_assert(offsetof(struct nvio_fast_sqe, a) ==                        \
 			       offsetof(struct io_uring_sqe, b),               \
-		       "nvio__sqe." #a " is io_uring_sqe." #b)
+		       "nvio_fast_sqe." #a " is io_uring_sqe." #b)
 SAME_AT(opcode, opcode);
 SAME_AT(flags, flags);
 SAME_AT(fd, fd);
@@ -42,10 +42,10 @@ SAME_AT(buf_index, buf_index);
 SAME_AT(nvme_opcode, cmd);
 #undef SAME_AT
 #define SAME_AT(a, b)                                                          \
-	_Static_assert(offsetof(struct nvio__sqe, a) -                         \
-				       offsetof(struct nvio__sqe, nvme_opcode) == \
+	_Static_assert(offsetof(struct nvio_fast_sqe, a) -                         \
+				       offsetof(struct nvio_fast_sqe, nvme_opcode) == \
 			       offsetof(struct nvme_uring_cmd, b),             \
-		       "nvio__sqe." #a " is nvme_uring_cmd." #b)
+		       "nvio_fast_sqe." #a " is nvme_uring_cmd." #b)
 SAME_AT(nsid, nsid);
 SAME_AT(metadata, metadata);
 SAME_AT(data, addr);
@@ -57,23 +57,24 @@ SAME_AT(cdw12, cdw12);
 SAME_AT(cdw15, cdw15);
 SAME_AT(timeout_ms, timeout_ms);
 #undef SAME_AT
-_Static_assert(sizeof(struct nvio__sqe) == 2 * sizeof(struct io_uring_sqe),
-	       "nvio__sqe is an SQE128 entry");
-_Static_assert(offsetof(struct nvio__sqe, pad2) ==
+_Static_assert(sizeof(struct nvio_fast_sqe) == 2 * sizeof(struct io_uring_sqe),
+	       "nvio_fast_sqe is an SQE128 entry");
+_Static_assert(offsetof(struct nvio_fast_sqe, pad2) ==
 		       offsetof(struct io_uring_sqe, cmd) +
 			       sizeof(struct nvme_uring_cmd),
 	       "the fast path zeroes exactly the SQE and the NVMe command");
-_Static_assert(sizeof(struct nvio__cqe) == 2 * sizeof(struct io_uring_cqe),
-	       "nvio__cqe is a CQE32 entry");
-_Static_assert(offsetof(struct nvio__cqe, res) ==
+_Static_assert(sizeof(struct nvio_fast_cqe) == 2 * sizeof(struct io_uring_cqe),
+	       "nvio_fast_cqe is a CQE32 entry");
+_Static_assert(offsetof(struct nvio_fast_cqe, res) ==
 			       offsetof(struct io_uring_cqe, res) &&
-		       offsetof(struct nvio__cqe, big_cqe) ==
+		       offsetof(struct nvio_fast_cqe, big_cqe) ==
 			       offsetof(struct io_uring_cqe, big_cqe),
-	       "nvio__cqe is io_uring_cqe");
-_Static_assert(NVIO__OP_URING_CMD == IORING_OP_URING_CMD &&
-		       NVIO__URING_CMD_IO == NVME_URING_CMD_IO &&
-		       NVIO__URING_CMD_FIXED == IORING_URING_CMD_FIXED,
+	       "nvio_fast_cqe is io_uring_cqe");
+_Static_assert(NVIO_FAST_OP_URING_CMD == IORING_OP_URING_CMD &&
+		       NVIO_FAST_URING_CMD_IO == NVME_URING_CMD_IO &&
+		       NVIO_FAST_URING_CMD_FIXED == IORING_URING_CMD_FIXED,
 	       "nvio.h's constants are the kernel's");
+#if UINTPTR_MAX == UINT64_MAX
 _Static_assert(sizeof(struct nvio_cpl) == 24 &&
 		       offsetof(struct nvio_cpl, res) ==
 			       offsetof(struct io_uring_cqe, res) &&
@@ -82,6 +83,7 @@ _Static_assert(sizeof(struct nvio_cpl) == 24 &&
 		       offsetof(struct nvio_cpl, result) ==
 			       offsetof(struct io_uring_cqe, big_cqe),
 	       "a completion is copied from the CQE as it is");
+#endif
 _Static_assert(offsetof(struct nvio_queue, f) == 0,
 	       "a queue starts with its fast part");
 
@@ -172,8 +174,21 @@ static void update_reap_slow(struct nvio_queue *q)
 			 q->soft_head != q->soft_tail;
 }
 
+/* Commands queued but not yet taken by the kernel: on SQPOLL rings those
+ * liburing has not published (it publishes all), elsewhere those past
+ * the kernel's SQ head. Exact after any submission, however many the
+ * kernel took (it stops at a command that fails to start). */
+static void update_pending(struct nvio_queue *q)
+{
+	if (q->flags & NVIO_QF_SQPOLL)
+		q->f.pending = 0;
+	else
+		q->f.pending = q->f.sq_tail -
+			       io_uring_smp_load_acquire(q->ring.sq.khead);
+}
+
 /* liburing submits from its own copy of the SQ tail; the fast path keeps
- * the tail in q->f and publishes it itself (nvio__queue_enter), so both
+ * the tail in q->f and publishes it itself (nvio_fast_enter), so both
  * are handed over before each liburing call: liburing publishes the tail
  * when its sqe_head differs from it. */
 static inline void sync_sq(struct nvio_queue *q)
@@ -493,9 +508,8 @@ int nvio_queue_submit(struct nvio_queue *q)
 		return 0;
 	sync_sq(q);
 	rc = io_uring_submit(&q->ring);
-	if (rc > 0)
-		q->f.pending -= (unsigned)rc < q->f.pending ? (unsigned)rc
-							    : q->f.pending;
+	if (rc >= 0)
+		update_pending(q);
 	return rc;
 }
 
@@ -511,10 +525,12 @@ static unsigned drain_soft(struct nvio_queue *q, struct nvio_cpl *cpl,
 	return n;
 }
 
+/* nvio_fast_drain() copies one completion even for max 0 (the inline
+ * reap never asks for 0); callers here may, when cpl is already full. */
 static inline unsigned drain(struct nvio_queue *q, struct nvio_cpl *cpl,
 			     unsigned max)
 {
-	return nvio__drain(&q->f, cpl, max);
+	return max ? nvio_fast_drain(&q->f, cpl, max) : 0;
 }
 
 /* Submits what is queued and waits until `min` completions are in cpl,
@@ -538,7 +554,7 @@ static int submit_wait(struct nvio_queue *q, struct nvio_cpl *cpl,
 		if (rc < 0 && rc != -EINTR && rc != -EAGAIN)
 			return n ? (int)n : rc;
 		if (rc >= 0)
-			q->f.pending = 0;
+			update_pending(q);
 		n += drain(q, cpl + n, max - n);
 	}
 	return (int)n;
@@ -548,9 +564,9 @@ static int submit_wait(struct nvio_queue *q, struct nvio_cpl *cpl,
  * and wait for `min` completions, by io_uring_enter itself (liburing's
  * submit path re-derives what this queue knows, at twice the cost).
  * Returns 0 or -errno; the inline reap then drains the completion ring,
- * and calls nvio__queue_wait if it must wait more. Not on SQPOLL rings:
+ * and calls nvio_fast_reap_wait if it must wait more. Not on SQPOLL rings:
  * their reaps take the general path. */
-int nvio__queue_enter(struct nvio_queue *q, unsigned pending, unsigned min)
+int nvio_fast_enter(struct nvio_queue *q, unsigned pending, unsigned min)
 {
 	int rc;
 
@@ -589,15 +605,15 @@ int nvio__queue_enter(struct nvio_queue *q, unsigned pending, unsigned min)
 	}
 	if (rc < 0)
 		return rc == -EINTR || rc == -EAGAIN || rc == -EBUSY ? 0 : rc;
-	/* The kernel stopped early: the rest goes next time. 0 means it
-	 * found nothing to take. */
-	q->f.pending = rc ? pending - (unsigned)rc : 0;
+	/* The kernel stopped early (a command that failed to start ends
+	 * the batch): the rest goes next time. */
+	update_pending(q);
 	return 0;
 }
 
 /* The rest of nvio_queue_reap(), when the completions drained after
- * nvio__queue_enter() are fewer than `min`, or on SQPOLL rings. */
-int nvio__queue_wait(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
+ * nvio_fast_enter() are fewer than `min`, or on SQPOLL rings. */
+int nvio_fast_reap_wait(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 		     unsigned min, unsigned n)
 {
 	return submit_wait(q, cpl, max, min, n);
@@ -605,7 +621,7 @@ int nvio__queue_wait(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 
 /* The general reap: argument checks, enabling the ring, ioctl-run
  * completions, nonblocking polls (min 0), SQPOLL spinning. */
-int nvio__queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
+int nvio_fast_reap_general(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 		     unsigned min)
 {
 	unsigned n = 0;

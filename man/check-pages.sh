@@ -30,7 +30,7 @@ err() {
 
 # The public names: the identifier before the first "(" of every
 # declaration that starts with NVIO_API, NVIO_INLINE or static inline,
-# even when the declaration spans lines. Names starting with nvio__ serve
+# even when the declaration spans lines. Names starting with nvio_fast_ serve
 # the inline fast path and are not for programs to call.
 names=$(awk '
 	/^(NVIO_API|NVIO_INLINE|static[ \t]+inline)[ \t]/ { decl = ""; on = 1 }
@@ -41,7 +41,7 @@ names=$(awk '
 			on = 0
 			sub(/\(.*/, "", decl)
 			n = split(decl, w, /[ \t*]+/)
-			if (w[n] !~ /^nvio__/)
+			if (w[n] !~ /^nvio_fast_/)
 				print w[n]
 		}
 	}' "$hdr" | sort -u)

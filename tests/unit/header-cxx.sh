@@ -7,7 +7,7 @@ command -v "$cxx" >/dev/null 2>&1 || { echo "SKIP: no C++ compiler ($cxx)"; exit
 out=$(mktemp) || exit 99
 trap 'rm -f "$out"' EXIT
 for std in c++11 c++17; do
-	if ! "$cxx" -std=$std -Wall -Wextra -Werror -I"$top/include" -x c++ \
+	if ! "$cxx" -std=$std -Wall -Wextra -Wold-style-cast -Werror -I"$top/include" -x c++ \
 		-c "$top/tests/unit/test-header.c" -o "$out"; then
 		echo "FAIL: nvio.h does not compile as $std"
 		exit 1

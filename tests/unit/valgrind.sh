@@ -4,7 +4,7 @@
 # fail. Skips where valgrind is not installed.
 command -v valgrind >/dev/null 2>&1 || { echo "SKIP: valgrind not installed"; exit 77; }
 rc=0
-for t in test-encode test-status test-checks test-split test-opts test-sysfs; do
+for t in test-encode test-status test-checks test-split test-opts test-sysfs test-reap; do
 	if ! CK_FORK=no valgrind -q --error-exitcode=9 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect \
 		"tests/unit/$t" >"tests/unit/$t.vg" 2>&1; then
