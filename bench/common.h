@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * common.h - what the benchmark programs share: options, the device's
- * geometry from sysfs (they do not use libnvio), the random LBA stream,
- * and the result line run-bench parses. They time with the latency
- * probe's clock and histogram (tools/lat) so that every tool pays the same
- * measuring cost.
+ * geometry from sysfs (they do not use libnvio) and the result line
+ * run-bench parses. They time with the latency probe's clock and
+ * histogram, and draw LBAs from its random stream (tools/lat), so that
+ * every tool pays the same measuring cost.
  */
 #ifndef NVIO_BENCH_COMMON_H
 #define NVIO_BENCH_COMMON_H
@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "hist.h"
+#include "rand.h"
 
 struct bench_opts {
 	const char *dev;
@@ -39,23 +40,6 @@ void bench_geometry(const char *dev, uint32_t *lba_size, uint64_t *nsze,
 		    char *block, size_t len);
 /* The clock, or exit 3. */
 void bench_clock(struct lat_clock *c, enum lat_clock_src src);
-
-static inline uint64_t bench_rand(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dull;
-}
-
-/* A uniformly random block-aligned offset in [0, blocks). */
-static inline uint64_t bench_block(uint64_t *s, uint64_t blocks)
-{
-	return (uint64_t)(((unsigned __int128)bench_rand(s) * blocks) >> 64);
-}
 
 /* Prints the human line and "RESULT tool=... qd=... iops=... p50_ns=...
  * p99_ns=... errors=..." on stdout. */

@@ -55,7 +55,7 @@ static inline void issue(struct floor *f, unsigned slot, uint64_t now)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&f->ring);
 	struct nvme_uring_cmd *cmd = (struct nvme_uring_cmd *)sqe->cmd;
-	uint64_t slba = bench_block(&f->rng, f->blocks) * f->nlb;
+	uint64_t slba = lat_rand_below(&f->rng, f->blocks) * f->nlb;
 
 	/* Never: at most qd commands are in flight on a ring of qd. */
 	if (__builtin_expect(!sqe, 0))

@@ -58,7 +58,7 @@ int main(int argc, char **argv)
 	t_measure = lat_clock_now(&clk) + lat_clock_ticks(&clk, o.warmup_s);
 	t_end = o.count ? UINT64_MAX : t_measure + lat_clock_ticks(&clk, o.time_s);
 	for (;;) {
-		uint64_t slba = bench_block(&rng, blocks) * nlb, t0, t1;
+		uint64_t slba = lat_rand_below(&rng, blocks) * nlb, t0, t1;
 		struct nvme_passthru_cmd64 c = {
 			.opcode = 0x02,
 			.nsid = (uint32_t)nsid,

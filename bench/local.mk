@@ -10,7 +10,7 @@
 noinst_PROGRAMS += bench/floor bench/ioctl bench/threadpool
 BENCH_CPPFLAGS = -I$(top_srcdir)/tools/lat -I$(top_srcdir)/bench
 BENCH_COMMON = bench/common.h bench/common.c tools/lat/clock.c \
-	tools/lat/clock.h tools/lat/hist.c tools/lat/hist.h
+	tools/lat/clock.h tools/lat/hist.c tools/lat/hist.h tools/lat/rand.h
 bench_floor_SOURCES = bench/floor.c $(BENCH_COMMON)
 bench_floor_CPPFLAGS = $(BENCH_CPPFLAGS)
 bench_floor_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)

@@ -148,7 +148,7 @@ int main(int argc, char **argv)
 		if (meas[slot] && !measured++)                                 \
 			w_start = now;                                         \
 		ring_push(&p.jobs, ((uint64_t)(slot) << 40) |                  \
-					   bench_block(&rng, blocks));         \
+					   lat_rand_below(&rng, blocks));     \
 		inflight++;                                                    \
 	} while (0)
 

@@ -14,6 +14,7 @@ tools_lat_libnviolat_la_SOURCES = \
 	tools/lat/clock.h \
 	tools/lat/clock.c \
 	tools/lat/hist.h \
+	tools/lat/rand.h \
 	tools/lat/hist.c \
 	tools/lat/lat.c \
 	tools/lat/opts.c \

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "lat-int.h"
+#include "rand.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -177,17 +178,6 @@ static void fail(struct lat_thread *t, int err, const char *what)
 	g_stop = 1;
 }
 
-static inline uint64_t xorshift(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dull;
-}
-
 static inline __attribute__((always_inline)) uint64_t
 next_lba(struct lat_thread *t, bool random_only)
 {
@@ -198,9 +188,7 @@ next_lba(struct lat_thread *t, bool random_only)
 		if (++t->seq_pos == t->npos)
 			t->seq_pos = 0;
 	} else {
-		/* Lemire's multiply-shift: uniform enough, and no division. */
-		p = (uint64_t)(((unsigned __int128)xorshift(&t->rng) * t->npos) >>
-			       64);
+		p = lat_rand_below(&t->rng, t->npos);
 	}
 	return t->slba + p * t->nlb;
 }
@@ -250,7 +238,7 @@ issue_as(struct lat_thread *t, unsigned slot, uint64_t due, bool plain)
 		return issue_inject(t, slot, kind);
 	if (reads_only || t->rw == LAT_READ ||
 	    (t->rw == LAT_MIX &&
-	     (unsigned)((xorshift(&t->rng) >> 32) % 100) < t->mix_read)) {
+	     (unsigned)((lat_rand(&t->rng) >> 32) % 100) < t->mix_read)) {
 		t->slot_kind[slot] = kind;
 		return nvio_queue_read(t->q, lba, t->nlb, t->buf[slot], t->bs, 0,
 				       user);
@@ -512,7 +500,7 @@ static int thread_setup(struct lat_thread *t, struct nvio_dev *dev,
 			uint64_t seed = 0x9e3779b97f4a7c15ull * (i + 1);
 
 			for (uint64_t b = 0; b + 8 <= o->bs; b += 8) {
-				uint64_t v = xorshift(&seed);
+				uint64_t v = lat_rand(&seed);
 
 				memcpy((char *)t->buf[i] + b, &v, 8);
 			}
