@@ -542,6 +542,26 @@ NVIO_API int nvio_fast_reap_wait(struct nvio_queue *q, struct nvio_cpl *cpl,
 NVIO_API int nvio_fast_enter(struct nvio_queue *q, unsigned pending,
 			       unsigned min);
 
+/* Whether [buf, buf + len) lies wholly inside one registered buffer, which
+ * then goes as a fixed buffer; *index is that buffer's. */
+static inline __attribute__((always_inline)) bool
+nvio_fast_fixed(const struct nvio_queue_fast *f, const void *buf, size_t len,
+		uintptr_t *index)
+{
+	uintptr_t off = (uintptr_t)buf - f->fixed_base;
+
+	/* likely: a queue with registered buffers is used with them */
+	if (__builtin_expect(off < f->fixed_total &&
+				     ((off + len - 1) >> f->fixed_shift) ==
+					     (off >> f->fixed_shift),
+			     1)) {
+		*index = off >> f->fixed_shift;
+		return true;
+	}
+	*index = 0;
+	return false;
+}
+
 static inline __attribute__((always_inline)) int
 nvio_fast_rw(struct nvio_queue *q, uint8_t opcode, uint64_t slba,
 		    uint32_t nlb, const void *buf, size_t len, unsigned ctl,
@@ -576,19 +596,7 @@ nvio_fast_rw(struct nvio_queue *q, uint8_t opcode, uint64_t slba,
 	/* Counted apart from inflight, below: side by side, compilers merge
 	 * the two increments into vector code that costs four times more. */
 	f->pending++;
-	/* A buffer wholly inside one registered buffer goes as fixed; a
-	 * branch, not a select, which made compilers spill registers. */
-	off = (uintptr_t)buf - f->fixed_base;
-	if (__builtin_expect(off < f->fixed_total &&
-				     ((off + len - 1) >> f->fixed_shift) ==
-					     (off >> f->fixed_shift),
-			     1)) {
-		fixed = true;
-		off >>= f->fixed_shift; /* the buffer's index */
-	} else {
-		fixed = false;
-		off = 0;
-	}
+	fixed = nvio_fast_fixed(f, buf, len, &off); /* off: the index, or 0 */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	{
 		/* The entry as fifteen 8-byte stores, every byte written once

@@ -134,7 +134,7 @@ nvio_sqe_begin(struct nvio_queue *q, bool vec, const void *buf, uint32_t len,
 	struct io_uring_sqe *sqe =
 		&q->ring.sq.sqes[(f->sq_tail & f->sq_mask) << 1];
 	struct nvme_uring_cmd *uc = (struct nvme_uring_cmd *)sqe->cmd;
-	uintptr_t off = (uintptr_t)buf - f->fixed_base;
+	uintptr_t idx;
 
 	f->sq_tail++;
 	memset(sqe, 0, offsetof(struct io_uring_sqe, cmd));
@@ -144,10 +144,9 @@ nvio_sqe_begin(struct nvio_queue *q, bool vec, const void *buf, uint32_t len,
 	sqe->fd = f->fd;
 	sqe->cmd_op = vec ? NVME_URING_CMD_IO_VEC : NVME_URING_CMD_IO;
 	sqe->user_data = (uintptr_t)user;
-	if (off < f->fixed_total && !vec &&
-	    ((off + len - 1) >> f->fixed_shift) == (off >> f->fixed_shift)) {
+	if (!vec && nvio_fast_fixed(f, buf, len, &idx)) {
 		sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
-		sqe->buf_index = (uint16_t)(off >> f->fixed_shift);
+		sqe->buf_index = (uint16_t)idx;
 	}
 	uc->addr = (uintptr_t)buf;
 	uc->data_len = len;
