@@ -317,6 +317,12 @@ static void qflags(unsigned f, char *buf, size_t len)
 		snprintf(buf, len, "IRQ");
 }
 
+/* A probe's result: an NVMe status (> 0) or -errno, as text. */
+static const char *result_text(int rc)
+{
+	return rc > 0 ? nvio_strerror(rc) : errno_text(rc);
+}
+
 /* One read of LBA 0 on a queue made with `qo`; returns the result. */
 static int probe_read(struct nvio_dev *dev, const struct nvio_dev_info *info,
 		      struct nvio_queue_opts *qo, unsigned *flags, int *stage)
@@ -429,7 +435,7 @@ static void check_device(struct doctor *d)
 		check(d, FAIL, "interrupt read",
 		      rc == -EACCES || rc == -EPERM ? "run as root (CAP_SYS_ADMIN)" : NULL,
 		      "%s: %s", stage ? "reading LBA 0" : "creating a queue",
-		      rc > 0 ? nvio_strerror(rc) : errno_text(rc));
+		      result_text(rc));
 	else
 		check(d, PASS, "interrupt read", NULL,
 		      "read of LBA 0 completed (queue flags %s)", fl);
@@ -448,7 +454,7 @@ static void check_device(struct doctor *d)
 		if (rc)
 			check(d, FAIL, "polled read", NULL, "%s: %s",
 			      stage ? "reading LBA 0" : "creating a queue",
-			      rc > 0 ? nvio_strerror(rc) : errno_text(rc));
+			      result_text(rc));
 		else if (flags & NVIO_QF_POLLED)
 			check(d, PASS, "polled read", NULL,
 			      "polled read of LBA 0 completed (queue flags %s)", fl);
@@ -473,7 +479,7 @@ static void check_device(struct doctor *d)
 				"buffers for passthrough",
 		      "%s: %s", stage ? "reading into a registered buffer" :
 					"registering a buffer",
-		      rc > 0 ? nvio_strerror(rc) : errno_text(rc));
+		      result_text(rc));
 	else if (flags & NVIO_QF_REG_BUFS)
 		check(d, PASS, "registered buffers", NULL,
 		      "read into a registered buffer completed (queue flags %s)", fl);
@@ -493,7 +499,7 @@ static void check_device(struct doctor *d)
 		      "may forbid it",
 		      "%s: %s", stage ? "reading with SQPOLL" :
 					"creating an SQPOLL queue",
-		      rc > 0 ? nvio_strerror(rc) : errno_text(rc));
+		      result_text(rc));
 	else if (flags & NVIO_QF_SQPOLL)
 		check(d, PASS, "sqpoll", NULL,
 		      "read on an SQPOLL queue completed (queue flags %s)", fl);
