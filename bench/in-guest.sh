@@ -4,7 +4,7 @@
 # bench/in-guest.sh - the benchmark itself, run inside the nvme-vm guest
 # (`null` topology) by bench/run-bench:
 #
-#     in-guest.sh BUILD_DIR [ROUNDS] [SECONDS] [CG_COUNT]
+#     in-guest.sh BUILD_DIR [ROUNDS] [SECONDS] [CG_COUNT] [PAIRS] [PAIR_SECONDS]
 #
 # 1. ROUNDS rounds (default 7); in each, at QD1 polled and at QD32 batched,
 #    every tool once, in an order rotated each round: nvio lat, the floor
@@ -14,7 +14,15 @@
 #    only) and the thread pool. Each run: 1 s warm-up, SECONDS (default 3)
 #    measured, 4 KiB random reads over the whole namespace. The table has
 #    the median over the rounds of IOPS, p50 and p99, and IOPS / nvio's.
-# 2. User-space instructions per QD1 polled 4 KiB read of nvio and the
+# 2. The floor target read through the noise: PAIRS (default 24) pairs of
+#    runs of nvio lat and the floor back to back, at QD1 and at QD32,
+#    PAIR_SECONDS (default 2) measured each, one first in even pairs and
+#    the other in odd ones; the median of the pairs' nvio/floor ratios
+#    with its 95% confidence interval (distribution-free: the sign test's
+#    order statistics). Runs seconds apart share the host's slow drifts,
+#    which swamp the unpaired medians; a lone stall in one run moves the
+#    median by one rank, not by its size.
+# 3. User-space instructions per QD1 polled 4 KiB read of nvio and the
 #    floor, with callgrind: only the measuring loop is counted
 #    (--toggle-collect), for CG_COUNT and 2*CG_COUNT reads (default 10000),
 #    and the difference divided by CG_COUNT, so that set-up and the first
@@ -28,6 +36,8 @@ build=$(cd "$1" && pwd)
 rounds=${2:-7}
 secs=${3:-3}
 cgn=${4:-10000}
+pairs=${5:-24}
+pair_secs=${6:-2}
 warm=1
 
 ng=${NVIO_DEVS%% *}
@@ -117,6 +127,7 @@ run_tool() { # TOOL QD
 
 tools=(nvio floor fio-cmd fio-blk ioctl threadpool)
 : >"$res"
+((rounds > 0)) || echo "# no rounds: the table is skipped"
 for ((r = 0; r < rounds; r++)); do
 	for qd in 1 32; do
 		for ((i = 0; i < ${#tools[@]}; i++)); do
@@ -129,8 +140,7 @@ for ((r = 0; r < rounds; r++)); do
 	done
 done
 
-echo
-/usr/bin/python3 - "$res" <<'EOF'
+((rounds > 0)) && echo && /usr/bin/python3 - "$res" <<'EOF'
 import statistics, sys
 rows, rounds = {}, {}
 for line in open(sys.argv[1]):
@@ -166,6 +176,65 @@ for qd in (1, 32):
         print("| %s | %d | %d | %.0f | %.0f-%.0f | %.1f | %.1f | %s |"
               % (names[t], qd, len(v), iops, lo, hi, p50, p99, ratio))
 EOF
+
+pairs_file=$out/pairs
+: >"$pairs_file"
+if ((pairs > 0)); then
+	echo
+	echo "# nvio lat against the floor: $pairs pairs of ${pair_secs} s runs" \
+		"(+${warm} s warm-up) at QD1 and QD32"
+	secs=$pair_secs
+	for ((i = 0; i < pairs; i++)); do
+		for qd in 1 32; do
+			if ((i % 2)); then order=(floor nvio); else order=(nvio floor); fi
+			for t in "${order[@]}"; do
+				line=$(run_tool "$t" "$qd")
+				echo "# pair $((i + 1)) qd $qd: ${line:-FAILED tool=$t}"
+				echo "$line pair=$i" >>"$pairs_file"
+			done
+		done
+	done
+	echo
+	/usr/bin/python3 - "$pairs_file" <<'EOF'
+import math, statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    if not line.startswith("RESULT"):
+        continue
+    kv = dict(w.split("=", 1) for w in line.split()[1:])
+    runs.setdefault((int(kv["qd"]), int(kv["pair"])), {})[kv["tool"]] = float(kv["iops"])
+def sign_ci(xs):
+    # Distribution-free 95% interval for the median: the k-th smallest and
+    # the k-th largest, k the largest with P(Binomial(n, 1/2) < k) <= 0.025.
+    xs, n = sorted(xs), len(xs)
+    k, cum = 0, 0.0
+    while cum + math.comb(n, k) / 2 ** n <= 0.025:
+        cum += math.comb(n, k) / 2 ** n
+        k += 1
+    return (xs[k - 1], xs[n - k]) if k >= 1 else (None, None)
+print("| QD | pairs | nvio IOPS | floor IOPS | nvio / floor | 95% interval | nvio ahead | >= 0.97 x floor |")
+print("| ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |")
+for qd in (1, 32):
+    ps = [v for (q, _), v in sorted(runs.items())
+          if q == qd and v.get("nvio", 0) > 0 and v.get("floor", 0) > 0]
+    if not ps:
+        print("| %d | 0 | - | - | - | - | - | no data |" % qd)
+        continue
+    r = [v["nvio"] / v["floor"] for v in ps]
+    lo, hi = sign_ci(r)
+    if lo is None:
+        ci, verdict = "too few pairs", "not shown"
+    else:
+        ci = "%.3f-%.3f" % (lo, hi)
+        verdict = ("met" if lo >= 0.97 else "NOT met" if hi < 0.97
+                   else "not shown (interval spans 0.97)")
+    print("| %d | %d | %.0f | %.0f | %.3f | %s | %d of %d | %s |"
+          % (qd, len(ps), statistics.median(v["nvio"] for v in ps),
+             statistics.median(v["floor"] for v in ps), statistics.median(r),
+             ci, sum(x > 1 for x in r), len(r), verdict))
+print("IOPS: medians over the pairs; nvio / floor: the median of the pairs' ratios.")
+EOF
+fi
 
 echo
 echo "# callgrind: user-space instructions per QD1 polled 4 KiB read"
