@@ -52,6 +52,7 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 		{ "workers", required_argument, NULL, 'w' },
 		{ "bs", required_argument, NULL, 'b' },
 		{ "ring-flags", required_argument, NULL, 'R' },
+		{ "pairs", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -61,7 +62,8 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 	o->qd = 1;
 	o->time_s = 5;
 	o->bs = 4096;
-	while ((c = getopt_long(argc, argv, "q:c:t:W:C:iw:b:R:h", lo, NULL)) != -1) {
+	o->pairs = 40;
+	while ((c = getopt_long(argc, argv, "q:c:t:W:C:iw:b:R:P:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'q':
 			o->qd = (unsigned)num(optarg, usage, "--qd");
@@ -74,10 +76,12 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 			break;
 		case 't':
 			o->time_s = secs(optarg, usage, "--time");
+			o->time_set = true;
 			o->count = 0;
 			break;
 		case 'W':
 			o->warmup_s = secs(optarg, usage, "--warmup");
+			o->warmup_set = true;
 			break;
 		case 'C':
 			if (!strcmp(optarg, "tsc"))
@@ -116,6 +120,11 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 			free(dup);
 			break;
 		}
+		case 'P':
+			o->pairs = (unsigned)num(optarg, usage, "--pairs");
+			if (!o->pairs || o->pairs > 100000)
+				die_usage(usage, "--pairs", optarg);
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			exit(0);

@@ -27,11 +27,12 @@ struct bench_opts {
 	enum lat_clock_src clock;
 	uint32_t bs;
 	unsigned ring_flags;  /* floor: extra IORING_SETUP_* (--ring-flags) */
+	unsigned pairs;       /* ab: pairs of runs (--pairs, default 40) */
+	bool time_set, warmup_set; /* given on the command line */
 };
 
 /* Parses --qd --count --time --warmup --clock --irq --workers --bs
- * --ring-flags and
- * one DEV; exits 2 with `usage` on a bad command line. */
+ * --ring-flags --pairs and one DEV; exits 2 with `usage` on a bad command line. */
 void bench_parse(int argc, char **argv, struct bench_opts *o,
 		 const char *usage);
 /* LBA size and capacity (in LBAs) of DEV (/dev/ngXnY or /dev/nvmeXnY),

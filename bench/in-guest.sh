@@ -5,6 +5,7 @@
 # (`null` topology) by bench/run-bench:
 #
 #     in-guest.sh BUILD_DIR [ROUNDS] [SECONDS] [CG_COUNT] [PAIRS] [PAIR_SECONDS]
+#                 [AB_PAIRS]
 #
 # 1. ROUNDS rounds (default 7); in each, at QD1 polled and at QD32 batched,
 #    every tool once, in an order rotated each round: nvio lat, the floor
@@ -21,7 +22,10 @@
 #    with its 95% confidence interval (distribution-free: the sign test's
 #    order statistics). Runs seconds apart share the host's slow drifts,
 #    which swamp the unpaired medians; a lone stall in one run moves the
-#    median by one rank, not by its size.
+#    median by one rank, not by its size. Then the same inside one
+#    process (bench/ab: nvio lat's engine and the floor alternated, AB_PAIRS
+#    pairs, default 60, of 0.25 s runs), where a pair's two runs are a
+#    quarter of a second apart instead of seconds.
 # 3. User-space instructions per QD1 polled 4 KiB read of nvio and the
 #    floor, with callgrind: only the measuring loop is counted
 #    (--toggle-collect), for CG_COUNT and 2*CG_COUNT reads (default 10000),
@@ -38,6 +42,7 @@ secs=${3:-3}
 cgn=${4:-10000}
 pairs=${5:-24}
 pair_secs=${6:-2}
+ab_pairs=${7:-60}
 warm=1
 
 ng=${NVIO_DEVS%% *}
@@ -177,25 +182,10 @@ for qd in (1, 32):
               % (names[t], qd, len(v), iops, lo, hi, p50, p99, ratio))
 EOF
 
-pairs_file=$out/pairs
-: >"$pairs_file"
-if ((pairs > 0)); then
-	echo
-	echo "# nvio lat against the floor: $pairs pairs of ${pair_secs} s runs" \
-		"(+${warm} s warm-up) at QD1 and QD32"
-	secs=$pair_secs
-	for ((i = 0; i < pairs; i++)); do
-		for qd in 1 32; do
-			if ((i % 2)); then order=(floor nvio); else order=(nvio floor); fi
-			for t in "${order[@]}"; do
-				line=$(run_tool "$t" "$qd")
-				echo "# pair $((i + 1)) qd $qd: ${line:-FAILED tool=$t}"
-				echo "$line pair=$i" >>"$pairs_file"
-			done
-		done
-	done
-	echo
-	/usr/bin/python3 - "$pairs_file" <<'EOF'
+# Median of the pairs' nvio/floor ratios and its 95% interval, per QD,
+# from RESULT lines carrying pair=N.
+pair_summary() { # FILE
+	/usr/bin/python3 - "$1" <<'EOF'
 import math, statistics, sys
 runs = {}
 for line in open(sys.argv[1]):
@@ -234,6 +224,41 @@ for qd in (1, 32):
              ci, sum(x > 1 for x in r), len(r), verdict))
 print("IOPS: medians over the pairs; nvio / floor: the median of the pairs' ratios.")
 EOF
+}
+
+pairs_file=$out/pairs
+: >"$pairs_file"
+if ((pairs > 0)); then
+	echo
+	echo "# nvio lat against the floor, as processes: $pairs pairs of" \
+		"${pair_secs} s runs (+${warm} s warm-up) at QD1 and QD32"
+	secs=$pair_secs
+	for ((i = 0; i < pairs; i++)); do
+		for qd in 1 32; do
+			if ((i % 2)); then order=(floor nvio); else order=(nvio floor); fi
+			for t in "${order[@]}"; do
+				line=$(run_tool "$t" "$qd")
+				echo "# pair $((i + 1)) qd $qd: ${line:-FAILED tool=$t}"
+				echo "$line pair=$i" >>"$pairs_file"
+			done
+		done
+	done
+	echo
+	pair_summary "$pairs_file"
+fi
+
+ab_file=$out/ab
+: >"$ab_file"
+if ((ab_pairs > 0)); then
+	echo
+	echo "# nvio lat's engine against the floor in one process (bench/ab):" \
+		"$ab_pairs pairs of 0.25 s runs (+0.02 s warm-up) at QD1 and QD32"
+	for qd in 1 32; do
+		"$build/bench/ab" --qd "$qd" --pairs "$ab_pairs" --clock tsc "$ng" \
+			>>"$ab_file" 2>"$out/ab.err" ||
+			{ echo "# bench/ab --qd $qd failed:"; grep -v TSC "$out/ab.err"; }
+	done
+	pair_summary "$ab_file"
 fi
 
 echo

@@ -7,11 +7,12 @@
 # built by `make` and run in place in the guest (-no-install not needed:
 # they do not link libnvio).
 
-noinst_PROGRAMS += bench/floor bench/ioctl bench/threadpool
+noinst_PROGRAMS += bench/floor bench/ioctl bench/threadpool bench/ab
 BENCH_CPPFLAGS = -I$(top_srcdir)/tools/lat -I$(top_srcdir)/bench
 BENCH_COMMON = bench/common.h bench/common.c tools/lat/clock.c \
 	tools/lat/clock.h tools/lat/hist.c tools/lat/hist.h tools/lat/rand.h
-bench_floor_SOURCES = bench/floor.c $(BENCH_COMMON)
+bench_floor_SOURCES = bench/floor.c bench/floor.h bench/floor-core.c \
+	$(BENCH_COMMON)
 bench_floor_CPPFLAGS = $(BENCH_CPPFLAGS)
 bench_floor_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
 bench_floor_LDADD = $(URING_LIBS) -lm
@@ -25,3 +26,11 @@ bench_threadpool_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
 bench_threadpool_LDADD = -lpthread -lm
 
 EXTRA_DIST += bench/run-bench bench/in-guest.sh bench/README.md
+# ab alternates `nvio lat`'s engine (libnviolat) with the floor in one
+# process; -no-install so that it runs in place in the guest.
+bench_ab_SOURCES = bench/ab.c bench/floor.h bench/floor-core.c \
+	bench/common.h bench/common.c
+bench_ab_CPPFLAGS = $(BENCH_CPPFLAGS) -I$(top_srcdir)/include
+bench_ab_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
+bench_ab_LDADD = tools/lat/libnviolat.la lib/libnvio.la $(URING_LIBS) -lm
+bench_ab_LDFLAGS = $(AM_LDFLAGS) -no-install
