@@ -122,13 +122,24 @@ const struct cli_opt opts_version[] = { CLI_OPT_COMMON, { 0 } };
 const struct cli_opt opts_help[] = { CLI_OPT_COMMON, { 0 } };
 
 /* lat and sweep parse their own options and print their own output,
- * JSON included; the table only routes to them. */
+ * JSON included; the table only routes to them. When they fail before a
+ * JSON document is printed, the tool prints its error document with their
+ * message, as every other command does. */
 static int delegate(struct cli *c, int (*fn)(int, char **), int argc,
 		    char **argv)
 {
-	c->keep_doc = true;
+	int rc;
+
 	fflush(stdout);
-	return fn(argc, argv);
+	rc = fn(argc, argv);
+	c->keep_doc = nvio_lat_printed_json() || rc == EXIT_OK;
+	if (!c->keep_doc) {
+		snprintf(c->errmsg, sizeof(c->errmsg), "%s",
+			 *nvio_lat_error() ? nvio_lat_error() : "failed");
+		c->has_error = true;
+		c->exit_code = rc;
+	}
+	return rc;
 }
 
 int cmd_lat(struct cli *c, int argc, char **argv)

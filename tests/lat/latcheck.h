@@ -31,7 +31,10 @@ static inline const char *python3(void)
 	return NULL;
 }
 
-/* Runs `python3 -c code file`; 0 when it exits 0, -1 without python3. */
+/* Runs `python3 -c code file`; 0 when it exits 0, 1 when it fails, -1
+ * without python3 (a dependency that tools/install-deps.sh installs:
+ * callers assert 0, so a missing python3 fails instead of passing
+ * unchecked). */
 static inline int py_check(const char *code, const char *file)
 {
 	char cmd[4096];
@@ -39,7 +42,7 @@ static inline int py_check(const char *code, const char *file)
 	int rc;
 
 	if (!py) {
-		fprintf(stderr, "note: no /usr/bin/python3, %s not validated\n",
+		fprintf(stderr, "no /usr/bin/python3: %s cannot be validated\n",
 			file);
 		return -1;
 	}

@@ -346,6 +346,39 @@ START_TEST(sched_threads)
 }
 END_TEST
 
+/* The count of commands due before a tick agrees with the schedule
+ * itself, by brute force, for rates that divide the clock evenly and
+ * rates that do not, and for a thread with a phase. */
+START_TEST(sched_count_before)
+{
+	static const uint64_t rates[] = { 1, 3, 7, 1000, 999983, 3000000 };
+	struct lat_sched s;
+
+	for (size_t r = 0; r < sizeof(rates) / sizeof(rates[0]); r++) {
+		for (unsigned th = 0; th < 3; th++) {
+			lat_sched_init(&s, 5000, 3000000000ull, rates[r], 3, th);
+			ck_assert_uint_eq(lat_sched_count_before(&s, 0), 0);
+			ck_assert_uint_eq(lat_sched_count_before(&s,
+					  lat_sched_due(&s, 0)), 0);
+			for (uint64_t k = 0; k < 2000; k++) {
+				uint64_t d = lat_sched_due(&s, k);
+
+				/* due(k) itself is not before due(k); one tick
+				 * later it is, and so are all before it (the
+				 * period is over a tick at these rates) */
+				ck_assert_uint_eq(lat_sched_count_before(&s, d), k);
+				ck_assert_uint_eq(lat_sched_count_before(&s, d + 1),
+						  k + 1);
+			}
+		}
+	}
+	/* a long run: 10 s at 1M commands/s on a 3 GHz clock */
+	lat_sched_init(&s, 0, 3000000000ull, 1000000, 1, 0);
+	ck_assert_uint_eq(lat_sched_count_before(&s, 30000000000ull),
+			  10000000);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lat-hist");
@@ -367,6 +400,7 @@ int main(void)
 	tcase_add_test(tc, clock_tsc);
 	tcase_add_test(tc, sched_one_thread);
 	tcase_add_test(tc, sched_threads);
+	tcase_add_test(tc, sched_count_before);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -127,6 +127,16 @@ START_TEST(ranges)
 	ck_assert_int_ne(lat_parse_range("8:", &a, &b), 0);
 	ck_assert_int_ne(lat_parse_range("-1:8", &a, &b), 0);
 	ck_assert_int_ne(lat_parse_range("1:2:3", &a, &b), 0);
+	/* decimal, not octal; no blanks; hex only after 0x */
+	ck_assert_int_eq(lat_parse_range("010:08", &a, &b), 0);
+	ck_assert(a == 10 && b == 8);
+	ck_assert_int_ne(lat_parse_range("\t8:8", &a, &b), 0);
+	ck_assert_int_ne(lat_parse_range(" 8:8", &a, &b), 0);
+	ck_assert_int_ne(lat_parse_range("8: 8", &a, &b), 0);
+	ck_assert_int_ne(lat_parse_range("0x:8", &a, &b), 0);
+	ck_assert_int_ne(lat_parse_range("0x-1:8", &a, &b), 0);
+	ck_assert_int_ne(lat_parse_range("1f:8", &a, &b), 0);
+	ck_assert_int_ne(lat_parse_range("99999999999999999999:8", &a, &b), 0);
 }
 END_TEST
 
@@ -242,6 +252,38 @@ START_TEST(lat_bad)
 }
 END_TEST
 
+/* A long option given a value it does not take is named as written
+ * (getopt's optopt then holds the option's code, no character). */
+START_TEST(bad_long_value)
+{
+	static const char *const cases[][2] = {
+		{ "--force=1", "--force=1" },
+		{ "--help=x", "--help=x" },
+		{ "--no-regbuf=yes", "--no-regbuf=yes" },
+		{ "-Z", "-Z" },
+	};
+	struct lat_opts o;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[] = { "lat", (char *)cases[i][0], "/dev/x", NULL };
+		char *msg = NULL;
+		size_t len = 0;
+		FILE *err = open_memstream(&msg, &len);
+
+		ck_assert_int_eq(lat_parse(3, argv, &o, NULL, err),
+				 LAT_EXIT_USAGE);
+		fclose(err);
+		ck_assert_msg(strstr(msg, cases[i][1]), "%s: got '%s'",
+			      cases[i][0], msg);
+		for (const char *c = msg; *c; c++)
+			ck_assert_msg(*c == '\n' || (*c >= ' ' && *c < 127),
+				      "%s: unprintable byte in '%s'",
+				      cases[i][0], msg);
+		free(msg);
+	}
+}
+END_TEST
+
 START_TEST(sweep_lists)
 {
 	struct lat_opts o;
@@ -302,6 +344,7 @@ int main(void)
 	tcase_add_test(tc, counts_and_times);
 	tcase_add_test(tc, warmup_units);
 	tcase_add_test(tc, ranges);
+	tcase_add_test(tc, bad_long_value);
 	tcase_add_test(tc, lat_defaults);
 	tcase_add_test(tc, lat_good);
 	tcase_add_test(tc, lat_bad);

@@ -104,4 +104,18 @@ static inline uint64_t lat_sched_due(const struct lat_sched *s, uint64_t k)
 	       (uint64_t)((unsigned __int128)k * s->num / s->den);
 }
 
+/* How many commands fall due before tick t: the k with due(k) < t, that
+ * is floor(k * num / den) < d, that is k < d * den / num. */
+static inline uint64_t lat_sched_count_before(const struct lat_sched *s,
+					      uint64_t t)
+{
+	uint64_t d;
+
+	if (t <= s->start + s->phase)
+		return 0;
+	d = t - s->start - s->phase;
+	return (uint64_t)(((unsigned __int128)d * s->den + s->num - 1) /
+			  s->num);
+}
+
 #endif

@@ -7,6 +7,7 @@
 #ifndef NVIO_LAT_INT_H
 #define NVIO_LAT_INT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -120,6 +121,7 @@ struct lat_result {
 	uint32_t lba_size;
 	struct lat_clock clk;
 	uint64_t ios;             /* measured successful commands */
+	uint64_t unsent;          /* open loop: fell due, never issued */
 	uint64_t bytes;
 	double elapsed_s;         /* measured window */
 	double iops, bw;          /* bw in bytes/s */
@@ -166,6 +168,12 @@ int lat_safety_check(struct nvio_dev *dev, char *why, size_t len);
 /* The rules themselves are the nvio tool's (tools/safety.h). */
 #define lat_safety_signature safety_signature
 #define LAT_SAFETY_PROBE_BYTES SAFETY_PROBE_BYTES
+
+/* Errors: "nvio PROG: message" on f, the message also kept for
+ * nvio_lat_error() (the nvio tool's JSON error document). */
+__attribute__((format(printf, 3, 4))) void lat_err(FILE *f, const char *prog,
+						   const char *fmt, ...);
+void lat_verr(FILE *f, const char *prog, const char *fmt, va_list ap);
 
 /* Writers. */
 void lat_print_normal(FILE *f, const struct lat_result *r);

@@ -21,21 +21,21 @@ int lat_check_geometry(struct lat_opts *o, const struct nvio_dev_info *info,
 	uint64_t nlb;
 
 	if (info->md_size && !info->md_extended) {
-		fprintf(err, "nvio %s: %s has separate metadata (%u bytes per "
+		lat_err(err, prog, "%s has separate metadata (%u bytes per "
 			"LBA), which lat does not send; use a namespace "
-			"without metadata or with extended LBAs\n", prog,
+			"without metadata or with extended LBAs",
 			o->dev, info->md_size);
 		return LAT_EXIT_USAGE;
 	}
 	if (!unit || o->bs % unit) {
-		fprintf(err, "nvio %s: --bs %" PRIu64 " is not a multiple of the "
-			"LBA size (%" PRIu64 " bytes)\n", prog, o->bs, unit);
+		lat_err(err, prog, "--bs %" PRIu64 " is not a multiple of the "
+			"LBA size (%" PRIu64 " bytes)", o->bs, unit);
 		return LAT_EXIT_USAGE;
 	}
 	nlb = o->bs / unit;
 	if (nlb > 65536 || (info->max_nlb && nlb > info->max_nlb)) {
-		fprintf(err, "nvio %s: --bs %" PRIu64 " is larger than one "
-			"command may carry on %s (%" PRIu64 " bytes)\n", prog,
+		lat_err(err, prog, "--bs %" PRIu64 " is larger than one "
+			"command may carry on %s (%" PRIu64 " bytes)",
 			o->bs, o->dev,
 			(uint64_t)(info->max_nlb ? info->max_nlb : 65536) * unit);
 		return LAT_EXIT_USAGE;
@@ -46,14 +46,14 @@ int lat_check_geometry(struct lat_opts *o, const struct nvio_dev_info *info,
 	}
 	if (o->range_slba >= info->nsze ||
 	    o->range_nlb > info->nsze - o->range_slba) {
-		fprintf(err, "nvio %s: --range %" PRIu64 ":%" PRIu64 " is outside "
-			"the namespace (%" PRIu64 " LBAs)\n", prog,
+		lat_err(err, prog, "--range %" PRIu64 ":%" PRIu64 " is outside "
+			"the namespace (%" PRIu64 " LBAs)",
 			o->range_slba, o->range_nlb, info->nsze);
 		return LAT_EXIT_USAGE;
 	}
 	if (o->range_nlb < nlb) {
-		fprintf(err, "nvio %s: --range of %" PRIu64 " LBAs holds no "
-			"command of %" PRIu64 " LBAs\n", prog, o->range_nlb,
+		lat_err(err, prog, "--range of %" PRIu64 " LBAs holds no "
+			"command of %" PRIu64 " LBAs", o->range_nlb,
 			nlb);
 		return LAT_EXIT_USAGE;
 	}
@@ -85,7 +85,7 @@ int lat_prepare(const char *prog, struct lat_opts *o, bool writes,
 
 	rc = nvio_dev_open(o->dev, &dopts, devp);
 	if (rc) {
-		fprintf(stderr, "nvio %s: cannot open %s: %s%s\n", prog, o->dev,
+		lat_err(stderr, prog, "cannot open %s: %s%s", o->dev,
 			nvio_strerror(rc), open_hint(rc));
 		return LAT_EXIT_SYSTEM;
 	}
@@ -97,22 +97,21 @@ int lat_prepare(const char *prog, struct lat_opts *o, bool writes,
 
 		rc = lat_safety_check(*devp, why, sizeof(why));
 		if (rc > 0) {
-			fprintf(stderr, "nvio %s: refusing to write: %s; use "
-				"--force to write anyway\n", prog, why);
+			lat_err(stderr, prog, "refusing to write: %s; use "
+				"--force to write anyway", why);
 			rc = LAT_EXIT_USAGE;
 			goto fail;
 		}
 		if (rc < 0) {
-			fprintf(stderr, "nvio %s: the safety check failed: %s\n",
-				prog, nvio_strerror(rc));
+			lat_err(stderr, prog, "the safety check failed: %s", nvio_strerror(rc));
 			rc = LAT_EXIT_SYSTEM;
 			goto fail;
 		}
 	}
 	rc = lat_clock_init(clk, o->clock);
 	if (rc) {
-		fprintf(stderr, "nvio %s: --clock tsc: this CPU has no TSC; "
-			"use --clock monotonic\n", prog);
+		lat_err(stderr, prog, "--clock tsc: this CPU has no TSC; "
+			"use --clock monotonic");
 		rc = LAT_EXIT_USAGE;
 		goto fail;
 	}
@@ -139,7 +138,7 @@ void lat_report_sys(const char *prog, const struct lat_result *r)
 	else if (r->sys_err == -ENOMEM || r->sys_err == -EAGAIN)
 		hint = " (registered buffers count against RLIMIT_MEMLOCK: try "
 		       "--no-regbuf or a higher limit)";
-	fprintf(stderr, "nvio %s: %s: %s%s\n", prog,
+	lat_err(stderr, prog, "%s: %s%s",
 		r->sys_what[0] ? r->sys_what : "running", nvio_strerror(r->sys_err),
 		hint);
 }

@@ -13,4 +13,10 @@
 int nvio_cmd_lat(int argc, char **argv);
 int nvio_cmd_sweep(int argc, char **argv);
 
+/* After a failed run: the last error message, without the "nvio PROG: "
+ * prefix ("" if none), and whether a JSON document reached stdout (if not,
+ * the tool prints its own error document). */
+const char *nvio_lat_error(void);
+int nvio_lat_printed_json(void);
+
 #endif

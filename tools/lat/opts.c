@@ -5,6 +5,7 @@
  * checks that need no device.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -59,7 +60,6 @@ static const char lat_short[] = ":p:w:M:b:q:c:t:W:r:m:j:R:o:h";
 
 static const char common_help[] =
 	"  -p, --pattern rand|seq     random (default) or sequential LBAs\n"
-	"  -w, --rw read|write|mix    direction (default read)\n"
 	"  -M, --mix-read PCT         reads in percent with --rw mix (default 50)\n"
 	"  -c, --count N              measured commands (k, M, G: 10^3, 10^6, 10^9)\n"
 	"  -t, --time SECONDS         measured time (default %s; 500ms, 2m ...)\n"
@@ -71,7 +71,9 @@ static const char common_help[] =
 	"  -j, --threads N            threads, each with its own queue; --count\n"
 	"                             and --rate are shared among them\n"
 	"  -R, --rate IOPS            open loop: issue at this rate, latency from\n"
-	"                             the time each command was due\n"
+	"                             the time each command was due; the run\n"
+	"                             ends on time, and what fell due but was\n"
+	"                             never issued is counted as unsent\n"
 	"      --force                allow writes to a namespace in use\n"
 	"      --clock tsc|monotonic  timestamp source (default: the TSC if\n"
 	"                             invariant)\n"
@@ -94,7 +96,8 @@ static void lat_help(FILE *f)
 		"                             submitted by a kernel thread (default:\n"
 		"                             poll when the namespace has poll queues)\n"
 		"  -o, --output-format normal|json|csv\n"
-		"      --no-histogram         normal output without the bars\n");
+		"      --no-histogram         normal output without the bars\n"
+		"  -w, --rw read|write|mix    direction (default read)\n");
 	fprintf(f, common_help, "5");
 	fprintf(f,
 		"\nLatencies are in microseconds in normal output, nanoseconds in\n"
@@ -316,18 +319,28 @@ int lat_parse_warmup(const char *s, bool by_count, uint64_t *n, double *sec)
 	return 0;
 }
 
+/* An LBA or a count: decimal, or hexadecimal after 0x (as LBAs are often
+ * written). Not strtoull's base 0, which would read 010 as octal 8 and
+ * skip leading blanks. */
 static int parse_u64_any(const char *s, uint64_t *v)
 {
 	char *e;
 	unsigned long long x;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!s)
 		return -EINVAL;
-	errno = 0;
-	x = strtoull(s, &e, 0);
-	if (errno || *e)
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		if (!isxdigit((unsigned char)s[2]))
+			return -EINVAL;
+		errno = 0;
+		x = strtoull(s + 2, &e, 16);
+		if (errno || *e)
+			return -EINVAL;
+		*v = x;
+		return 0;
+	}
+	if (parse_digits(&s, v) || *s)
 		return -EINVAL;
-	*v = x;
 	return 0;
 }
 
@@ -444,11 +457,10 @@ __attribute__((format(printf, 3, 4))) static int usage(FILE *err,
 {
 	va_list ap;
 
-	fprintf(err, "nvio %s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(err, fmt, ap);
+	lat_verr(err, prog, fmt, ap);
 	va_end(ap);
-	fprintf(err, "\nTry 'nvio %s --help'.\n", prog);
+	fprintf(err, "Try 'nvio %s --help'.\n", prog);
 	return LAT_EXIT_USAGE;
 }
 
@@ -649,7 +661,12 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 			return usage(err, prog, "%s needs a value",
 				     argv[optind - 1]);
 		default:
-			if (optopt)
+			/* For a long option given a value it does not take,
+			 * getopt sets optopt to the option's value, a short
+			 * letter or no character at all: name what was
+			 * written instead. */
+			if (optopt && optopt < 256 &&
+			    strncmp(argv[optind - 1], "--", 2))
 				return usage(err, prog, "unknown option '-%c'",
 					     optopt);
 			return usage(err, prog, "unknown option '%s'",

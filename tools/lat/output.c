@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lat-int.h"
+#include "lat.h"
 
 /* ------------------------------------------------------------------ */
 /* JSON writer */
@@ -248,6 +249,10 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 		print_stats(f, NULL, &r->all);
 	}
 	print_errs(f, &r->errs);
+	if (r->unsent)
+		fprintf(f, "  behind schedule: %" PRIu64 " commands fell due "
+			"and were never issued (the device did not keep up "
+			"with --rate %" PRIu64 ")\n", r->unsent, o->rate);
 	if (r->interrupted)
 		fprintf(f, "  interrupted: results up to the interruption\n");
 	if (r->hist && r->hist->n && !o->no_hist) {
@@ -255,6 +260,30 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 		lat_hist_print_bars(r->hist, f, 24, 40);
 	}
 }
+
+/* ------------------------------------------------------------------ */
+/* Errors */
+
+static char g_err[512];
+static int g_printed_json;
+
+void lat_verr(FILE *f, const char *prog, const char *fmt, va_list ap)
+{
+	vsnprintf(g_err, sizeof(g_err), fmt, ap);
+	fprintf(f, "nvio %s: %s\n", prog, g_err);
+}
+
+void lat_err(FILE *f, const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	lat_verr(f, prog, fmt, ap);
+	va_end(ap);
+}
+
+const char *nvio_lat_error(void) { return g_err; }
+int nvio_lat_printed_json(void) { return g_printed_json; }
 
 /* ------------------------------------------------------------------ */
 /* JSON */
@@ -355,6 +384,7 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 		lat_jw_obj_end(w);
 	}
 	lat_jw_bool(w, "interrupted", r->interrupted);
+	lat_jw_u64(w, "unsent", r->unsent);
 	if (histogram && r->hist) {
 		/* The buckets in use: [lo_ns, hi_ns] inclusive. */
 		lat_jw_arr(w, "histogram");
@@ -379,6 +409,7 @@ void lat_print_json(FILE *f, const struct lat_result *r, bool histogram)
 	lat_jw_begin(&w, f);
 	json_result(&w, r, histogram);
 	lat_jw_end(&w);
+	g_printed_json = 1;
 }
 
 void lat_sweep_json(FILE *f, const struct lat_result *r, unsigned n)
@@ -395,6 +426,7 @@ void lat_sweep_json(FILE *f, const struct lat_result *r, unsigned n)
 	}
 	lat_jw_arr_end(&w);
 	lat_jw_end(&w);
+	g_printed_json = 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -406,7 +438,7 @@ static const char *const csv_cols[] = {
 	"elapsed_s", "iops", "bw_mib_s", "lat_min_ns", "lat_mean_ns",
 	"lat_stddev_ns", "lat_p50_ns", "lat_p90_ns", "lat_p99_ns",
 	"lat_p99_9_ns", "lat_p99_99_ns", "lat_max_ns", "clock",
-	"clock_read_ns",
+	"clock_read_ns", "unsent", "interrupted",
 };
 
 void lat_csv_header(FILE *f)
@@ -445,9 +477,10 @@ void lat_csv_row(FILE *f, const struct lat_result *r)
 		r->reg_bufs, o->rate, r->ios, r->errs.total, r->elapsed_s,
 		r->iops, r->bw / 1048576.0);
 	fprintf(f, ",%" PRIu64 ",%.1f,%.1f,%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%.1f\n",
+		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%.1f,%" PRIu64 ",%d\n",
 		s->min, s->mean, s->stddev, s->p50, s->p90, s->p99, s->p999,
-		s->p9999, s->max, r->clk.name, r->clk.read_ns);
+		s->p9999, s->max, r->clk.name, r->clk.read_ns, r->unsent,
+		r->interrupted);
 }
 
 /* ------------------------------------------------------------------ */

@@ -42,23 +42,19 @@ static void progress(unsigned done, unsigned total, const struct lat_opts *p,
 	fflush(stderr);
 }
 
-static int write_plot(const char *prog, const char *path,
+/* f was opened before the first point, so that a path that cannot be
+ * written is found before minutes of measuring, not after. */
+static int write_plot(const char *prog, const char *path, FILE *f,
 		      const struct lat_result *r, unsigned n)
 {
 	char title[256];
-	FILE *f = fopen(path, "we");
 	int rc;
 
-	if (!f) {
-		fprintf(stderr, "nvio %s: --plot %s: %s\n", prog, path,
-			strerror(errno));
-		return LAT_EXIT_SYSTEM;
-	}
 	snprintf(title, sizeof(title), "nvio sweep %s (%s)", n ? r[0].o.dev : "",
 		 n ? lat_pattern_name(r[0].o.pattern) : "");
 	rc = lat_svg_write(f, r, n, title);
 	if (fclose(f) || rc) {
-		fprintf(stderr, "nvio %s: --plot %s: write failed\n", prog, path);
+		lat_err(stderr, prog, "--plot %s: write failed", path);
 		return LAT_EXIT_SYSTEM;
 	}
 	return 0;
@@ -72,6 +68,7 @@ int nvio_cmd_sweep(int argc, char **argv)
 	struct lat_clock clk;
 	struct lat_result *res = NULL;
 	struct nvio_dev *dev = NULL;
+	FILE *plot = NULL;
 	unsigned total, done = 0;
 	bool writes = false, tty = isatty(STDERR_FILENO);
 	uint64_t t_begin;
@@ -84,8 +81,8 @@ int nvio_cmd_sweep(int argc, char **argv)
 		return rc;
 	total = sw.nbs * sw.nqd * sw.nmodes * sw.nrws;
 	if (total > SWEEP_MAX_POINTS) {
-		fprintf(stderr, "nvio %s: %u points is too many (at most %u)\n",
-			prog, total, SWEEP_MAX_POINTS);
+		lat_err(stderr, prog, "%u points is too many (at most %u)",
+			total, SWEEP_MAX_POINTS);
 		return LAT_EXIT_USAGE;
 	}
 	for (unsigned i = 0; i < sw.nrws; i++)
@@ -107,10 +104,21 @@ int nvio_cmd_sweep(int argc, char **argv)
 			return rc;
 		}
 	}
+	if (sw.plot) {
+		plot = fopen(sw.plot, "we");
+		if (!plot) {
+			lat_err(stderr, prog, "--plot %s: %s", sw.plot,
+				strerror(errno));
+			nvio_dev_close(dev);
+			return LAT_EXIT_SYSTEM;
+		}
+	}
 	res = calloc(total, sizeof(*res));
 	if (!res) {
 		nvio_dev_close(dev);
-		fprintf(stderr, "nvio %s: out of memory\n", prog);
+		if (plot)
+			fclose(plot);
+		lat_err(stderr, prog, "out of memory");
 		return LAT_EXIT_SYSTEM;
 	}
 	if (o.fmt == LAT_FMT_NORMAL)
@@ -178,7 +186,7 @@ int nvio_cmd_sweep(int argc, char **argv)
 		fprintf(stderr, "nvio %s: interrupted after %u of %u points\n",
 			prog, done, total);
 	if (sw.plot) {
-		rc = write_plot(prog, sw.plot, res, done);
+		rc = write_plot(prog, sw.plot, plot, res, done);
 		if (rc && !exit_code)
 			exit_code = rc;
 	}
