@@ -191,6 +191,22 @@ grep -q -- '--plot /nonexistent/dir/x.svg: No such file or directory' "$t/err" &
 	[ ! -s "$t/out" ]
 verdict "the error names the path and no point ran" $?
 
+run "lat --hist-csv beside JSON" 0 "$J"'
+assert d["lat_ns"]["ios"] == 1000' -- \
+	"${lat[@]}" "$dev" --count 1000 --qd 2 -o json --hist-csv "$t/h.csv"
+"$py" -c 'import csv, sys; r = list(csv.DictReader(open(sys.argv[1])))
+assert sum(int(x["count"]) for x in r) == 1000, r
+assert all(x["qd"] == "2" and x["bs"] == "4096" for x in r)
+assert all(int(x["lo_ns"]) <= int(x["hi_ns"]) for x in r)' "$t/h.csv" 2>"$t/err"
+verdict "lat histogram CSV: every command in one bucket row" $?
+run "sweep --hist-csv: the points share one file" 0 "" -- \
+	"${sweep[@]}" "$dev" --qd-list 1,4 --count 300 -o csv --hist-csv "$t/hs.csv"
+"$py" -c 'import csv, sys; r = list(csv.DictReader(open(sys.argv[1])))
+for qd in ("1", "4"):
+    assert sum(int(x["count"]) for x in r if x["qd"] == qd) == 300, qd' \
+	"$t/hs.csv" 2>"$t/err"
+verdict "sweep histogram CSV: 300 commands per point" $?
+
 run "sweep normal table, no progress when stderr is not a terminal" 0 "" -- \
 	"${sweep[@]}" "$dev" --qd-list 1,2 --count 100
 [ "$(wc -l <"$t/out")" = 3 ] && [ ! -s "$t/err" ]

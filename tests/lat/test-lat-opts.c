@@ -241,6 +241,7 @@ START_TEST(lat_bad)
 	BAD("--clock", "sundial", "/dev/x");
 	BAD("--inject-error", "0", "/dev/x");
 	BAD("--plot", "x.svg", "/dev/x");     /* sweep only */
+	BAD("--hist-csv", "", "/dev/x");
 	BAD("--bs-list", "4k", "/dev/x");
 	BAD("--bogus", "/dev/x");
 	BAD("-Z", "/dev/x");
@@ -330,6 +331,11 @@ START_TEST(sweep_lists)
 	BAD("--modes", "poll,fast", "/dev/x");
 	BAD("--rw", "read,erase", "/dev/x");
 	BAD("--plot", "", "/dev/x");
+	BAD("--rw", "read,write", "--mix-read", "70", "/dev/x");
+	/* with mix in the list, --mix-read is taken */
+	ck_assert_int_eq(parse(&o, &sw, "--rw", "read,mix", "-M", "70",
+			       "/dev/x", NULL), 0);
+	ck_assert(sw.nrws == 2 && sw.rws[1] == LAT_MIX && o.mix_read == 70);
 #undef BAD
 }
 END_TEST

@@ -195,6 +195,48 @@ static unsigned make_sweep(struct lat_result *r)
 	return n;
 }
 
+/* The histogram as CSV: every recorded value in exactly one row, rows in
+ * order of their bounds, two points in one file told apart by their
+ * identity columns. */
+START_TEST(hist_csv)
+{
+	struct lat_result r[2];
+	char *p = path("hist.csv");
+	FILE *f;
+
+	fake_result(&r[0], "/dev/ng0n1", 4096, 1, LAT_MODE_POLL, LAT_READ);
+	fake_result(&r[1], "/dev/ng0n1", 8192, 32, LAT_MODE_IRQ, LAT_WRITE);
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	lat_hist_csv_header(f);
+	lat_hist_csv_rows(f, &r[0]);
+	lat_hist_csv_rows(f, &r[1]);
+	fclose(f);
+	ck_assert_int_eq(py_check("import csv,sys; rows=list(csv.DictReader("
+				  "open(sys.argv[1]))); "
+				  "assert list(rows[0]) == [\"bs\", \"qd\", "
+				  "\"mode\", \"rw\", \"lo_ns\", \"hi_ns\", "
+				  "\"count\"]; "
+				  "a = [x for x in rows if x[\"qd\"] == \"1\"]; "
+				  "b = [x for x in rows if x[\"qd\"] == \"32\"]; "
+				  "assert len(a) + len(b) == len(rows); "
+				  "assert sum(int(x[\"count\"]) for x in a) == 10000; "
+				  "assert sum(int(x[\"count\"]) for x in b) == 10000; "
+				  "assert all(x[\"bs\"] == \"8192\" and "
+				  "x[\"mode\"] == \"irq\" and x[\"rw\"] == "
+				  "\"write\" for x in b); "
+				  "lo = [int(x[\"lo_ns\"]) for x in a]; "
+				  "hi = [int(x[\"hi_ns\"]) for x in a]; "
+				  "assert all(l <= h for l, h in zip(lo, hi)); "
+				  "assert all(hi[i] < lo[i + 1] for i in "
+				  "range(len(a) - 1)); "
+				  "assert lo[0] <= 10000 <= hi[0]", p), 0);
+	lat_result_free_hist(&r[0]);
+	lat_result_free_hist(&r[1]);
+	free(p);
+}
+END_TEST
+
 START_TEST(json_sweep)
 {
 	struct lat_result r[24];
@@ -352,6 +394,7 @@ int main(void)
 	tcase_add_test(tc, json_lat);
 	tcase_add_test(tc, json_empty_result);
 	tcase_add_test(tc, csv);
+	tcase_add_test(tc, hist_csv);
 	tcase_add_test(tc, json_sweep);
 	tcase_add_test(tc, svg);
 	tcase_add_test(tc, svg_degenerate);

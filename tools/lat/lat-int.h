@@ -57,6 +57,7 @@ struct lat_opts {
 	enum lat_fmt fmt;
 	bool force;
 	bool no_hist;           /* normal output without the bars */
+	const char *hist_csv;   /* the histogram as CSV to this file, or NULL */
 	enum lat_clock_src clock;
 	uint64_t inject_every;  /* testing: every Nth command fails */
 };
@@ -174,6 +175,15 @@ int lat_safety_check(struct nvio_dev *dev, char *why, size_t len);
 __attribute__((format(printf, 3, 4))) void lat_err(FILE *f, const char *prog,
 						   const char *fmt, ...);
 void lat_verr(FILE *f, const char *prog, const char *fmt, va_list ap);
+
+/* Opens an output file named by option `opt` before any measuring, so
+ * that a path that cannot be written fails at once; NULL after saying
+ * why. */
+FILE *lat_open_output(const char *prog, const char *opt, const char *path);
+/* The histogram as CSV: one row per bucket in use, after the point's
+ * identity (bs, qd, mode, rw), so that a sweep's points share one file. */
+void lat_hist_csv_header(FILE *f);
+void lat_hist_csv_rows(FILE *f, const struct lat_result *r);
 
 /* Writers. */
 void lat_print_normal(FILE *f, const struct lat_result *r);

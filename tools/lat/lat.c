@@ -150,6 +150,7 @@ int nvio_cmd_lat(int argc, char **argv)
 	struct lat_clock clk;
 	struct lat_result r;
 	struct nvio_dev *dev;
+	FILE *hist = NULL;
 	int rc;
 
 	rc = lat_parse(argc, argv, &o, NULL, stderr);
@@ -160,13 +161,30 @@ int nvio_cmd_lat(int argc, char **argv)
 	rc = lat_prepare(prog, &o, o.rw != LAT_READ, &dev, &clk);
 	if (rc)
 		return rc;
+	if (o.hist_csv &&
+	    !(hist = lat_open_output(prog, "--hist-csv", o.hist_csv))) {
+		nvio_dev_close(dev);
+		return LAT_EXIT_SYSTEM;
+	}
 	lat_sigint_install();
 	rc = lat_run(dev, &o, &clk, &r);
 	lat_sigint_restore();
 	nvio_dev_close(dev);
 	if (rc) {
+		if (hist)
+			fclose(hist);
 		lat_report_sys(prog, &r);
 		return LAT_EXIT_SYSTEM;
+	}
+	if (hist) {
+		lat_hist_csv_header(hist);
+		lat_hist_csv_rows(hist, &r);
+		if (fclose(hist)) {
+			lat_err(stderr, prog, "--hist-csv %s: write failed",
+				o.hist_csv);
+			lat_result_free_hist(&r);
+			return LAT_EXIT_SYSTEM;
+		}
 	}
 	switch (o.fmt) {
 	case LAT_FMT_JSON:

@@ -26,6 +26,7 @@ enum {
 	OPT_QD_LIST,
 	OPT_MODES,
 	OPT_PLOT,
+	OPT_HIST_CSV,
 };
 
 static const struct option lat_long[] = {
@@ -46,6 +47,7 @@ static const struct option lat_long[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "clock", required_argument, NULL, OPT_CLOCK },
 	{ "no-histogram", no_argument, NULL, OPT_NO_HIST },
+	{ "hist-csv", required_argument, NULL, OPT_HIST_CSV },
 	{ "inject-error", required_argument, NULL, OPT_INJECT },
 	{ "help", no_argument, NULL, 'h' },
 	/* sweep only (refused by lat below) */
@@ -81,6 +83,8 @@ static const char common_help[] =
 	"                             namespace's end (an NVMe error); use it\n"
 	"                             with --mode irq on kernels before 6.6,\n"
 	"                             whose polled error path can oops\n"
+	"      --hist-csv FILE        the histogram as CSV (bs, qd, mode, rw,\n"
+	"                             lo_ns, hi_ns, count per bucket in use)\n"
 	"  -h, --help                 this help\n";
 
 static void lat_help(FILE *f)
@@ -638,6 +642,12 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 		case OPT_NO_HIST:
 			o->no_hist = true;
 			break;
+		case OPT_HIST_CSV:
+			if (!*a)
+				return usage(err, prog, "--hist-csv: empty file "
+					     "name");
+			o->hist_csv = a;
+			break;
 		case OPT_INJECT:
 			if (lat_parse_count(a, &o->inject_every) ||
 			    !o->inject_every)
@@ -684,8 +694,17 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 		return usage(err, prog, "--count and --time exclude each other");
 	if (count_set)
 		o->time_s = 0;
-	if (mix_set && rw_set && o->rw != LAT_MIX && !sw)
+	if (mix_set && rw_set && !sw && o->rw != LAT_MIX)
 		return usage(err, prog, "--mix-read applies to --rw mix");
+	if (mix_set && rw_set && sw) {
+		bool mix = false;
+
+		for (unsigned i = 0; i < sw->nrws; i++)
+			mix |= sw->rws[i] == LAT_MIX;
+		if (!mix)
+			return usage(err, prog, "--mix-read applies to --rw "
+				     "mix, which the --rw list lacks");
+	}
 	if (mix_set && !rw_set) {
 		o->rw = LAT_MIX;
 		if (sw)

@@ -7,6 +7,7 @@
  * lat_csv_header() and tools/lat/README.md, and only ever appended to.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -282,6 +283,15 @@ void lat_err(FILE *f, const char *prog, const char *fmt, ...)
 	va_end(ap);
 }
 
+FILE *lat_open_output(const char *prog, const char *opt, const char *path)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		lat_err(stderr, prog, "%s %s: %s", opt, path, strerror(errno));
+	return f;
+}
+
 const char *nvio_lat_error(void) { return g_err; }
 int nvio_lat_printed_json(void) { return g_printed_json; }
 
@@ -481,6 +491,26 @@ void lat_csv_row(FILE *f, const struct lat_result *r)
 		s->min, s->mean, s->stddev, s->p50, s->p90, s->p99, s->p999,
 		s->p9999, s->max, r->clk.name, r->clk.read_ns, r->unsent,
 		r->interrupted);
+}
+
+void lat_hist_csv_header(FILE *f)
+{
+	fputs("bs,qd,mode,rw,lo_ns,hi_ns,count\n", f);
+}
+
+void lat_hist_csv_rows(FILE *f, const struct lat_result *r)
+{
+	if (!r->hist)
+		return;
+	for (unsigned i = lat_hist_first_bucket(); i <= lat_hist_last_bucket();
+	     i++) {
+		if (!r->hist->counts[i])
+			continue;
+		fprintf(f, "%" PRIu64 ",%u,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+			"\n", r->o.bs, r->o.qd, mode_used(r),
+			lat_rw_name(r->o.rw), lat_hist_bucket_lo(i),
+			lat_hist_bucket_hi(i), r->hist->counts[i]);
+	}
 }
 
 /* ------------------------------------------------------------------ */

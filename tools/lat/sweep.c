@@ -68,7 +68,7 @@ int nvio_cmd_sweep(int argc, char **argv)
 	struct lat_clock clk;
 	struct lat_result *res = NULL;
 	struct nvio_dev *dev = NULL;
-	FILE *plot = NULL;
+	FILE *plot = NULL, *hist = NULL;
 	unsigned total, done = 0;
 	bool writes = false, tty = isatty(STDERR_FILENO);
 	uint64_t t_begin;
@@ -104,23 +104,26 @@ int nvio_cmd_sweep(int argc, char **argv)
 			return rc;
 		}
 	}
-	if (sw.plot) {
-		plot = fopen(sw.plot, "we");
-		if (!plot) {
-			lat_err(stderr, prog, "--plot %s: %s", sw.plot,
-				strerror(errno));
-			nvio_dev_close(dev);
-			return LAT_EXIT_SYSTEM;
-		}
+	if ((sw.plot && !(plot = lat_open_output(prog, "--plot", sw.plot))) ||
+	    (o.hist_csv &&
+	     !(hist = lat_open_output(prog, "--hist-csv", o.hist_csv)))) {
+		if (plot)
+			fclose(plot);
+		nvio_dev_close(dev);
+		return LAT_EXIT_SYSTEM;
 	}
 	res = calloc(total, sizeof(*res));
 	if (!res) {
 		nvio_dev_close(dev);
 		if (plot)
 			fclose(plot);
+		if (hist)
+			fclose(hist);
 		lat_err(stderr, prog, "out of memory");
 		return LAT_EXIT_SYSTEM;
 	}
+	if (hist)
+		lat_hist_csv_header(hist);
 	if (o.fmt == LAT_FMT_NORMAL)
 		lat_sweep_table_header(stdout);
 	else if (o.fmt == LAT_FMT_CSV)
@@ -164,6 +167,8 @@ int nvio_cmd_sweep(int argc, char **argv)
 			exit_code = LAT_EXIT_SYSTEM;
 			break;
 		}
+		if (hist)
+			lat_hist_csv_rows(hist, r);
 		lat_result_free_hist(r);
 		done++;
 		if (o.fmt == LAT_FMT_NORMAL)
@@ -189,6 +194,11 @@ int nvio_cmd_sweep(int argc, char **argv)
 		rc = write_plot(prog, sw.plot, plot, res, done);
 		if (rc && !exit_code)
 			exit_code = rc;
+	}
+	if (hist && fclose(hist)) {
+		lat_err(stderr, prog, "--hist-csv %s: write failed", o.hist_csv);
+		if (!exit_code)
+			exit_code = LAT_EXIT_SYSTEM;
 	}
 	if (!exit_code) {
 		uint64_t errs = 0;
