@@ -120,11 +120,14 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 			free(dup);
 			break;
 		}
-		case 'P':
-			o->pairs = (unsigned)num(optarg, usage, "--pairs");
-			if (!o->pairs || o->pairs > 100000)
+		case 'P': {
+			uint64_t n = num(optarg, usage, "--pairs");
+
+			if (!n || n > 100000)
 				die_usage(usage, "--pairs", optarg);
+			o->pairs = (unsigned)n;
 			break;
+		}
 		case 'h':
 			fputs(usage, stdout);
 			exit(0);

@@ -110,6 +110,13 @@ assert d["lat_ns"]["p50"] > 50000000, d["lat_ns"]' -- \
 	"${lat[@]}" "$dev" --rate 2000000 --time 1 --warmup 0 --qd 1 -o json
 [ $(($(date +%s) - start)) -lt 20 ]
 verdict "lat open loop beyond the device: the run takes its time, not the backlog's" $?
+start=$(date +%s)
+run "lat open loop beyond the device after a warm-up: the warm-up's backlog is dropped" 0 "$J"'
+assert d["ios"] > 1000 and d["unsent"] > 1000000, (d["ios"], d["unsent"])
+assert d["elapsed_s"] < 2, d["elapsed_s"]' -- \
+	"${lat[@]}" "$dev" --rate 2000000 --time 1 --warmup 0.5s --qd 1 -o json
+[ $(($(date +%s) - start)) -lt 20 ]
+verdict "lat open loop beyond the device after a warm-up: on time" $?
 run "lat open loop beyond the device, normal output" 0 "" -- \
 	"${lat[@]}" "$dev" --rate 2000000 --time 0.2 --warmup 0
 grep -q 'behind schedule: [0-9]* commands fell due and were never issued' "$t/out"

@@ -135,6 +135,8 @@ START_TEST(ranges)
 	ck_assert_int_ne(lat_parse_range("8: 8", &a, &b), 0);
 	ck_assert_int_ne(lat_parse_range("0x:8", &a, &b), 0);
 	ck_assert_int_ne(lat_parse_range("0x-1:8", &a, &b), 0);
+	ck_assert_int_ne(lat_parse_range("0x0x10:8", &a, &b), 0);
+	ck_assert_int_ne(lat_parse_range("0x 10:8", &a, &b), 0);
 	ck_assert_int_ne(lat_parse_range("1f:8", &a, &b), 0);
 	ck_assert_int_ne(lat_parse_range("99999999999999999999:8", &a, &b), 0);
 }
@@ -253,33 +255,47 @@ START_TEST(lat_bad)
 }
 END_TEST
 
-/* A long option given a value it does not take is named as written
- * (getopt's optopt then holds the option's code, no character). */
+/* What lat_parse says about a bad command line (argv ends with NULL). */
+static char *parse_msg(char **argv)
+{
+	struct lat_opts o;
+	char *msg = NULL;
+	size_t len = 0;
+	int argc = 0;
+	FILE *err = open_memstream(&msg, &len);
+
+	while (argv[argc])
+		argc++;
+	ck_assert_int_eq(lat_parse(argc, argv, &o, NULL, err), LAT_EXIT_USAGE);
+	fclose(err);
+	for (const char *c = msg; *c; c++)
+		ck_assert_msg(*c == '\n' || (*c >= ' ' && *c < 127),
+			      "unprintable byte in '%s'", msg);
+	return msg;
+}
+
+/* A long option given a value it does not take is named as such (getopt's
+ * optopt then holds the option's code, which may look like a letter); an
+ * unknown letter in a cluster is named as a letter. */
 START_TEST(bad_long_value)
 {
-	static const char *const cases[][2] = {
-		{ "--force=1", "--force=1" },
-		{ "--help=x", "--help=x" },
-		{ "--no-regbuf=yes", "--no-regbuf=yes" },
-		{ "-Z", "-Z" },
+	static const char *const cases[][3] = {
+		{ "--force=1", NULL, "--force takes no value" },
+		{ "--help=x", NULL, "--help takes no value" },
+		{ "--no-regbuf=yes", NULL, "--no-regbuf takes no value" },
+		{ "--bogus=1", NULL, "unknown option '--bogus=1'" },
+		{ "-Z", NULL, "unknown option '-Z'" },
+		{ "--force", "-Zq", "unknown option '-Z'" },
 	};
-	struct lat_opts o;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *argv[] = { "lat", (char *)cases[i][0], "/dev/x", NULL };
-		char *msg = NULL;
-		size_t len = 0;
-		FILE *err = open_memstream(&msg, &len);
+		char *argv[] = { "lat", (char *)cases[i][0],
+				 (char *)(cases[i][1] ? cases[i][1] : "/dev/x"),
+				 cases[i][1] ? "/dev/x" : NULL, NULL };
+		char *msg = parse_msg(argv);
 
-		ck_assert_int_eq(lat_parse(3, argv, &o, NULL, err),
-				 LAT_EXIT_USAGE);
-		fclose(err);
-		ck_assert_msg(strstr(msg, cases[i][1]), "%s: got '%s'",
+		ck_assert_msg(strstr(msg, cases[i][2]), "%s: got '%s'",
 			      cases[i][0], msg);
-		for (const char *c = msg; *c; c++)
-			ck_assert_msg(*c == '\n' || (*c >= ' ' && *c < 127),
-				      "%s: unprintable byte in '%s'",
-				      cases[i][0], msg);
 		free(msg);
 	}
 }

@@ -278,7 +278,7 @@ START_TEST(svg)
 				  "assert any(\"64 KiB irq read\" == x for x in t), t; "
 				  "assert len(d.getElementsByTagName(\"polyline\")) "
 				  "== 4 * 3 + 4", p), 0);
-	/* Without python3, at least the escaping and the frame. */
+	/* The escaping of the title, byte for byte, and the frame. */
 	f = fopen(p, "r");
 	fseek(f, 0, SEEK_END);
 	len = ftell(f);

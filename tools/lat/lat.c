@@ -166,6 +166,8 @@ int nvio_cmd_lat(int argc, char **argv)
 		nvio_dev_close(dev);
 		return LAT_EXIT_SYSTEM;
 	}
+	if (hist)
+		lat_hist_csv_header(hist);
 	lat_sigint_install();
 	rc = lat_run(dev, &o, &clk, &r);
 	lat_sigint_restore();
@@ -175,16 +177,6 @@ int nvio_cmd_lat(int argc, char **argv)
 			fclose(hist);
 		lat_report_sys(prog, &r);
 		return LAT_EXIT_SYSTEM;
-	}
-	if (hist) {
-		lat_hist_csv_header(hist);
-		lat_hist_csv_rows(hist, &r);
-		if (fclose(hist)) {
-			lat_err(stderr, prog, "--hist-csv %s: write failed",
-				o.hist_csv);
-			lat_result_free_hist(&r);
-			return LAT_EXIT_SYSTEM;
-		}
 	}
 	switch (o.fmt) {
 	case LAT_FMT_JSON:
@@ -205,6 +197,15 @@ int nvio_cmd_lat(int argc, char **argv)
 			"an NVMe error status\n", prog, r.errs.total,
 			r.errs.total == 1 ? "" : "s");
 	rc = lat_result_exit(&r);
+	/* After the results: a full disk loses the CSV, not the run. */
+	if (hist) {
+		lat_hist_csv_rows(hist, &r);
+		if (fclose(hist)) {
+			lat_err(stderr, prog, "--hist-csv %s: write failed",
+				o.hist_csv);
+			rc = LAT_EXIT_SYSTEM;
+		}
+	}
 	lat_result_free_hist(&r);
 	return rc;
 }

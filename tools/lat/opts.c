@@ -334,7 +334,9 @@ static int parse_u64_any(const char *s, uint64_t *v)
 	if (!s)
 		return -EINVAL;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		if (!isxdigit((unsigned char)s[2]))
+		/* digits only: strtoull would take a second 0x */
+		if (!s[2] || strspn(s + 2, "0123456789abcdefABCDEF") !=
+				     strlen(s + 2))
 			return -EINVAL;
 		errno = 0;
 		x = strtoull(s + 2, &e, 16);
@@ -670,17 +672,28 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 		case ':':
 			return usage(err, prog, "%s needs a value",
 				     argv[optind - 1]);
-		default:
-			/* For a long option given a value it does not take,
-			 * getopt sets optopt to the option's value, a short
-			 * letter or no character at all: name what was
-			 * written instead. */
-			if (optopt && optopt < 256 &&
-			    strncmp(argv[optind - 1], "--", 2))
+		default: {
+			/* A long option given a value it does not take
+			 * ("--force=1") leaves its own code in optopt, which
+			 * may look like a short letter; an unknown long
+			 * option leaves 0, an unknown short one its letter. */
+			const char *w = argv[optind - 1];
+			const char *eq = strchr(w, '=');
+
+			if (optopt && !strncmp(w, "--", 2) && eq) {
+				for (const struct option *l = lat_long; l->name;
+				     l++)
+					if (l->val == optopt &&
+					    strlen(l->name) == (size_t)(eq - w - 2) &&
+					    !strncmp(l->name, w + 2, (size_t)(eq - w - 2)))
+						return usage(err, prog, "--%s takes "
+							     "no value", l->name);
+			}
+			if (optopt && optopt < 256)
 				return usage(err, prog, "unknown option '-%c'",
 					     optopt);
-			return usage(err, prog, "unknown option '%s'",
-				     argv[optind - 1]);
+			return usage(err, prog, "unknown option '%s'", w);
+		}
 		}
 	}
 	if (optind >= argc)

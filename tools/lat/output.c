@@ -252,8 +252,9 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 	print_errs(f, &r->errs);
 	if (r->unsent)
 		fprintf(f, "  behind schedule: %" PRIu64 " commands fell due "
-			"and were never issued (the device did not keep up "
-			"with --rate %" PRIu64 ")\n", r->unsent, o->rate);
+			"and were never issued (--rate %" PRIu64 " is more than "
+			"the device gives at --qd %u x %u threads)\n",
+			r->unsent, o->rate, o->qd, o->threads);
 	if (r->interrupted)
 		fprintf(f, "  interrupted: results up to the interruption\n");
 	if (r->hist && r->hist->n && !o->no_hist) {

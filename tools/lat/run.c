@@ -368,15 +368,33 @@ static void run_open(struct lat_thread *t)
 {
 	const struct lat_clock *clk = t->clk;
 	struct lat_sched s;
-	uint64_t k = 0, due;
+	uint64_t k = 0, km, due, due_km;
 	bool more;
 
 	lat_sched_init(&s, t->t0, clk->hz, t->o->rate, t->o->threads, t->idx);
+	/* The first measured command is known in advance: the first due at
+	 * or after the warm-up's end and past its count. So is the end. */
+	km = lat_sched_count_before(&s, t->t_measure);
+	if (km < t->warm_n)
+		km = t->warm_n;
+	due_km = lat_sched_due(&s, km);
+	if (t->dur)
+		t->t_end = due_km + t->dur;
 	due = lat_sched_due(&s, 0);
 	more = can_issue(t, due);
 	for (;;) {
 		uint64_t now = lat_clock_now(clk);
 
+		/* A warm-up that fell behind the rate is cut short where the
+		 * measured part is due: its backlog would otherwise be
+		 * issued first, and counted against the measured commands
+		 * or pushed past the end. */
+		if (unlikely(k < km && now >= due_km && more)) {
+			k = km;
+			t->issued = km;
+			due = due_km;
+			more = can_issue(t, due);
+		}
 		/* The run ends on time even when the device cannot keep up
 		 * with the rate: what fell due before the end and was never
 		 * issued is counted, not issued ever later (which would
