@@ -121,7 +121,8 @@ static const char csv_header[] =
 	"device,pattern,rw,mix_read,bs,qd,threads,mode,polled,sqpoll,reg_bufs,"
 	"rate,ios,nvme_errors,elapsed_s,iops,bw_mib_s,lat_min_ns,lat_mean_ns,"
 	"lat_stddev_ns,lat_p50_ns,lat_p90_ns,lat_p99_ns,lat_p99_9_ns,"
-	"lat_p99_99_ns,lat_max_ns,clock,clock_read_ns,unsent,interrupted\n";
+	"lat_p99_99_ns,lat_max_ns,clock,clock_read_ns,unsent,interrupted,"
+	"issue_lag_p50_ns,issue_lag_p99_ns,issue_lag_max_ns\n";
 
 START_TEST(csv)
 {
@@ -141,6 +142,8 @@ START_TEST(csv)
 	fake_result(&r[0], "/dev/ng0n1", 4096, 1, LAT_MODE_POLL, LAT_READ);
 	fake_result(&r[1], "/dev/odd,name", 8192, 32, LAT_MODE_IRQ, LAT_WRITE);
 	r[1].unsent = 7;
+	r[1].lag.p50 = 1500;
+	r[1].lag.max = 900000;
 	f = fopen(p, "w");
 	ck_assert_ptr_nonnull(f);
 	lat_csv_header(f);
@@ -169,7 +172,10 @@ START_TEST(csv)
 				  "assert all(None not in r for r in rows); "
 				  "assert rows[0][\"unsent\"] == \"0\"; "
 				  "assert rows[1][\"unsent\"] == \"7\"; "
-				  "assert rows[1][\"interrupted\"] == \"0\"", p),
+				  "assert rows[1][\"interrupted\"] == \"0\"; "
+				  "assert rows[1][\"issue_lag_p50_ns\"] == \"1500\"; "
+				  "assert rows[1][\"issue_lag_max_ns\"] == \"900000\"; "
+				  "assert rows[0][\"issue_lag_max_ns\"] == \"0\"", p),
 			 0);
 	lat_result_free_hist(&r[0]);
 	lat_result_free_hist(&r[1]);

@@ -123,6 +123,7 @@ struct lat_result {
 	struct lat_clock clk;
 	uint64_t ios;             /* measured successful commands */
 	uint64_t unsent;          /* open loop: fell due, never issued */
+	struct lat_stats lag;     /* open loop: issue time - due time, ns */
 	uint64_t bytes;
 	double elapsed_s;         /* measured window */
 	double iops, bw;          /* bw in bytes/s */

@@ -250,6 +250,15 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 		print_stats(f, NULL, &r->all);
 	}
 	print_errs(f, &r->errs);
+	if (o->rate && r->lag.n) {
+		char a[3][32];
+
+		us(a[0], sizeof(a[0]), (double)r->lag.p50);
+		us(a[1], sizeof(a[1]), (double)r->lag.p99);
+		us(a[2], sizeof(a[2]), (double)r->lag.max);
+		fprintf(f, "  issued after due (us, part of the latency): p50 %s"
+			"  p99 %s  max %s\n", a[0], a[1], a[2]);
+	}
 	if (r->unsent)
 		fprintf(f, "  behind schedule: %" PRIu64 " commands fell due "
 			"and were never issued (--rate %" PRIu64 " is more than "
@@ -367,6 +376,8 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 		json_stats(w, "read_lat_ns", &r->rd);
 		json_stats(w, "write_lat_ns", &r->wr);
 	}
+	if (o->rate)
+		json_stats(w, "issue_lag_ns", &r->lag);
 	lat_jw_obj(w, "nvme_errors");
 	lat_jw_u64(w, "total", r->errs.total);
 	lat_jw_arr(w, "by_status");
@@ -449,7 +460,8 @@ static const char *const csv_cols[] = {
 	"elapsed_s", "iops", "bw_mib_s", "lat_min_ns", "lat_mean_ns",
 	"lat_stddev_ns", "lat_p50_ns", "lat_p90_ns", "lat_p99_ns",
 	"lat_p99_9_ns", "lat_p99_99_ns", "lat_max_ns", "clock",
-	"clock_read_ns", "unsent", "interrupted",
+	"clock_read_ns", "unsent", "interrupted", "issue_lag_p50_ns",
+	"issue_lag_p99_ns", "issue_lag_max_ns",
 };
 
 void lat_csv_header(FILE *f)
@@ -488,10 +500,12 @@ void lat_csv_row(FILE *f, const struct lat_result *r)
 		r->reg_bufs, o->rate, r->ios, r->errs.total, r->elapsed_s,
 		r->iops, r->bw / 1048576.0);
 	fprintf(f, ",%" PRIu64 ",%.1f,%.1f,%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%.1f,%" PRIu64 ",%d\n",
+		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%.1f,%" PRIu64 ",%d",
 		s->min, s->mean, s->stddev, s->p50, s->p90, s->p99, s->p999,
 		s->p9999, s->max, r->clk.name, r->clk.read_ns, r->unsent,
 		r->interrupted);
+	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", r->lag.p50,
+		r->lag.p99, r->lag.max);
 }
 
 void lat_hist_csv_header(FILE *f)

@@ -152,6 +152,7 @@ struct lat_thread {
 	unsigned inflight;
 	uint64_t inject_every;
 	struct lat_hist *rd, *wr;
+	struct lat_hist *lag;   /* open loop: how late each command went out */
 	uint64_t ios, w_start, w_end;
 	struct lat_errs errs;
 	/* cold */
@@ -413,6 +414,11 @@ static void run_open(struct lat_thread *t)
 				more = false;
 				break;
 			}
+			/* Part of the command's latency, shown apart: a
+			 * wait for a free slot, or the tool waking late. */
+			if (t->slot_kind[slot] & K_MEASURED)
+				lat_hist_record(t->lag, lat_clock_ns(clk,
+								     now - due));
 			t->inflight++;
 			due = lat_sched_due(&s, ++k);
 			more = can_issue(t, due);
@@ -468,6 +474,7 @@ static void thread_free(struct lat_thread *t)
 	free(t->free_slots);
 	free(t->rd);
 	free(t->wr);
+	free(t->lag);
 	nvio_queue_destroy(t->q);
 }
 
@@ -504,13 +511,15 @@ static int thread_setup(struct lat_thread *t, struct nvio_dev *dev,
 	t->free_slots = calloc(o->qd, sizeof(*t->free_slots));
 	t->rd = malloc(sizeof(*t->rd));
 	t->wr = malloc(sizeof(*t->wr));
+	t->lag = malloc(sizeof(*t->lag));
 	if (!t->buf || !t->slot_t || !t->slot_kind || !t->cpl ||
-	    !t->free_slots || !t->rd || !t->wr) {
+	    !t->free_slots || !t->rd || !t->wr || !t->lag) {
 		snprintf(r->sys_what, sizeof(r->sys_what), "allocating memory");
 		return -ENOMEM;
 	}
 	lat_hist_init(t->rd);
 	lat_hist_init(t->wr);
+	lat_hist_init(t->lag);
 	t->own_bufs = !o->regbuf;
 	for (unsigned i = 0; i < o->qd; i++) {
 		t->buf[i] = o->regbuf ? nvio_queue_buf(t->q, i)
@@ -662,6 +671,9 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 
 		lat_hist_merge(rd, t->rd);
 		lat_hist_merge(wr, t->wr);
+		/* the lag into thread 0's, which is done with */
+		if (i)
+			lat_hist_merge(th[0].lag, t->lag);
 		lat_errs_merge(&r->errs, &t->errs);
 		r->ios += t->ios;
 		r->unsent += t->unsent;
@@ -680,6 +692,7 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 	lat_stats_from(&r->all, r->hist);
 	lat_stats_from(&r->rd, rd);
 	lat_stats_from(&r->wr, wr);
+	lat_stats_from(&r->lag, th[0].lag);
 	r->bytes = r->ios * o->bs;
 	if (r->ios && w_end > w_start) {
 		r->elapsed_s = (double)lat_clock_ns(clk, w_end - w_start) / 1e9;
