@@ -32,7 +32,8 @@ struct bench_opts {
 };
 
 /* Parses --qd --count --time --warmup --clock --irq --workers --bs
- * --ring-flags --pairs and one DEV; exits 2 with `usage` on a bad command line. */
+ * --ring-flags --pairs and one DEV; exits 2 with `usage` on a bad command
+ * line. */
 void bench_parse(int argc, char **argv, struct bench_opts *o,
 		 const char *usage);
 /* LBA size and capacity (in LBAs) of DEV (/dev/ngXnY or /dev/nvmeXnY),

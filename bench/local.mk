@@ -4,8 +4,8 @@
 # topology and compares `nvio lat` with the floor (a hand-written liburing
 # loop), fio's io_uring_cmd and io_uring engines, synchronous ioctl
 # passthrough and a thread pool; see bench/README.md. The programs are
-# built by `make` and run in place in the guest (-no-install not needed:
-# they do not link libnvio).
+# built by `make` and run in place in the guest (-no-install not needed for
+# floor, ioctl and threadpool: they do not link libnvio; ab does, below).
 
 noinst_PROGRAMS += bench/floor bench/ioctl bench/threadpool bench/ab
 BENCH_CPPFLAGS = -I$(top_srcdir)/tools/lat -I$(top_srcdir)/bench
