@@ -53,7 +53,7 @@ if SANITIZERS
 # `tests/run-all` under 20 minutes on a 2-core machine.
 TESTS += tests/device/vm-basic.tap
 else
-TESTS += $(VM_TOPOLOGY_TESTS)
+TESTS += $(VM_TOPOLOGY_TESTS) tests/vm/test-boot-retry.sh
 endif
 TEST_EXTENSIONS = .tap
 TAP_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
@@ -61,4 +61,5 @@ EXTRA_DIST += build-aux/tap-driver.sh \
 	tests/device/devtest.h tests/device/suite.sh \
 	tests/device/vm-suite $(VM_TOPOLOGY_TESTS) \
 	tests/vm/nvme-vm tests/vm/guest-init tests/vm/guest-run-tests \
+	tests/vm/test-boot-retry.sh \
 	tests/vm/README.md

@@ -1,0 +1,46 @@
+#!/bin/bash
+# The harness's boot watchdog: a guest that is not ready to run the command
+# within NVIO_VM_BOOT_TIMEOUT is killed and booted again, and the command's
+# own exit status comes back from the boot that worked; when every boot
+# hangs, the run fails with 124 and says so. (The hang is the guest's test
+# hook nvio.hang_boot, set by NVIO_VM_HANG_BOOTS.)
+set -u
+src=$(cd "$(dirname "$0")/../.." && pwd)
+if [ -n "${NVIO_NO_VM:-}" ]; then echo "SKIP: NVIO_NO_VM is set"; exit 77; fi
+if [ "$(id -u)" != 0 ] && ! command -v qemu-system-x86_64 >/dev/null; then
+	echo "SKIP: qemu-system-x86_64 missing and not root to install it"; exit 77
+fi
+vm=$src/tests/vm/nvme-vm
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+pass=0 fail=0
+check() { # name, condition status
+	if [ "$2" = 0 ]; then echo "PASS: $1"; pass=$((pass + 1))
+	else echo "FAIL: $1"; sed 's/^/    /' "$out" | tail -n 30; fail=$((fail + 1)); fi
+}
+
+# The first boot hangs, the second runs the command.
+NVIO_VM_HANG_BOOTS=1 NVIO_VM_BOOT_TIMEOUT=30 NVIO_VM_BOOT_TRIES=3 \
+	"$vm" --timeout 300 -- sh -c 'echo ran-once; exit 7' >"$out" 2>&1
+rc=$?
+[ $rc = 7 ] && [ "$(grep -c '^ran-once$' "$out")" = 1 ] &&
+	grep -q "boot 1 of 3: the guest was not ready after 30s" "$out"
+check "a hung boot is retried; the command runs once and its status (7) comes back (rc $rc)" $?
+
+# Every boot hangs: 124, each try named, the command never ran.
+NVIO_VM_HANG_BOOTS=9 NVIO_VM_BOOT_TIMEOUT=15 NVIO_VM_BOOT_TRIES=2 \
+	"$vm" --timeout 300 -- sh -c 'echo ran; exit 0' >"$out" 2>&1
+rc=$?
+[ $rc = 124 ] && ! grep -q '^ran$' "$out" &&
+	grep -q "boot 2 of 2: the guest was not ready" "$out" &&
+	grep -q "FAIL: the guest did not boot in 2 tries of 15s each" "$out"
+check "every boot hangs: exit 124 after 2 tries, nothing ran (rc $rc)" $?
+
+# A bad setting is a usage error, before any boot.
+NVIO_VM_BOOT_TIMEOUT=soon "$vm" -- true >"$out" 2>&1
+rc=$?
+[ $rc = 2 ] && grep -q "bad NVIO_VM_BOOT_TIMEOUT: soon" "$out"
+check "NVIO_VM_BOOT_TIMEOUT=soon is refused (rc $rc)" $?
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
