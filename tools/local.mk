@@ -39,8 +39,9 @@ tools/completion/nvio: $(top_srcdir)/tools/nvio.bash-completion
 # ---- unit tests for the tool's pure parts (parsing, JSON, signatures,
 # error texts) and its completion; the device tests in tests/cli/device
 # run in the VM and are wired up by the VM suite.
-EXTRA_DIST += tests/cli/device tests/cli/test-completion.sh
-TESTS += tests/cli/test-completion.sh
+EXTRA_DIST += tests/cli/device tests/cli/test-completion.sh \
+	tests/cli/test-cli-options.sh
+TESTS += tests/cli/test-completion.sh tests/cli/test-cli-options.sh
 
 if HAVE_CHECK
 CLI_TESTS = \
@@ -54,7 +55,8 @@ CLI_TEST_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)/tools
 CLI_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 CLI_TEST_LDADD = lib/libnvio.la $(CHECK_LIBS)
 
-tests_cli_test_cli_parse_SOURCES = tests/cli/test-cli-parse.c tools/util.c
+tests_cli_test_cli_parse_SOURCES = tests/cli/test-cli-parse.c tools/util.c \
+	tools/optword.c
 tests_cli_test_cli_parse_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_cli_parse_CFLAGS = $(CLI_TEST_CFLAGS)
 tests_cli_test_cli_parse_LDADD = $(CLI_TEST_LDADD)

@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "lat/lat.h"
+#include "optword.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -138,6 +139,9 @@ static int delegate(struct cli *c, int (*fn)(int, char **), int argc,
 			 *nvio_lat_error() ? nvio_lat_error() : "failed");
 		c->has_error = true;
 		c->exit_code = rc;
+		if (!c->dev_path)
+			c->dev_path = nvio_lat_device();
+		c->err_errno = nvio_lat_errno();
 	}
 	return rc;
 }
@@ -303,13 +307,14 @@ int cli_getopt(struct cli *c, int argc, char **argv)
 				err_usage(c, "option %s needs a value",
 					  argv[optind - 1]);
 			return CLI_STOP;
-		case '?':
-			if (optopt && optopt < 256)
-				err_usage(c, "unknown option -%c", optopt);
-			else
-				err_usage(c, "unknown option '%s'",
-					  argv[optind - 1]);
+		case '?': {
+			char m[128];
+
+			opt_refused(m, sizeof(m), long_opts, optopt,
+				    argv[optind - 1]);
+			err_usage(c, "%s", m);
 			return CLI_STOP;
+		}
 		default:
 			return opt;
 		}

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Command-line number, size and range parsing (tools/util.c). */
+/* Command-line number, size and range parsing (tools/util.c), and the
+ * naming of refused options (tools/optword.c). */
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "optword.h"
 
 START_TEST(u64_good)
 {
@@ -137,6 +139,49 @@ START_TEST(bytes)
 }
 END_TEST
 
+/* getopt_long()'s optopt for each refusal: the letter of an unknown short
+ * option, 0 for an unknown long one, the option's val for a flag given a
+ * value. The message names what the user wrote. */
+START_TEST(refused)
+{
+	static const struct option longs[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "lba", required_argument, NULL, 'l' },
+		{ "no-regbuf", no_argument, NULL, 300 },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct {
+		int optopt;
+		const char *word, *want;
+	} cases[] = {
+		{ 'f', "--force=1", "--force takes no value" },
+		{ 'f', "--fo=1", "--force takes no value" }, /* a prefix */
+		{ 'h', "--help=x", "--help takes no value" },
+		{ 300, "--no-regbuf=yes", "--no-regbuf takes no value" },
+		{ 0, "--bogus", "unknown option '--bogus'" },
+		{ 0, "--bogus=1", "unknown option '--bogus=1'" },
+		{ 'Z', "-Z", "unknown option '-Z'" },
+		{ 'Z', "-fZ", "unknown option '-Z'" },
+		/* A cluster's bad letter after "--lba=5": optind has not
+		 * moved past the cluster yet, so the word is the previous
+		 * argument; the letter is still what is named. */
+		{ 'Z', "--lba=5", "unknown option '-Z'" },
+		{ 'f', "--fx=1", "unknown option '-f'" },
+	};
+	char m[128];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		opt_refused(m, sizeof(m), longs, cases[i].optopt,
+			    cases[i].word);
+		ck_assert_msg(!strcmp(m, cases[i].want), "%s: got '%s'",
+			      cases[i].word, m);
+	}
+	opt_refused(m, 12, longs, 0, "--a-very-long-bogus-option");
+	ck_assert_str_eq(m, "unknown opt");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli-parse");
@@ -151,6 +196,7 @@ int main(void)
 	tcase_add_test(tc, ranges);
 	tcase_add_test(tc, named);
 	tcase_add_test(tc, bytes);
+	tcase_add_test(tc, refused);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -170,13 +170,15 @@ run "system error: no such device" 3 "" -- "${lat[@]}" /dev/nonexistent --count 
 if [ "${lat[0]}" = "$build/tools/nvio" ]; then
 	run "json: a device that cannot be opened gives the error document" 3 "$J"'
 e = d["error"]; assert e["command"] == "lat", e
-assert "cannot open /dev/nonexistent" in e["message"], e' -- \
+assert "cannot open /dev/nonexistent" in e["message"], e
+assert e["device"] == "/dev/nonexistent" and e["errno_name"] == "ENOENT", e' -- \
 		"${lat[@]}" /dev/nonexistent --count 1 -o json
 	run "json: a usage error gives the error document" 2 "$J"'
 assert "--qd" in d["error"]["message"], d' -- \
 		"${lat[@]}" "$dev" -o json --qd 0
 	run "json: sweep, a --plot path that cannot be written" 3 "$J"'
-assert "/nonexistent/x.svg" in d["error"]["message"], d' -- \
+e = d["error"]; assert "/nonexistent/x.svg" in e["message"], e
+assert e["device"] == "'"$dev"'" and e["errno_name"] == "ENOENT", e' -- \
 		"${sweep[@]}" "$dev" -o json --count 10 --plot /nonexistent/x.svg
 fi
 

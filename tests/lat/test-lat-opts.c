@@ -281,6 +281,7 @@ START_TEST(bad_long_value)
 {
 	static const char *const cases[][3] = {
 		{ "--force=1", NULL, "--force takes no value" },
+		{ "--forc=1", NULL, "--force takes no value" },
 		{ "--help=x", NULL, "--help takes no value" },
 		{ "--no-regbuf=yes", NULL, "--no-regbuf takes no value" },
 		{ "--bogus=1", NULL, "unknown option '--bogus=1'" },

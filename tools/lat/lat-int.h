@@ -176,6 +176,10 @@ int lat_safety_check(struct nvio_dev *dev, char *why, size_t len);
 __attribute__((format(printf, 3, 4))) void lat_err(FILE *f, const char *prog,
 						   const char *fmt, ...);
 void lat_verr(FILE *f, const char *prog, const char *fmt, va_list ap);
+/* The device the options named, and the errno behind a system error, for
+ * nvio_lat_device() and nvio_lat_errno(). */
+void lat_note_device(const char *dev);
+void lat_note_errno(int err);
 
 /* Opens an output file named by option `opt` before any measuring, so
  * that a path that cannot be written fails at once; NULL after saying

@@ -85,6 +85,7 @@ int lat_prepare(const char *prog, struct lat_opts *o, bool writes,
 
 	rc = nvio_dev_open(o->dev, &dopts, devp);
 	if (rc) {
+		lat_note_errno(rc);
 		lat_err(stderr, prog, "cannot open %s: %s%s", o->dev,
 			nvio_strerror(rc), open_hint(rc));
 		return LAT_EXIT_SYSTEM;
@@ -103,6 +104,7 @@ int lat_prepare(const char *prog, struct lat_opts *o, bool writes,
 			goto fail;
 		}
 		if (rc < 0) {
+			lat_note_errno(rc);
 			lat_err(stderr, prog, "the safety check failed: %s", nvio_strerror(rc));
 			rc = LAT_EXIT_SYSTEM;
 			goto fail;
@@ -138,6 +140,7 @@ void lat_report_sys(const char *prog, const struct lat_result *r)
 	else if (r->sys_err == -ENOMEM || r->sys_err == -EAGAIN)
 		hint = " (registered buffers count against RLIMIT_MEMLOCK: try "
 		       "--no-regbuf or a higher limit)";
+	lat_note_errno(r->sys_err);
 	lat_err(stderr, prog, "%s: %s%s",
 		r->sys_what[0] ? r->sys_what : "running", nvio_strerror(r->sys_err),
 		hint);

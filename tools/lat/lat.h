@@ -18,5 +18,10 @@ int nvio_cmd_sweep(int argc, char **argv);
  * the tool prints its own error document). */
 const char *nvio_lat_error(void);
 int nvio_lat_printed_json(void);
+/* The device named on the command line, once the options parsed (else
+ * NULL), for the error document. */
+const char *nvio_lat_device(void);
+/* The errno (positive) behind a system error, else 0. */
+int nvio_lat_errno(void);
 
 #endif

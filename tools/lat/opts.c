@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../optword.h"
 #include "lat-int.h"
 
 enum {
@@ -672,26 +673,11 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 			return usage(err, prog, "%s needs a value",
 				     argv[optind - 1]);
 		default: {
-			/* A long option given a value it does not take
-			 * ("--force=1") leaves its own code in optopt, which
-			 * may look like a short letter; an unknown long
-			 * option leaves 0, an unknown short one its letter. */
-			const char *w = argv[optind - 1];
-			const char *eq = strchr(w, '=');
+			char m[128];
 
-			if (optopt && !strncmp(w, "--", 2) && eq) {
-				for (const struct option *l = lat_long; l->name;
-				     l++)
-					if (l->val == optopt &&
-					    strlen(l->name) == (size_t)(eq - w - 2) &&
-					    !strncmp(l->name, w + 2, (size_t)(eq - w - 2)))
-						return usage(err, prog, "--%s takes "
-							     "no value", l->name);
-			}
-			if (optopt && optopt < 256)
-				return usage(err, prog, "unknown option '-%c'",
-					     optopt);
-			return usage(err, prog, "unknown option '%s'", w);
+			opt_refused(m, sizeof(m), lat_long, optopt,
+				    argv[optind - 1]);
+			return usage(err, prog, "%s", m);
 		}
 		}
 	}
@@ -702,6 +688,7 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 		return usage(err, prog, "one device only; '%s' is extra",
 			     argv[optind + 1]);
 	o->dev = argv[optind];
+	lat_note_device(o->dev);
 	if (count_set && time_set)
 		return usage(err, prog, "--count and --time exclude each other");
 	if (count_set)

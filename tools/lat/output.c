@@ -276,6 +276,8 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 /* Errors */
 
 static char g_err[512];
+static const char *g_dev;
+static int g_errno;
 static int g_printed_json;
 
 void lat_verr(FILE *f, const char *prog, const char *fmt, va_list ap)
@@ -297,12 +299,18 @@ FILE *lat_open_output(const char *prog, const char *opt, const char *path)
 {
 	FILE *f = fopen(path, "we");
 
-	if (!f)
+	if (!f) {
+		lat_note_errno(errno);
 		lat_err(stderr, prog, "%s %s: %s", opt, path, strerror(errno));
+	}
 	return f;
 }
 
+void lat_note_device(const char *dev) { g_dev = dev; }
+void lat_note_errno(int err) { g_errno = err < 0 ? -err : err; }
+int nvio_lat_errno(void) { return g_errno; }
 const char *nvio_lat_error(void) { return g_err; }
+const char *nvio_lat_device(void) { return g_dev; }
 int nvio_lat_printed_json(void) { return g_printed_json; }
 
 /* ------------------------------------------------------------------ */

@@ -1,0 +1,47 @@
+#!/bin/bash
+# test-cli-options.sh - the nvio tool names a refused option as it was
+# written (a flag given a value, an unknown letter, an unknown long option,
+# a missing value), exits 2, and sends nothing: the device named does not
+# exist, so any attempt to open it would say so instead. Runs on the host
+# in the build tree under `make check`.
+NVIO=${NVIO:-./tools/nvio}
+[ -x "$NVIO" ] || { echo "SKIP: $NVIO not built"; exit 77; }
+pass=0 fail=0
+dev=/dev/nvio-test-no-such-device
+
+expect() { # want-message, args...
+	local want=$1 err rc
+	shift
+	err=$("$NVIO" "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ $rc = 2 ] && grep -qF -- "$want" <<<"$err" && ! grep -q "$dev:" <<<"$err"; then
+		echo "PASS: nvio $*"; pass=$((pass + 1))
+	else
+		echo "FAIL: nvio $*: rc $rc, wanted 2 and '$want', got: $err"
+		fail=$((fail + 1))
+	fi
+}
+
+expect "list: --help takes no value" list --help=x
+expect "write: --force takes no value" write "$dev" --force=1 -c 1
+expect "write: --force takes no value" write "$dev" --forc=yes -c 1
+expect "read: unknown option '-Z'" read "$dev" -Z
+expect "read: unknown option '-Z'" read "$dev" -HZ -c 1
+expect "read: unknown option '--bogus=2'" read "$dev" --bogus=2
+expect "read: option -c needs a value (--block-count)" read "$dev" -c
+expect "lat: --force takes no value" lat "$dev" --force=1
+expect "sweep: --help takes no value" sweep "$dev" --help=1
+
+# The JSON error document names the same option.
+out=$("$NVIO" id-ctrl "$dev" -o json --help=x 2>/dev/null)
+if [ $? = 2 ] && python3 -c '
+import json, sys
+e = json.loads(sys.argv[1])["error"]
+assert e["message"] == "--help takes no value" and e["exit_code"] == 2, e' "$out"; then
+	echo "PASS: JSON error document"; pass=$((pass + 1))
+else
+	echo "FAIL: JSON error document: $out"; fail=$((fail + 1))
+fi
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
