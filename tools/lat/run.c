@@ -110,12 +110,24 @@ void lat_stats_from(struct lat_stats *s, const struct lat_hist *h)
 	s->p9999 = lat_hist_percentile(h, 99.99);
 }
 
-/* Threads start together once every queue is ready. */
+/* Threads start together once every queue is ready and every thread is
+ * running: the schedule's start is set only then, so that with more threads
+ * than CPUs the last thread to be scheduled does not begin behind it. */
 struct gate {
 	pthread_mutex_t m;
 	pthread_cond_t c;
 	bool open;
+	unsigned arrived;
 };
+
+/* Waits until n threads wait at the gate. */
+static void gate_gather(struct gate *g, unsigned n)
+{
+	pthread_mutex_lock(&g->m);
+	while (g->arrived < n)
+		pthread_cond_wait(&g->c, &g->m);
+	pthread_mutex_unlock(&g->m);
+}
 
 static void gate_open(struct gate *g)
 {
@@ -128,6 +140,8 @@ static void gate_open(struct gate *g)
 static void gate_wait(struct gate *g)
 {
 	pthread_mutex_lock(&g->m);
+	g->arrived++;
+	pthread_cond_broadcast(&g->c);
 	while (!g->open)
 		pthread_cond_wait(&g->c, &g->m);
 	pthread_mutex_unlock(&g->m);
@@ -511,15 +525,17 @@ static int thread_setup(struct lat_thread *t, struct nvio_dev *dev,
 	t->free_slots = calloc(o->qd, sizeof(*t->free_slots));
 	t->rd = malloc(sizeof(*t->rd));
 	t->wr = malloc(sizeof(*t->wr));
-	t->lag = malloc(sizeof(*t->lag));
+	/* Issue lag has a meaning only where there is a schedule. */
+	t->lag = o->rate ? malloc(sizeof(*t->lag)) : NULL;
 	if (!t->buf || !t->slot_t || !t->slot_kind || !t->cpl ||
-	    !t->free_slots || !t->rd || !t->wr || !t->lag) {
+	    !t->free_slots || !t->rd || !t->wr || (o->rate && !t->lag)) {
 		snprintf(r->sys_what, sizeof(r->sys_what), "allocating memory");
 		return -ENOMEM;
 	}
 	lat_hist_init(t->rd);
 	lat_hist_init(t->wr);
-	lat_hist_init(t->lag);
+	if (t->lag)
+		lat_hist_init(t->lag);
 	t->own_bufs = !o->regbuf;
 	for (unsigned i = 0; i < o->qd; i++) {
 		t->buf[i] = o->regbuf ? nvio_queue_buf(t->q, i)
@@ -572,7 +588,7 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 	struct lat_thread *th;
 	struct lat_hist *rd = NULL, *wr = NULL;
 	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-			     false };
+			     false, 0 };
 	unsigned started = 1;
 	uint64_t unit, npos, t0, w_start = UINT64_MAX, w_end = 0;
 	unsigned flags;
@@ -628,21 +644,8 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 	r->reg_file = flags & NVIO_QF_REG_FILE;
 
 	g_stop = g_sigint;
-	/* Open-loop schedules start a little ahead, so that no thread
-	 * begins behind its own schedule. */
-	t0 = lat_clock_now(clk) + (o->rate ? clk->hz / 500 : 0);
-	for (unsigned i = 0; i < nt; i++) {
-		struct lat_thread *t = &th[i];
-
-		t->t0 = t0;
-		t->t_measure = t0 + lat_clock_ticks(clk, o->warmup_s);
-		/* Set at the first measured command: see issue(). */
-		t->dur = o->count ? 0 : lat_clock_ticks(clk, o->time_s);
-		if (!o->count && !t->dur)
-			t->dur = 1;
-		t->t_end = UINT64_MAX;
-		t->gate = nt > 1 ? &gate : NULL;
-	}
+	for (unsigned i = 0; i < nt; i++)
+		th[i].gate = nt > 1 ? &gate : NULL;
 	for (unsigned i = 1; i < nt; i++) {
 		rc = -pthread_create(&th[i].tid, NULL, thread_main, &th[i]);
 		if (rc) {
@@ -655,6 +658,23 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 		}
 		started = i + 1;
 	}
+	if (nt > 1)
+		gate_gather(&gate, started - 1);
+	/* Open-loop schedules start a little ahead, so that no thread
+	 * begins behind its own schedule while the others wake up. */
+	t0 = lat_clock_now(clk) + (o->rate ? clk->hz / 500 : 0);
+	for (unsigned i = 0; i < nt; i++) {
+		struct lat_thread *t = &th[i];
+
+		t->t0 = t0;
+		t->t_measure = t0 + lat_clock_ticks(clk, o->warmup_s);
+		/* Set at the first measured command: see issue(). */
+		t->dur = o->count ? 0 : lat_clock_ticks(clk, o->time_s);
+		if (!o->count && !t->dur)
+			t->dur = 1;
+		t->t_end = UINT64_MAX;
+	}
+	/* The gate's mutex publishes the fields above to the threads. */
 	if (nt > 1)
 		gate_open(&gate);
 	if (!rc)
@@ -672,7 +692,7 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 		lat_hist_merge(rd, t->rd);
 		lat_hist_merge(wr, t->wr);
 		/* the lag into thread 0's, which is done with */
-		if (i)
+		if (i && t->lag)
 			lat_hist_merge(th[0].lag, t->lag);
 		lat_errs_merge(&r->errs, &t->errs);
 		r->ios += t->ios;
@@ -692,7 +712,8 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 	lat_stats_from(&r->all, r->hist);
 	lat_stats_from(&r->rd, rd);
 	lat_stats_from(&r->wr, wr);
-	lat_stats_from(&r->lag, th[0].lag);
+	if (th[0].lag)
+		lat_stats_from(&r->lag, th[0].lag);
 	r->bytes = r->ios * o->bs;
 	if (r->ios && w_end > w_start) {
 		r->elapsed_s = (double)lat_clock_ns(clk, w_end - w_start) / 1e9;
