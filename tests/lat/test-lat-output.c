@@ -300,6 +300,51 @@ START_TEST(svg)
 }
 END_TEST
 
+/* More series than the picture draws (64): the rest are named as left
+ * out, in the image and by the return value; the picture grows to hold its
+ * legend, and the first 20 series have 20 colours. */
+START_TEST(svg_many)
+{
+	enum { NS = 70 };
+	struct lat_result *r = calloc(2 * NS, sizeof(*r));
+	char *p = path("many.svg");
+	FILE *f = fopen(p, "w");
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_ptr_nonnull(f);
+	for (unsigned k = 0; k < NS; k++)
+		for (unsigned q = 0; q < 2; q++) {
+			fake_result(&r[2 * k + q], "/dev/ng0n1", 512u * (k + 1),
+				    1u << q, LAT_MODE_POLL, LAT_READ);
+			lat_result_free_hist(&r[2 * k + q]);
+		}
+	ck_assert_int_eq(lat_svg_write(f, r, 2 * NS, "many"), NS - 64);
+	fclose(f);
+	ck_assert_int_eq(py_check("import sys, xml.dom.minidom as m; "
+				  "d = m.parse(sys.argv[1]); s = d.documentElement; "
+				  "h = float(s.getAttribute(\"height\")); "
+				  "t = [x.firstChild.data for x in "
+				  "d.getElementsByTagName(\"text\") if x.firstChild]; "
+				  "assert \"only the first 64 of 70 series are drawn\" in t, t[:3]; "
+				  "assert len(d.getElementsByTagName(\"polyline\")) == 64 * 4; "
+				  "g = d.getElementsByTagName(\"g\"); "
+				  "oy = [float(x.getAttribute(\"transform\")[10:-1].split(\",\")[1]) for x in g]; "
+				  "ys = [oy[i] + float(l.getAttribute(\"y1\")) "
+				  "for i, x in enumerate(g) for l in x.getElementsByTagName(\"line\") "
+				  "if l.getAttribute(\"stroke-width\") == \"2.5\"]; "
+				  "assert len(ys) == 2 * 64 and max(ys) < h and "
+				  "max(ys[:64]) < oy[1], (max(ys), h, oy); "
+				  "c = [l.getAttribute(\"stroke\") for l in "
+				  "g[0].getElementsByTagName(\"line\") "
+				  "if l.getAttribute(\"stroke-width\") == \"2.5\"]; "
+				  "assert len(set(c[:20])) == 20, c[:20]", p), 0);
+	for (unsigned i = 0; i < 2 * NS; i++)
+		lat_result_free_hist(&r[i]);
+	free(r);
+	free(p);
+}
+END_TEST
+
 START_TEST(svg_degenerate)
 {
 	struct lat_result r[1];
@@ -404,6 +449,7 @@ int main(void)
 	tcase_add_test(tc, json_sweep);
 	tcase_add_test(tc, svg);
 	tcase_add_test(tc, svg_degenerate);
+	tcase_add_test(tc, svg_many);
 	tcase_add_test(tc, normal_text);
 	tcase_add_test(tc, errs_tally);
 	tcase_add_test(tc, signatures);

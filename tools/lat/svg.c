@@ -22,10 +22,16 @@
 #define PW 600.0
 #define PH 320.0
 #define LX (PL + PW + 30.0) /* legend */
+#define SVG_MAX_SERIES 64u
 
+/* Ten strong colours, then their light partners: up to 20 series stay
+ * apart by colour; beyond that colours repeat (the legend's order and the
+ * points' tooltips still tell them apart). */
 static const char *const palette[] = {
 	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
 	"#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+	"#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5",
+	"#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
 };
 #define NPAL (sizeof(palette) / sizeof(palette[0]))
 
@@ -196,10 +202,25 @@ static int qd_cmp(const void *a, const void *b, void *arg)
 	return x < y ? -1 : x > y;
 }
 
+/* Groups the points into series, at most max of them; *all counts every
+ * series there is, drawn or not. */
 static unsigned make_series(const struct lat_result *r, unsigned n,
-			    struct series *s, unsigned max)
+			    struct series *s, unsigned max, unsigned *all)
 {
 	unsigned ns = 0;
+
+	*all = 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned j;
+
+		if (!r[i].all.n)
+			continue;
+		for (j = 0; j < i; j++)
+			if (r[j].all.n && r[j].o.bs == r[i].o.bs &&
+			    r[j].o.mode == r[i].o.mode && r[j].o.rw == r[i].o.rw)
+				break;
+		*all += j == i;
+	}
 
 	for (unsigned i = 0; i < n; i++) {
 		unsigned k;
@@ -447,16 +468,23 @@ static void chart_iops(FILE *f, const struct lat_result *r,
 int lat_svg_write(FILE *f, const struct lat_result *r, unsigned n,
 		  const char *title)
 {
-	struct series *s = calloc(64, sizeof(*s));
-	unsigned ns;
+	struct series *s = calloc(SVG_MAX_SERIES, sizeof(*s));
+	unsigned ns, all;
+	double ch, h;
 
 	if (!s)
 		return -1;
-	ns = make_series(r, n, s, 64);
+	ns = make_series(r, n, s, SVG_MAX_SERIES, &all);
+	/* A chart grows to hold its legend: the series, a gap, and the
+	 * three percentile styles under them (see chart_latency). */
+	ch = PT + 10 + 20.0 * ns + 14 + 20.0 * 3 + 20;
+	if (ch < CH)
+		ch = CH;
+	h = 2 * ch + 60;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		   "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
 		   "width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\">\n",
-		W, 2 * CH + 60, W, 2 * CH + 60);
+		W, h, W, h);
 	fputs("<style>\n"
 	      "text { font-family: sans-serif; font-size: 12px; fill: #222; }\n"
 	      ".title { font-size: 16px; font-weight: bold; }\n"
@@ -466,14 +494,18 @@ int lat_svg_write(FILE *f, const struct lat_result *r, unsigned n,
 	      ".axis { stroke: #444; stroke-width: 1; }\n"
 	      "</style>\n", f);
 	fprintf(f, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"white\"/>\n", W,
-		2 * CH + 60);
+		h);
 	fprintf(f, "<text x=\"%.1f\" y=\"24\" class=\"title\" "
 		"text-anchor=\"middle\">", W / 2);
 	xml_text(f, title);
 	fputs("</text>\n", f);
+	if (all > ns)
+		fprintf(f, "<text x=\"%.1f\" y=\"42\" text-anchor=\"middle\" "
+			"fill=\"#b00\">only the first %u of %u series are drawn"
+			"</text>\n", W / 2, ns, all);
 	chart_latency(f, r, s, ns, 40);
-	chart_iops(f, r, s, ns, 40 + CH);
+	chart_iops(f, r, s, ns, 40 + ch);
 	fputs("</svg>\n", f);
 	free(s);
-	return ferror(f) ? -1 : 0;
+	return ferror(f) ? -1 : (int)(all - ns);
 }

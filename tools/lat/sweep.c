@@ -53,10 +53,14 @@ static int write_plot(const char *prog, const char *path, FILE *f,
 	snprintf(title, sizeof(title), "nvio sweep %s (%s)", n ? r[0].o.dev : "",
 		 n ? lat_pattern_name(r[0].o.pattern) : "");
 	rc = lat_svg_write(f, r, n, title);
-	if (fclose(f) || rc) {
+	if (fclose(f) || rc < 0) {
 		lat_err(stderr, prog, "--plot %s: write failed", path);
 		return LAT_EXIT_SYSTEM;
 	}
+	if (rc > 0)
+		fprintf(stderr, "nvio %s: warning: --plot %s: %d series were "
+			"left out of the picture (it draws 64); the CSV and "
+			"JSON have every point\n", prog, path, rc);
 	return 0;
 }
 
