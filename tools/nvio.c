@@ -310,8 +310,8 @@ int cli_getopt(struct cli *c, int argc, char **argv)
 		case '?': {
 			char m[128];
 
-			opt_refused(m, sizeof(m), long_opts, optopt,
-				    argv[optind - 1]);
+			opt_refused(m, sizeof(m), short_opts, long_opts,
+				    optopt, argv[optind - 1]);
 			err_usage(c, "%s", m);
 			return CLI_STOP;
 		}

@@ -11,15 +11,22 @@
  */
 #include "optword.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-void opt_refused(char *msg, size_t len, const struct option *longs,
-		 int optopt, const char *word)
+void opt_refused(char *msg, size_t len, const char *shorts,
+		 const struct option *longs, int optopt, const char *word)
 {
 	const char *eq = word ? strchr(word, '=') : NULL;
+	/* An unknown letter in a cluster ("-HZ") leaves optind on the
+	 * cluster, so `word` is then the argument before it, which may be
+	 * any "--name=value": a letter that is no short option was that. */
+	bool unknown_letter = optopt > 0 && optopt < 256 &&
+			      (optopt == ':' || !shorts ||
+			       !strchr(shorts, optopt));
 
-	if (optopt && eq && !strncmp(word, "--", 2)) {
+	if (optopt && !unknown_letter && eq && !strncmp(word, "--", 2)) {
 		size_t n = (size_t)(eq - word - 2);
 
 		for (const struct option *l = longs; l && l->name; l++)

@@ -9,10 +9,10 @@
 #include <getopt.h>
 #include <stddef.h>
 
-/* getopt_long() returned '?' (with opterr 0) after reading `word`, the
- * argument at argv[optind - 1]. Writes the message naming the option as the
- * user wrote it: "--force takes no value" for a flag given "=1",
+/* getopt_long(argc, argv, shorts, longs, NULL) returned '?' (with opterr
+ * 0); `word` is argv[optind - 1]. Writes the message naming the option as
+ * the user wrote it: "--force takes no value" for a flag given "=1",
  * "unknown option '-Z'", "unknown option '--bogus'". */
-void opt_refused(char *msg, size_t len, const struct option *longs,
-		 int optopt, const char *word);
+void opt_refused(char *msg, size_t len, const char *shorts,
+		 const struct option *longs, int optopt, const char *word);
 #endif

@@ -149,8 +149,10 @@ START_TEST(refused)
 		{ "help", no_argument, NULL, 'h' },
 		{ "lba", required_argument, NULL, 'l' },
 		{ "no-regbuf", no_argument, NULL, 300 },
+		{ "zz", no_argument, NULL, 'Z' }, /* a letter -Z does not have */
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char shorts[] = ":fhl:";
 	static const struct {
 		int optopt;
 		const char *word, *want;
@@ -168,16 +170,19 @@ START_TEST(refused)
 		 * argument; the letter is still what is named. */
 		{ 'Z', "--lba=5", "unknown option '-Z'" },
 		{ 'f', "--fx=1", "unknown option '-f'" },
+		/* "--zz=1 -HZ": 'Z' is no short option, so it came from the
+		 * cluster, whatever the word before it says. */
+		{ 'Z', "--zz=1", "unknown option '-Z'" },
 	};
 	char m[128];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		opt_refused(m, sizeof(m), longs, cases[i].optopt,
+		opt_refused(m, sizeof(m), shorts, longs, cases[i].optopt,
 			    cases[i].word);
 		ck_assert_msg(!strcmp(m, cases[i].want), "%s: got '%s'",
 			      cases[i].word, m);
 	}
-	opt_refused(m, 12, longs, 0, "--a-very-long-bogus-option");
+	opt_refused(m, 12, shorts, longs, 0, "--a-very-long-bogus-option");
 	ck_assert_str_eq(m, "unknown opt");
 }
 END_TEST

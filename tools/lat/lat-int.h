@@ -199,7 +199,8 @@ void lat_sweep_table_header(FILE *f);
 void lat_sweep_table_row(FILE *f, const struct lat_result *r);
 void lat_sweep_json(FILE *f, const struct lat_result *r, unsigned n);
 /* -1 on a write error, else how many series were left out of the picture
- * (it draws at most 64, and says so in the image). */
+ * (it draws at most LAT_SVG_MAX_SERIES, and says so in the image). */
+#define LAT_SVG_MAX_SERIES 64u
 int lat_svg_write(FILE *f, const struct lat_result *r, unsigned n,
 		  const char *title);
 

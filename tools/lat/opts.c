@@ -675,8 +675,8 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 		default: {
 			char m[128];
 
-			opt_refused(m, sizeof(m), lat_long, optopt,
-				    argv[optind - 1]);
+			opt_refused(m, sizeof(m), lat_short, lat_long,
+				    optopt, argv[optind - 1]);
 			return usage(err, prog, "%s", m);
 		}
 		}

@@ -115,7 +115,8 @@ void lat_stats_from(struct lat_stats *s, const struct lat_hist *h)
  * than CPUs the last thread to be scheduled does not begin behind it. */
 struct gate {
 	pthread_mutex_t m;
-	pthread_cond_t c;
+	pthread_cond_t c;       /* the threads wait for open */
+	pthread_cond_t arrival; /* the main thread waits for arrived */
 	bool open;
 	unsigned arrived;
 };
@@ -125,7 +126,7 @@ static void gate_gather(struct gate *g, unsigned n)
 {
 	pthread_mutex_lock(&g->m);
 	while (g->arrived < n)
-		pthread_cond_wait(&g->c, &g->m);
+		pthread_cond_wait(&g->arrival, &g->m);
 	pthread_mutex_unlock(&g->m);
 }
 
@@ -141,7 +142,7 @@ static void gate_wait(struct gate *g)
 {
 	pthread_mutex_lock(&g->m);
 	g->arrived++;
-	pthread_cond_broadcast(&g->c);
+	pthread_cond_signal(&g->arrival);
 	while (!g->open)
 		pthread_cond_wait(&g->c, &g->m);
 	pthread_mutex_unlock(&g->m);
@@ -588,7 +589,7 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 	struct lat_thread *th;
 	struct lat_hist *rd = NULL, *wr = NULL;
 	struct gate gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-			     false, 0 };
+			     PTHREAD_COND_INITIALIZER, false, 0 };
 	unsigned started = 1;
 	uint64_t unit, npos, t0, w_start = UINT64_MAX, w_end = 0;
 	unsigned flags;

@@ -22,7 +22,6 @@
 #define PW 600.0
 #define PH 320.0
 #define LX (PL + PW + 30.0) /* legend */
-#define SVG_MAX_SERIES 64u
 
 /* Ten strong colours, then their light partners: up to 20 series stay
  * apart by colour; beyond that colours repeat (the legend's order and the
@@ -468,13 +467,13 @@ static void chart_iops(FILE *f, const struct lat_result *r,
 int lat_svg_write(FILE *f, const struct lat_result *r, unsigned n,
 		  const char *title)
 {
-	struct series *s = calloc(SVG_MAX_SERIES, sizeof(*s));
+	struct series *s = calloc(LAT_SVG_MAX_SERIES, sizeof(*s));
 	unsigned ns, all;
 	double ch, h;
 
 	if (!s)
 		return -1;
-	ns = make_series(r, n, s, SVG_MAX_SERIES, &all);
+	ns = make_series(r, n, s, LAT_SVG_MAX_SERIES, &all);
 	/* A chart grows to hold its legend: the series, a gap, and the
 	 * three percentile styles under them (see chart_latency). */
 	ch = PT + 10 + 20.0 * ns + 14 + 20.0 * 3 + 20;

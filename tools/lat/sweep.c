@@ -58,9 +58,9 @@ static int write_plot(const char *prog, const char *path, FILE *f,
 		return LAT_EXIT_SYSTEM;
 	}
 	if (rc > 0)
-		fprintf(stderr, "nvio %s: warning: --plot %s: %d series were "
-			"left out of the picture (it draws 64); the CSV and "
-			"JSON have every point\n", prog, path, rc);
+		fprintf(stderr, "nvio %s: warning: --plot %s: %d series left "
+			"out of the picture (it draws %u); the CSV and JSON "
+			"have every point\n", prog, path, rc, LAT_SVG_MAX_SERIES);
 	return 0;
 }
 
