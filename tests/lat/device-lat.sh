@@ -99,6 +99,33 @@ run "lat open loop, 2 threads" 0 "$J"'
 assert d["ios"] == 2000, d["ios"]' -- \
 	"${lat[@]}" "$dev" --rate 2000 -j 2 --count 2000 --qd 2 -o json
 
+# --cpus pins each thread where asked (the guest has 2 vCPUs), and says
+# where each one finished; --sqpoll-cpu places the SQPOLL thread; a CPU
+# the process may not use is a usage error before the device is opened.
+run "lat --cpus 1: the thread runs on CPU 1" 0 "$J"'
+assert d["config"]["cpus"] == [1] and d["thread_cpus"] == [1], d["thread_cpus"]
+assert d["ios"] == 300 and d["config"]["sqpoll_cpu"] == -1, d' -- \
+	"${lat[@]}" "$dev" --cpus 1 --count 300 -o json
+run "lat -j 2 --cpus 1,0: each thread on its own CPU" 0 "$J"'
+assert d["thread_cpus"] == [1, 0], d["thread_cpus"]' -- \
+	"${lat[@]}" "$dev" -j 2 --cpus 1,0 --count 600 --qd 2 -o json
+run "lat --mode sqpoll --sqpoll-cpu 1" 0 "$J"'
+assert d["config"]["sqpoll_cpu"] == 1 and d["queue"]["sqpoll"], d["queue"]
+assert d["ios"] == 300, d["ios"]' -- \
+	"${lat[@]}" "$dev" --mode sqpoll --sqpoll-cpu 1 --cpus 0 --count 300 -o json
+run "lat --cpus 7 on a 2-CPU guest: usage error" 2 "" -- \
+	"${lat[@]}" "$dev" --cpus 0,7 --count 10
+grep -q "CPU 7 is not one this process may run on" "$t/err"
+verdict "lat --cpus 7: the message names CPU 7" $?
+run "lat --cpus, normal output" 0 "" -- \
+	"${lat[@]}" "$dev" -j 2 --cpus 1 --count 200 --no-histogram
+grep -q "cpus: thread 0 on 1, thread 1 on 1" "$t/out"
+verdict "lat --cpus: normal output says where the threads run" $?
+run "sweep --cpus 0: every point pinned" 0 "$J"'
+p = d["points"]; assert len(p) == 2, len(p)
+assert all(x["thread_cpus"] == [0] for x in p), [x["thread_cpus"] for x in p]' -- \
+	"${sweep[@]}" "$dev" --cpus 0 --bs-list 4k --qd-list 1,2 --count 100 -o json
+
 # Far beyond what the device can do (it does tens of thousands here): the
 # run still ends after its second, counts what fell due and was never
 # issued, and the latency of what was issued, counted from when it was

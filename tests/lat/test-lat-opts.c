@@ -4,6 +4,7 @@
  * defaults, good combinations accepted, bad values rejected with exit
  * code 2 and nothing run.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -302,6 +303,75 @@ START_TEST(bad_long_value)
 }
 END_TEST
 
+/* --cpus and --sqpoll-cpu: lists in the order given, ranges expanded,
+ * every malformed list refused; the SQPOLL CPU only with an SQPOLL mode;
+ * and a CPU this process may not run on is named before any device. */
+START_TEST(cpus)
+{
+	struct lat_opts o;
+	struct lat_sweep sw;
+	uint16_t c[8];
+	unsigned n;
+	static const char *const bad[] = {
+		"", ",", "0,", ",0", "0,,1", "3-1", "1-", "-1", "a", "0x1",
+		"1 ", " 1", "1024", "0-1024", "+1", "1.5", "0--1",
+	};
+
+	ck_assert_int_eq(lat_parse_cpus("3,0-2,7", c, 8, &n), 0);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_uint_eq(c[0], 3);
+	ck_assert_uint_eq(c[1], 0);
+	ck_assert_uint_eq(c[3], 2);
+	ck_assert_uint_eq(c[4], 7);
+	ck_assert_int_eq(lat_parse_cpus("1023", c, 8, &n), 0);
+	ck_assert_uint_eq(c[0], 1023);
+	ck_assert_int_eq(lat_parse_cpus("0-8", c, 8, &n), -E2BIG);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(lat_parse_cpus(bad[i], c, 8, &n) == -EINVAL,
+			      "'%s' accepted", bad[i]);
+
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", NULL), 0);
+	ck_assert_uint_eq(o.ncpus, 0);
+	ck_assert_int_eq(o.sqpoll_cpu, -1);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "--cpus", "1,0", "-j", "3",
+			       "--mode", "sqpoll", "--sqpoll-cpu", "1", NULL), 0);
+	ck_assert_uint_eq(o.ncpus, 2);
+	ck_assert_uint_eq(o.cpus[0], 1);
+	ck_assert_int_eq(o.sqpoll_cpu, 1);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "--cpus", "1-0", NULL),
+			 LAT_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "--sqpoll-cpu", "1", NULL),
+			 LAT_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "--mode", "sqpoll",
+			       "--sqpoll-cpu", "1k", NULL), LAT_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, &sw, "/dev/x", "--modes", "poll,sqpoll",
+			       "--sqpoll-cpu", "0", NULL), 0);
+	ck_assert_int_eq(parse(&o, &sw, "/dev/x", "--modes", "poll,irq",
+			       "--sqpoll-cpu", "0", NULL), LAT_EXIT_USAGE);
+
+	/* CPU 1023 is not one this test runs on (the machine would need
+	 * 1024 CPUs): a usage error that names it. */
+	{
+		char *msg = NULL;
+		size_t len = 0;
+		FILE *err = open_memstream(&msg, &len);
+
+		lat_opts_default(&o);
+		o.ncpus = 1;
+		o.cpus[0] = 1023;
+		ck_assert_int_eq(lat_check_cpus(&o, err, "lat"), LAT_EXIT_USAGE);
+		fclose(err);
+		ck_assert_msg(strstr(msg, "CPU 1023 is not one this process may "
+				     "run on"), "%s", msg);
+		free(msg);
+		o.cpus[0] = 0;
+		o.sqpoll_cpu = 1023;
+		ck_assert_int_eq(lat_check_cpus(&o, devnull, "lat"),
+				 LAT_EXIT_USAGE);
+	}
+}
+END_TEST
+
 START_TEST(sweep_lists)
 {
 	struct lat_opts o;
@@ -372,6 +442,7 @@ int main(void)
 	tcase_add_test(tc, lat_good);
 	tcase_add_test(tc, lat_bad);
 	tcase_add_test(tc, sweep_lists);
+	tcase_add_test(tc, cpus);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

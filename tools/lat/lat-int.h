@@ -35,6 +35,7 @@ enum lat_fmt { LAT_FMT_NORMAL, LAT_FMT_JSON, LAT_FMT_CSV };
 #define LAT_MAX_QD 4096u
 #define LAT_MAX_THREADS 256u
 #define LAT_MAX_LIST 32u
+#define LAT_MAX_CPU 1023u     /* the highest CPU number --cpus takes */
 
 /* One run's parameters: everything `lat` takes, one point of a sweep. */
 struct lat_opts {
@@ -60,6 +61,10 @@ struct lat_opts {
 	const char *hist_csv;   /* the histogram as CSV to this file, or NULL */
 	enum lat_clock_src clock;
 	uint64_t inject_every;  /* testing: every Nth command fails */
+	/* Thread i runs on cpus[i % ncpus] when ncpus > 0. */
+	uint16_t cpus[LAT_MAX_THREADS];
+	unsigned ncpus;
+	int sqpoll_cpu;         /* the SQPOLL kernel threads' CPU, or -1 */
 };
 
 /* What `sweep` varies; the rest of its lat_opts is shared by all points. */
@@ -90,6 +95,12 @@ int lat_parse_seconds(const char *s, double *v);   /* 5, 1.5, 500ms, 2m */
  * commands when by_count, else seconds. */
 int lat_parse_warmup(const char *s, bool by_count, uint64_t *n, double *sec);
 int lat_parse_range(const char *s, uint64_t *slba, uint64_t *nlb);
+/* "0,2-3": CPU numbers (0..LAT_MAX_CPU) in the order given, at most max;
+ * ranges ascending; -EINVAL, or -E2BIG when more than max. */
+int lat_parse_cpus(const char *s, uint16_t *cpus, unsigned max, unsigned *n);
+/* Are the CPUs the options name ones this process may run on? 0, or
+ * LAT_EXIT_USAGE after saying which is not on err. */
+int lat_check_cpus(const struct lat_opts *o, FILE *err, const char *prog);
 const char *lat_mode_name(enum lat_mode m);
 const char *lat_rw_name(enum lat_rw rw);
 const char *lat_pattern_name(enum lat_pattern p);
@@ -133,6 +144,9 @@ struct lat_result {
 	int sys_err;              /* -errno that stopped the run, or 0 */
 	char sys_what[128];       /* what failed */
 	bool interrupted;         /* stopped by SIGINT */
+	/* With --cpus: the CPU each thread was on when it finished (-1 if
+	 * unknown), the proof that pinning held. */
+	int16_t thread_cpu[LAT_MAX_THREADS];
 };
 
 /* Runs one point on an open device. Returns 0 when the run happened (the

@@ -83,6 +83,11 @@ int lat_prepare(const char *prog, struct lat_opts *o, bool writes,
 	};
 	int rc;
 
+	/* Before the device is touched: a CPU that cannot be had is a
+	 * usage error, like any other bad option. */
+	rc = lat_check_cpus(o, stderr, prog);
+	if (rc)
+		return rc;
 	rc = nvio_dev_open(o->dev, &dopts, devp);
 	if (rc) {
 		lat_note_errno(rc);

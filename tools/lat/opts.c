@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,8 @@ enum {
 	OPT_MODES,
 	OPT_PLOT,
 	OPT_HIST_CSV,
+	OPT_CPUS,
+	OPT_SQPOLL_CPU,
 };
 
 static const struct option lat_long[] = {
@@ -49,6 +52,8 @@ static const struct option lat_long[] = {
 	{ "no-histogram", no_argument, NULL, OPT_NO_HIST },
 	{ "hist-csv", required_argument, NULL, OPT_HIST_CSV },
 	{ "inject-error", required_argument, NULL, OPT_INJECT },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "sqpoll-cpu", required_argument, NULL, OPT_SQPOLL_CPU },
 	{ "help", no_argument, NULL, 'h' },
 	/* sweep only (refused by lat below) */
 	{ "bs-list", required_argument, NULL, OPT_BS_LIST },
@@ -70,6 +75,10 @@ static const char common_help[] =
 	"                             the run's unit: commands with --count\n"
 	"  -r, --range SLBA:NLB       LBAs to use (default the whole namespace)\n"
 	"      --no-regbuf            do not use registered (fixed) buffers\n"
+	"      --cpus LIST            pin thread i to the i-th CPU of LIST\n"
+	"                             (0,2-3), round robin past its end\n"
+	"      --sqpoll-cpu N         with --mode sqpoll: the SQPOLL kernel\n"
+	"                             threads' CPU\n"
 	"  -j, --threads N            threads, each with its own queue; --count\n"
 	"                             and --rate are shared among them\n"
 	"  -R, --rate IOPS            open loop: issue at this rate, latency from\n"
@@ -145,6 +154,7 @@ void lat_opts_default(struct lat_opts *o)
 	o->regbuf = true;
 	o->fmt = LAT_FMT_NORMAL;
 	o->clock = LAT_CLOCK_AUTO;
+	o->sqpoll_cpu = -1;
 }
 
 const char *lat_mode_name(enum lat_mode m)
@@ -362,6 +372,73 @@ int lat_parse_range(const char *s, uint64_t *slba, uint64_t *nlb)
 	if (parse_u64_any(a, slba) || parse_u64_any(colon + 1, nlb) || !*nlb)
 		return -EINVAL;
 	return 0;
+}
+
+/* A CPU number: decimal digits only, at most LAT_MAX_CPU; *end past it. */
+static int parse_cpu(const char *s, unsigned *cpu, const char **end)
+{
+	unsigned v = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned)(*p - '0');
+		if (v > LAT_MAX_CPU)
+			return -EINVAL;
+	}
+	if (p == s)
+		return -EINVAL;
+	*cpu = v;
+	*end = p;
+	return 0;
+}
+
+int lat_parse_cpus(const char *s, uint16_t *cpus, unsigned max, unsigned *n)
+{
+	const char *p = s;
+
+	*n = 0;
+	if (!s || !*s)
+		return -EINVAL;
+	for (;;) {
+		unsigned lo, hi;
+
+		if (parse_cpu(p, &lo, &p))
+			return -EINVAL;
+		hi = lo;
+		if (*p == '-' && (parse_cpu(p + 1, &hi, &p) || hi < lo))
+			return -EINVAL;
+		for (unsigned c = lo; c <= hi; c++) {
+			if (*n == max)
+				return -E2BIG;
+			cpus[(*n)++] = (uint16_t)c;
+		}
+		if (!*p)
+			return 0;
+		if (*p++ != ',')
+			return -EINVAL;
+	}
+}
+
+int lat_check_cpus(const struct lat_opts *o, FILE *err, const char *prog)
+{
+	cpu_set_t set;
+	int bad = -1;
+
+	if (!o->ncpus && o->sqpoll_cpu < 0)
+		return 0;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0; /* cannot tell: pinning will say */
+	for (unsigned i = 0; i < o->ncpus && bad < 0; i++)
+		if (!CPU_ISSET(o->cpus[i], &set))
+			bad = o->cpus[i];
+	if (bad < 0 && o->sqpoll_cpu >= 0 && !CPU_ISSET(o->sqpoll_cpu, &set))
+		bad = o->sqpoll_cpu;
+	if (bad < 0)
+		return 0;
+	lat_err(err, prog, "CPU %d is not one this process may run on "
+		"(%d allowed; see nproc, taskset -p $$)", bad, CPU_COUNT(&set));
+	fprintf(err, "Try 'nvio %s --help'.\n", prog);
+	return LAT_EXIT_USAGE;
 }
 
 static int parse_mode(const char *s, enum lat_mode *m)
@@ -650,6 +727,29 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 					     "name");
 			o->hist_csv = a;
 			break;
+		case OPT_CPUS: {
+			int e = lat_parse_cpus(a, o->cpus, LAT_MAX_THREADS,
+					       &o->ncpus);
+
+			if (e == -E2BIG)
+				return usage(err, prog, "--cpus: '%s' names more "
+					     "than %u CPUs", a, LAT_MAX_THREADS);
+			if (e)
+				return usage(err, prog, "--cpus: '%s' is not a "
+					     "CPU list (0,2-3; CPUs 0-%u)", a,
+					     LAT_MAX_CPU);
+			break;
+		}
+		case OPT_SQPOLL_CPU: {
+			unsigned cpu;
+			const char *end;
+
+			if (parse_cpu(a, &cpu, &end) || *end)
+				return usage(err, prog, "--sqpoll-cpu: '%s' is not "
+					     "a CPU number (0-%u)", a, LAT_MAX_CPU);
+			o->sqpoll_cpu = (int)cpu;
+			break;
+		}
 		case OPT_INJECT:
 			if (lat_parse_count(a, &o->inject_every) ||
 			    !o->inject_every)
@@ -713,6 +813,15 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 				       &o->warmup_s))
 		return usage(err, prog, "--warmup: '%s' is not a duration "
 			     "(2s, 500ms) or a count (1000ios)", warmup);
+	if (o->sqpoll_cpu >= 0) {
+		bool sq = o->mode == LAT_MODE_SQPOLL;
+
+		for (unsigned i = 0; sw && i < sw->nmodes; i++)
+			sq |= sw->modes[i] == LAT_MODE_SQPOLL;
+		if (!sq)
+			return usage(err, prog, "--sqpoll-cpu applies to "
+				     "--mode sqpoll");
+	}
 	if (o->count && o->count < o->threads)
 		return usage(err, prog, "--count %llu is less than one command "
 			     "per thread (%u threads)",

@@ -231,6 +231,18 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 		o->regbuf ? ", buffers not registered (registration failed)" :
 			    ", unregistered buffers",
 		r->reg_file ? ", registered file" : "");
+	if (o->ncpus || o->sqpoll_cpu >= 0) {
+		fprintf(f, "  cpus:");
+		for (unsigned i = 0; o->ncpus && i < o->threads && i < 8; i++)
+			fprintf(f, "%s thread %u on %u", i ? "," : "", i,
+				o->cpus[i % o->ncpus]);
+		if (o->ncpus && o->threads > 8)
+			fprintf(f, ", ...");
+		if (o->sqpoll_cpu >= 0 && r->sqpoll)
+			fprintf(f, "%s SQPOLL thread on %d", o->ncpus ? ";" : "",
+				o->sqpoll_cpu);
+		fputc('\n', f);
+	}
 	if (r->irq_fallback)
 		fprintf(f, "  note: the namespace has no poll queues, so "
 			"completions come by interrupt\n");
@@ -360,6 +372,11 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 	lat_jw_u64(w, "range_slba", o->range_slba);
 	lat_jw_u64(w, "range_nlb", o->range_nlb);
 	lat_jw_u64(w, "lba_size", r->lba_size);
+	lat_jw_arr(w, "cpus");
+	for (unsigned i = 0; i < o->ncpus; i++)
+		lat_jw_u64(w, NULL, o->cpus[i]);
+	lat_jw_arr_end(w);
+	lat_jw_i64(w, "sqpoll_cpu", o->sqpoll_cpu);
 	lat_jw_obj_end(w);
 	lat_jw_obj(w, "queue");
 	lat_jw_str(w, "mode", mode_used(r));
@@ -415,6 +432,12 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 	}
 	lat_jw_bool(w, "interrupted", r->interrupted);
 	lat_jw_u64(w, "unsent", r->unsent);
+	/* Where each thread was when it finished: with --cpus, where it
+	 * was pinned; -1 if the thread never ran. */
+	lat_jw_arr(w, "thread_cpus");
+	for (unsigned i = 0; i < o->threads && i < LAT_MAX_THREADS; i++)
+		lat_jw_i64(w, NULL, r->thread_cpu[i]);
+	lat_jw_arr_end(w);
 	if (histogram && r->hist) {
 		/* The buckets in use: [lo_ns, hi_ns] inclusive. */
 		lat_jw_arr(w, "histogram");

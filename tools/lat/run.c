@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,7 @@ struct lat_thread {
 	struct nvio_cpl *cpl;
 	unsigned *free_slots, nfree;
 	uint64_t t0, dur;
+	int cpu_end;            /* sched_getcpu() when the thread finished */
 	uint64_t unsent;        /* open loop: due before the end, never issued */
 	struct gate *gate;
 	pthread_t tid;
@@ -464,16 +466,39 @@ static void run_open(struct lat_thread *t)
 	}
 }
 
+/* --cpus: thread i on cpus[i % ncpus], before it waits at the gate, so
+ * that the schedule starts with every thread where it will run. */
+static void pin(struct lat_thread *t)
+{
+	const struct lat_opts *o = t->o;
+	cpu_set_t set;
+	int rc;
+
+	if (!o->ncpus)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(o->cpus[t->idx % o->ncpus], &set);
+	rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	if (rc && !t->sys_err) {
+		t->sys_err = -rc;
+		snprintf(t->what, sizeof(t->what), "pinning thread %u to CPU %u",
+			 t->idx, o->cpus[t->idx % o->ncpus]);
+		g_stop = 1;
+	}
+}
+
 static void *thread_main(void *arg)
 {
 	struct lat_thread *t = arg;
 
+	pin(t);
 	if (t->gate)
 		gate_wait(t->gate);
 	if (t->o->rate)
 		run_open(t);
 	else
 		run_closed(t);
+	t->cpu_end = sched_getcpu();
 	return NULL;
 }
 
@@ -500,7 +525,7 @@ static int thread_setup(struct lat_thread *t, struct nvio_dev *dev,
 	struct nvio_queue_opts qo = {
 		.sz = sizeof(qo),
 		.depth = o->qd,
-		.sqpoll_cpu = -1,
+		.sqpoll_cpu = o->sqpoll_cpu,
 		.reg_bufs = o->regbuf ? o->qd : 0,
 		.reg_buf_size = (uint32_t)o->bs,
 	};
@@ -593,6 +618,8 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 	unsigned started = 1;
 	uint64_t unit, npos, t0, w_start = UINT64_MAX, w_end = 0;
 	unsigned flags;
+	cpu_set_t home;
+	bool pinned_home = false;
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -645,8 +672,14 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 	r->reg_file = flags & NVIO_QF_REG_FILE;
 
 	g_stop = g_sigint;
-	for (unsigned i = 0; i < nt; i++)
+	/* Thread 0 is this thread: --cpus moves it, and it goes back after. */
+	if (o->ncpus)
+		pinned_home = !pthread_getaffinity_np(pthread_self(),
+						      sizeof(home), &home);
+	for (unsigned i = 0; i < nt; i++) {
 		th[i].gate = nt > 1 ? &gate : NULL;
+		th[i].cpu_end = -1;
+	}
 	for (unsigned i = 1; i < nt; i++) {
 		rc = -pthread_create(&th[i].tid, NULL, thread_main, &th[i]);
 		if (rc) {
@@ -682,6 +715,10 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 		thread_main(&th[0]);
 	for (unsigned i = 1; i < started; i++)
 		pthread_join(th[i].tid, NULL);
+	if (pinned_home)
+		pthread_setaffinity_np(pthread_self(), sizeof(home), &home);
+	for (unsigned i = 0; i < nt && i < LAT_MAX_THREADS; i++)
+		r->thread_cpu[i] = (int16_t)th[i].cpu_end;
 	if (rc)
 		goto out;
 
