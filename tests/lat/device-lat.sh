@@ -87,44 +87,73 @@ assert d["config"]["warmup_ios"] == 100' -- \
 	"${lat[@]}" "$dev" --pattern seq --range 1024:64 --bs 8k --count 500 \
 	--warmup 100 --no-regbuf -o json
 
+# Issue lag at a rate the device keeps up with: milliseconds at most (2 ms
+# was seen with ASan beside other VMs on 2 CPUs), against the hundreds of
+# the backlog below.
 run "lat open loop at 1000 IOPS" 0 "$J"'
 assert d["config"]["rate"] == 1000
 assert 800 <= d["ios"] <= 1200, d["ios"]
 assert 0.8 <= d["iops"] / 1000 <= 1.2, d["iops"]
 g = d["issue_lag_ns"]; assert g["ios"] == d["ios"], g
-assert g["p50"] < 1000000 and g["max"] <= d["lat_ns"]["max"], g' -- \
+assert g["p50"] < 20000000 and g["max"] <= d["lat_ns"]["max"], g' -- \
 	"${lat[@]}" "$dev" --rate 1000 --time 1 --qd 4 -o json
 
 run "lat open loop, 2 threads" 0 "$J"'
 assert d["ios"] == 2000, d["ios"]' -- \
 	"${lat[@]}" "$dev" --rate 2000 -j 2 --count 2000 --qd 2 -o json
 
-# --cpus pins each thread where asked (the guest has 2 vCPUs), and says
-# where each one finished; --sqpoll-cpu places the SQPOLL thread; a CPU
-# the process may not use is a usage error before the device is opened.
-run "lat --cpus 1: the thread runs on CPU 1" 0 "$J"'
+# --cpus pins each thread where asked, and says where each one finished;
+# --sqpoll-cpu places the SQPOLL thread (its mask read from /proc while it
+# runs); a CPU the process may not use is a usage error before the device
+# is opened. The pinning tests need 2 CPUs (nvme-vm's default).
+if [ "$(nproc)" -ge 2 ]; then
+	run "lat --cpus 1: the thread runs on CPU 1" 0 "$J"'
 assert d["config"]["cpus"] == [1] and d["thread_cpus"] == [1], d["thread_cpus"]
 assert d["ios"] == 300 and d["config"]["sqpoll_cpu"] == -1, d' -- \
-	"${lat[@]}" "$dev" --cpus 1 --count 300 -o json
-run "lat -j 2 --cpus 1,0: each thread on its own CPU" 0 "$J"'
+		"${lat[@]}" "$dev" --cpus 1 --count 300 -o json
+	run "lat -j 2 --cpus 1,0: each thread on its own CPU" 0 "$J"'
 assert d["thread_cpus"] == [1, 0], d["thread_cpus"]' -- \
-	"${lat[@]}" "$dev" -j 2 --cpus 1,0 --count 600 --qd 2 -o json
-run "lat --mode sqpoll --sqpoll-cpu 1" 0 "$J"'
-assert d["config"]["sqpoll_cpu"] == 1 and d["queue"]["sqpoll"], d["queue"]
-assert d["ios"] == 300, d["ios"]' -- \
-	"${lat[@]}" "$dev" --mode sqpoll --sqpoll-cpu 1 --cpus 0 --count 300 -o json
-run "lat --cpus 7 on a 2-CPU guest: usage error" 2 "" -- \
-	"${lat[@]}" "$dev" --cpus 0,7 --count 10
-grep -q "CPU 7 is not one this process may run on" "$t/err"
-verdict "lat --cpus 7: the message names CPU 7" $?
-run "lat --cpus, normal output" 0 "" -- \
-	"${lat[@]}" "$dev" -j 2 --cpus 1 --count 200 --no-histogram
-grep -q "cpus: thread 0 on 1, thread 1 on 1" "$t/out"
-verdict "lat --cpus: normal output says where the threads run" $?
-run "sweep --cpus 0: every point pinned" 0 "$J"'
+		"${lat[@]}" "$dev" -j 2 --cpus 1,0 --count 600 --qd 2 -o json
+	# The run spins on both vCPUs, where a fork can take seconds: the
+	# watcher reads /proc with builtins, and the run lasts 8 s.
+	"${lat[@]}" "$dev" --mode sqpoll --sqpoll-cpu 1 --cpus 0 --time 8 \
+		-o json >"$t/sq.json" 2>"$t/err" &
+	pid=$! sq=""
+	for _ in $(seq 200); do
+		for task in /proc/$pid/task/*; do
+			comm=""
+			read -r comm <"$task/comm" 2>/dev/null
+			case $comm in iou-sqp-*)
+				while read -r k v; do
+					[ "$k" = Cpus_allowed_list: ] && sq=$v
+				done <"$task/status" ;;
+			esac
+		done
+		[ -n "$sq" ] && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	wait $pid
+	rc=$?
+	[ $rc = 0 ] && [ "$sq" = 1 ] && "$py" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+assert d["config"]["sqpoll_cpu"] == 1 and d["queue"]["sqpoll"], d["queue"]' "$t/sq.json" 2>>"$t/err"
+	verdict "lat --mode sqpoll --sqpoll-cpu 1: the SQPOLL thread's mask is CPU 1 (got '$sq', rc $rc)" $?
+	run "lat --cpus, normal output" 0 "" -- \
+		"${lat[@]}" "$dev" -j 2 --cpus 1 --count 200 --no-histogram
+	grep -q "cpus: thread 0 on 1, thread 1 on 1" "$t/out"
+	verdict "lat --cpus: normal output says where the threads run" $?
+	run "sweep --cpus 0: every point pinned" 0 "$J"'
 p = d["points"]; assert len(p) == 2, len(p)
 assert all(x["thread_cpus"] == [0] for x in p), [x["thread_cpus"] for x in p]' -- \
-	"${sweep[@]}" "$dev" --cpus 0 --bs-list 4k --qd-list 1,2 --count 100 -o json
+		"${sweep[@]}" "$dev" --cpus 0 --bs-list 4k --qd-list 1,2 --count 100 -o json
+else
+	echo "# SKIP: --cpus pinning tests: $(nproc) CPU"
+fi
+run "lat --cpus 1023: usage error" 2 "" -- \
+	"${lat[@]}" "$dev" --cpus 0,1023 --count 10
+grep -q "CPU 1023 is not one this process may run on" "$t/err"
+verdict "lat --cpus 1023: the message names CPU 1023" $?
 
 # Far beyond what the device can do (it does tens of thousands here): the
 # run still ends after its second, counts what fell due and was never

@@ -364,10 +364,12 @@ START_TEST(cpus)
 		ck_assert_msg(strstr(msg, "CPU 1023 is not one this process may "
 				     "run on"), "%s", msg);
 		free(msg);
-		o.cpus[0] = 0;
+		o.ncpus = 0;
 		o.sqpoll_cpu = 1023;
 		ck_assert_int_eq(lat_check_cpus(&o, devnull, "lat"),
 				 LAT_EXIT_USAGE);
+		o.sqpoll_cpu = 0;
+		ck_assert_int_eq(lat_check_cpus(&o, devnull, "lat"), 0);
 	}
 }
 END_TEST

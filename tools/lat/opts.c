@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../optword.h"
 #include "lat-int.h"
@@ -422,23 +423,34 @@ int lat_parse_cpus(const char *s, uint16_t *cpus, unsigned max, unsigned *n)
 int lat_check_cpus(const struct lat_opts *o, FILE *err, const char *prog)
 {
 	cpu_set_t set;
-	int bad = -1;
 
-	if (!o->ncpus && o->sqpoll_cpu < 0)
-		return 0;
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return 0; /* cannot tell: pinning will say */
-	for (unsigned i = 0; i < o->ncpus && bad < 0; i++)
-		if (!CPU_ISSET(o->cpus[i], &set))
-			bad = o->cpus[i];
-	if (bad < 0 && o->sqpoll_cpu >= 0 && !CPU_ISSET(o->sqpoll_cpu, &set))
-		bad = o->sqpoll_cpu;
-	if (bad < 0)
-		return 0;
-	lat_err(err, prog, "CPU %d is not one this process may run on "
-		"(%d allowed; see nproc, taskset -p $$)", bad, CPU_COUNT(&set));
-	fprintf(err, "Try 'nvio %s --help'.\n", prog);
-	return LAT_EXIT_USAGE;
+	/* A mask over 1024 CPUs cannot be read here: the run says so when
+	 * it cannot save its own. */
+	if (o->ncpus && !sched_getaffinity(0, sizeof(set), &set)) {
+		for (unsigned i = 0; i < o->ncpus; i++) {
+			if (CPU_ISSET(o->cpus[i], &set))
+				continue;
+			lat_err(err, prog, "CPU %u is not one this process may "
+				"run on (%d allowed; see nproc, taskset -p $$)",
+				o->cpus[i], CPU_COUNT(&set));
+			fprintf(err, "Try 'nvio %s --help'.\n", prog);
+			return LAT_EXIT_USAGE;
+		}
+	}
+	/* The SQPOLL thread is the kernel's: it may go to any CPU that is
+	 * there, whatever this process's own mask (the kernel says if the
+	 * CPU is offline). */
+	if (o->sqpoll_cpu >= 0) {
+		long n = sysconf(_SC_NPROCESSORS_CONF);
+
+		if (n > 0 && o->sqpoll_cpu >= n) {
+			lat_err(err, prog, "--sqpoll-cpu %d: there is no such CPU "
+				"(%ld configured)", o->sqpoll_cpu, n);
+			fprintf(err, "Try 'nvio %s --help'.\n", prog);
+			return LAT_EXIT_USAGE;
+		}
+	}
+	return 0;
 }
 
 static int parse_mode(const char *s, enum lat_mode *m)

@@ -231,7 +231,7 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 		o->regbuf ? ", buffers not registered (registration failed)" :
 			    ", unregistered buffers",
 		r->reg_file ? ", registered file" : "");
-	if (o->ncpus || o->sqpoll_cpu >= 0) {
+	if (o->ncpus || (o->sqpoll_cpu >= 0 && r->sqpoll)) {
 		fprintf(f, "  cpus:");
 		for (unsigned i = 0; o->ncpus && i < o->threads && i < 8; i++)
 			fprintf(f, "%s thread %u on %u", i ? "," : "", i,
@@ -376,7 +376,8 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 	for (unsigned i = 0; i < o->ncpus; i++)
 		lat_jw_u64(w, NULL, o->cpus[i]);
 	lat_jw_arr_end(w);
-	lat_jw_i64(w, "sqpoll_cpu", o->sqpoll_cpu);
+	/* A sweep's poll and irq points have no SQPOLL thread to place. */
+	lat_jw_i64(w, "sqpoll_cpu", r->sqpoll ? o->sqpoll_cpu : -1);
 	lat_jw_obj_end(w);
 	lat_jw_obj(w, "queue");
 	lat_jw_str(w, "mode", mode_used(r));

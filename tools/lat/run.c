@@ -466,8 +466,9 @@ static void run_open(struct lat_thread *t)
 	}
 }
 
-/* --cpus: thread i on cpus[i % ncpus], before it waits at the gate, so
- * that the schedule starts with every thread where it will run. */
+/* --cpus: thread i on cpus[i % ncpus] before the schedule starts: the
+ * others before they wait at the gate, thread 0 (the caller's thread)
+ * before the others are created, so every thread starts where it runs. */
 static void pin(struct lat_thread *t)
 {
 	const struct lat_opts *o = t->o;
@@ -491,7 +492,8 @@ static void *thread_main(void *arg)
 {
 	struct lat_thread *t = arg;
 
-	pin(t);
+	if (t->idx)
+		pin(t);
 	if (t->gate)
 		gate_wait(t->gate);
 	if (t->o->rate)
@@ -672,13 +674,22 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 	r->reg_file = flags & NVIO_QF_REG_FILE;
 
 	g_stop = g_sigint;
-	/* Thread 0 is this thread: --cpus moves it, and it goes back after. */
-	if (o->ncpus)
-		pinned_home = !pthread_getaffinity_np(pthread_self(),
-						      sizeof(home), &home);
 	for (unsigned i = 0; i < nt; i++) {
 		th[i].gate = nt > 1 ? &gate : NULL;
 		th[i].cpu_end = -1;
+	}
+	/* Thread 0 is this thread: --cpus moves it, and it goes back after.
+	 * A mask that cannot be saved (over 1024 CPUs) could not be put
+	 * back, so the run does not start. */
+	if (o->ncpus) {
+		rc = -pthread_getaffinity_np(pthread_self(), sizeof(home), &home);
+		if (rc) {
+			snprintf(r->sys_what, sizeof(r->sys_what),
+				 "saving this thread's CPU mask");
+			goto out;
+		}
+		pinned_home = true;
+		pin(&th[0]);
 	}
 	for (unsigned i = 1; i < nt; i++) {
 		rc = -pthread_create(&th[i].tid, NULL, thread_main, &th[i]);
