@@ -420,38 +420,6 @@ int lat_parse_cpus(const char *s, uint16_t *cpus, unsigned max, unsigned *n)
 	}
 }
 
-int lat_check_cpus(const struct lat_opts *o, FILE *err, const char *prog)
-{
-	cpu_set_t set;
-
-	/* A mask over 1024 CPUs cannot be read here: the run says so when
-	 * it cannot save its own. */
-	if (o->ncpus && !sched_getaffinity(0, sizeof(set), &set)) {
-		for (unsigned i = 0; i < o->ncpus; i++) {
-			if (CPU_ISSET(o->cpus[i], &set))
-				continue;
-			lat_err(err, prog, "CPU %u is not one this process may "
-				"run on (%d allowed; see nproc, taskset -p $$)",
-				o->cpus[i], CPU_COUNT(&set));
-			fprintf(err, "Try 'nvio %s --help'.\n", prog);
-			return LAT_EXIT_USAGE;
-		}
-	}
-	/* The SQPOLL thread is the kernel's: it may go to any CPU that is
-	 * there, whatever this process's own mask (the kernel says if the
-	 * CPU is offline). */
-	if (o->sqpoll_cpu >= 0) {
-		long n = sysconf(_SC_NPROCESSORS_CONF);
-
-		if (n > 0 && o->sqpoll_cpu >= n) {
-			lat_err(err, prog, "--sqpoll-cpu %d: there is no such CPU "
-				"(%ld configured)", o->sqpoll_cpu, n);
-			fprintf(err, "Try 'nvio %s --help'.\n", prog);
-			return LAT_EXIT_USAGE;
-		}
-	}
-	return 0;
-}
 
 static int parse_mode(const char *s, enum lat_mode *m)
 {
@@ -557,6 +525,35 @@ __attribute__((format(printf, 3, 4))) static int usage(FILE *err,
 	va_end(ap);
 	fprintf(err, "Try 'nvio %s --help'.\n", prog);
 	return LAT_EXIT_USAGE;
+}
+
+int lat_check_cpus(const struct lat_opts *o, FILE *err, const char *prog)
+{
+	cpu_set_t set;
+
+	/* A mask over 1024 CPUs cannot be read here: the run says so when
+	 * it cannot save its own. */
+	if (o->ncpus && !sched_getaffinity(0, sizeof(set), &set)) {
+		for (unsigned i = 0; i < o->ncpus; i++) {
+			if (CPU_ISSET(o->cpus[i], &set))
+				continue;
+			return usage(err, prog, "CPU %u is not one this "
+				     "process may run on (%d allowed; see nproc, "
+				     "taskset -p $$)", o->cpus[i],
+				     CPU_COUNT(&set));
+		}
+	}
+	/* The SQPOLL thread is the kernel's: it may go to any CPU that is
+	 * there, whatever this process's own mask (the kernel says if the
+	 * CPU is offline). */
+	if (o->sqpoll_cpu >= 0) {
+		long n = sysconf(_SC_NPROCESSORS_CONF);
+
+		if (n > 0 && o->sqpoll_cpu >= n)
+			return usage(err, prog, "--sqpoll-cpu %d: there is no "
+				     "such CPU (%ld configured)", o->sqpoll_cpu, n);
+	}
+	return 0;
 }
 
 int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
