@@ -98,6 +98,7 @@ enum nvio_opcode {
 	NVIO_OP_WRITE_ZEROES = 0x08,
 	NVIO_OP_DSM = 0x09,
 	NVIO_OP_VERIFY = 0x0c,
+	NVIO_OP_ZONE_APPEND = 0x7d,
 };
 
 enum nvio_admin_opcode {
@@ -333,7 +334,20 @@ struct nvio_dev_info {
 	char generic_path[64]; /* /dev/ngXnY */
 	char block_name[32];   /* nvmeXnY */
 	char ctrl_path[64];    /* /dev/nvmeX */
+	uint8_t id_source;     /* NVIO_ID_*: where the fields above came from */
+	/* The metadata format could not be learned (no Identify, no sysfs
+	 * metadata_bytes): data I/O is refused with -EOPNOTSUPP, since a
+	 * command without the metadata buffer the format needs makes the
+	 * controller write metadata to address 0. */
+	bool md_unknown;
 };
+
+/* nvio_dev_info.id_source */
+#define NVIO_ID_CTRL 0    /* Identify through the controller /dev/nvmeX */
+#define NVIO_ID_NS_DEV 1  /* Identify through the namespace's generic
+			     device: no controller access (6.2+ lets a user
+			     with the device do this unprivileged) */
+#define NVIO_ID_SYSFS 2   /* the block layer's view in sysfs */
 
 /* ONCS bits, for nvio_dev_info.oncs. */
 #define NVIO_ONCS_COMPARE (1u << 0)
@@ -370,6 +384,11 @@ NVIO_API int nvio_dev_fd(const struct nvio_dev *dev);
  * freed bio and oops (seen on Debian's 6.1). Without this flag such
  * commands go through the synchronous ioctl there (NVIO_QF_NODATA_SYNC). */
 #define NVIO_QUEUE_POLL_NODATA (1u << 6)
+/* Poll with IORING_SETUP_HYBRID_IOPOLL: the kernel sleeps part of the
+ * expected completion time before it polls, trading latency for CPU.
+ * Implies polling; -EOPNOTSUPP without poll queues or before 6.15
+ * (NVIO_QUIRK_NO_HYBRID_POLL). */
+#define NVIO_QUEUE_HYBRID_POLL (1u << 7)
 
 struct nvio_queue_opts {
 	size_t sz;          /* sizeof(struct nvio_queue_opts) */
@@ -392,6 +411,11 @@ struct nvio_queue_opts {
 #define NVIO_QF_COOP_TASKRUN (1u << 7)
 #define NVIO_QF_EVENTFD (1u << 8)
 #define NVIO_QF_NODATA_SYNC (1u << 9) /* see NVIO_QUEUE_POLL_NODATA */
+/* This kernel's polled passthrough can oops (NVIO_QUIRK_POLL_UNSAFE): a
+ * queue made without NVIO_QUEUE_POLL takes interrupts; with it, it polls
+ * anyway (NVIO_QF_POLLED says which). */
+#define NVIO_QF_POLL_UNSAFE (1u << 10)
+#define NVIO_QF_HYBRID_POLL (1u << 11) /* IORING_SETUP_HYBRID_IOPOLL */
 
 NVIO_API int nvio_queue_create(struct nvio_dev *dev,
 			       const struct nvio_queue_opts *opts,
@@ -778,6 +802,46 @@ NVIO_API void nvio_buf_free(void *buf);
 
 /* "0.1.0" */
 NVIO_API const char *nvio_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Kernel quirks: what nvio does differently per kernel, one row each;
+ * see nvio_quirk(3). */
+
+/* A kernel version as one number: major, minor, and the third number of
+ * the release string (for display only; quirks go by major.minor). */
+#define NVIO_KVER(a, b, c)                                                     \
+	(((uint32_t)(a) << 16) | ((uint32_t)(b) << 8) | (uint32_t)(c))
+
+enum nvio_quirk_id {
+	NVIO_QUIRK_POLL_UNSAFE,     /* polled completions can oops */
+	NVIO_QUIRK_NODATA_POLL,     /* polled data-less commands can oops */
+	NVIO_QUIRK_IOPOLL_ANY_FILE, /* IOPOLL rings take non-pollable files */
+	NVIO_QUIRK_NO_VEC_FIXED,    /* no vectored registered buffers */
+	NVIO_QUIRK_NO_HYBRID_POLL,  /* no safe IORING_SETUP_HYBRID_IOPOLL */
+	NVIO_QUIRK_NO_SQARRAY,      /* rings may have no SQ index array */
+	NVIO_QUIRK_ABORT_EFAULT,    /* aborted commands complete with EFAULT */
+	NVIO_QUIRK_PRIV_PASSTHRU,   /* all passthrough needs CAP_SYS_ADMIN */
+	NVIO_QUIRK_COUNT
+};
+
+struct nvio_quirk {
+	unsigned id;         /* enum nvio_quirk_id */
+	const char *name;    /* short, stable: "poll-unsafe" */
+	const char *kernels; /* the kernels that have it, in words */
+	uint32_t from;       /* NVIO_KVER of the first kernel with it, or 0 */
+	uint32_t until;      /* NVIO_KVER of the first without it, or 0 */
+	const char *decided; /* how nvio decides: probe or version, and why */
+	const char *what;    /* the kernel's behaviour */
+	const char *action;  /* what nvio does about it */
+};
+
+/* Row i of the table, or NULL past its end. */
+NVIO_API const struct nvio_quirk *nvio_quirk(unsigned i);
+/* Whether the running kernel has quirk `id` by its version; a version
+ * that cannot be read has every quirk of old kernels. */
+NVIO_API bool nvio_quirk_applies(unsigned id);
+/* The running kernel's NVIO_KVER, or 0 if it cannot be read. */
+NVIO_API uint32_t nvio_kernel_version(void);
 
 #if defined(__cplusplus) && defined(__GNUC__)
 #pragma GCC diagnostic pop

@@ -6,7 +6,9 @@
  * namespace's generic device (-ENOTTY), so the device keeps its own small
  * interrupt-driven ring on /dev/nvmeX, behind a mutex: admin commands are
  * rare and may come from any thread. Kernels without admin uring_cmd get
- * the NVME_IOCTL_ADMIN64_CMD ioctl instead.
+ * the NVME_IOCTL_ADMIN64_CMD ioctl instead. A caller who may not open the
+ * controller sends the same ioctl to the namespace's generic device,
+ * where the kernel (6.2+) lets an unprivileged user Identify.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -75,7 +77,9 @@ static int admin_ioctl(struct nvio_dev *dev, const struct nvio_cmd *cmd,
 
 	nvio_cmd_to_ioctl(cmd, buf, len, &pc);
 	pc.timeout_ms = ADMIN_TIMEOUT_MS;
-	rc = ioctl(dev->ctrl_fd, NVME_IOCTL_ADMIN64_CMD, &pc);
+	rc = ioctl(dev->admin_mode == NVIO_ADMIN_NS_IOCTL ? dev->fd
+							   : dev->ctrl_fd,
+		   NVME_IOCTL_ADMIN64_CMD, &pc);
 
 	if (rc < 0)
 		return -errno;

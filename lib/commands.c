@@ -13,7 +13,10 @@
  *   -EOPNOTSUPP a read/write/compare on a namespace with separate
  *             metadata without PRACT: it would send no metadata buffer
  *             and the controller would transfer metadata from address 0
- *             (nvio_passthru takes a metadata buffer)
+ *             (nvio_passthru takes a metadata buffer); any data I/O
+ *             on a namespace whose metadata format nvio could not learn
+ *             (nvio_dev_info.md_unknown); a passthrough read, write,
+ *             compare or zone append with no metadata buffer on either
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,6 +40,8 @@ int nvio_check_rw_slow(const struct nvio_queue *q, uint64_t slba, uint64_t nlb,
 		return -EFAULT;
 	if ((uintptr_t)buf & (NVIO_BUF_ALIGN - 1))
 		return -EINVAL;
+	if (unlikely(q->md_unknown))
+		return -EOPNOTSUPP;
 	if (len != nlb * nvio_lba_bytes(q, ctl))
 		return -EMSGSIZE;
 	if (q->md_sep && !(q->pi_only && (ctl & NVIO_IO_PRACT)))
@@ -119,6 +124,8 @@ static int queue_rwv(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 	rc = iov_check(iov, iovcnt, &total);
 	if (rc)
 		return rc;
+	if (unlikely(q->md_unknown))
+		return -EOPNOTSUPP;
 	if (total != (uint64_t)nlb * nvio_lba_bytes(q, ctl))
 		return -EMSGSIZE;
 	if (q->md_sep && !(q->pi_only && (ctl & NVIO_IO_PRACT)))
@@ -202,12 +209,34 @@ int nvio_queue_dsm(struct nvio_queue *q, const struct nvio_dsm_range *ranges,
 			       nr * (uint32_t)sizeof(*ranges), NULL, 0, user);
 }
 
+/* A command that moves LBA data moves the LBAs' metadata with it: with no
+ * buffer for a separate-metadata format, the controller would write it to
+ * (or read it from) address 0. Where the format is unknown, any such
+ * command may be that one. */
+static bool md_buf_missing(const struct nvio_queue *q,
+			   const struct nvio_cmd *cmd, const void *md)
+{
+	bool lba_data = cmd->opcode == NVIO_OP_READ ||
+			cmd->opcode == NVIO_OP_WRITE ||
+			cmd->opcode == NVIO_OP_COMPARE ||
+			cmd->opcode == NVIO_OP_ZONE_APPEND;
+
+	if (!lba_data || md)
+		return false;
+	if (q->md_unknown)
+		return true;
+	return q->md_sep &&
+	       !(q->pi_only && (cmd->cdw12 & ((uint32_t)NVIO_IO_PRACT << 16)));
+}
+
 int nvio_queue_passthru(struct nvio_queue *q, const struct nvio_cmd *cmd,
 			void *buf, uint32_t len, void *md, uint32_t md_len,
 			void *user)
 {
 	if (!cmd)
 		return -EINVAL;
+	if (md_buf_missing(q, cmd, md))
+		return -EOPNOTSUPP;
 	if ((!buf && len) || (!md && md_len))
 		return -EFAULT;
 	if ((buf && !len) || (md && !md_len))

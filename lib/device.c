@@ -130,7 +130,30 @@ out:
 	return rc > 0 ? -EIO : rc;
 }
 
-/* Without the controller: what the block layer knows. */
+/* Without the controller: Identify through the namespace's own generic
+ * device, which 6.2 and later allow a user who may open it. This is what
+ * tells the metadata format, which sysfs does not fully say. Admin
+ * commands then keep going that way (the kernel refuses what needs
+ * CAP_SYS_ADMIN, such as log pages), unless the caller asked for no
+ * admin path at all. */
+static int identify_ns_dev(struct nvio_dev *dev, bool no_admin)
+{
+	int err = dev->admin_err, rc;
+
+	dev->admin_mode = NVIO_ADMIN_NS_IOCTL;
+	rc = identify_all(dev);
+	if (rc || no_admin) {
+		dev->admin_mode = NVIO_ADMIN_NONE;
+		dev->admin_err = err;
+	} else {
+		dev->admin_err = 0;
+	}
+	if (rc == 0)
+		dev->info.id_source = NVIO_ID_NS_DEV;
+	return rc;
+}
+
+/* Without Identify: what the block layer knows. */
 static int info_from_sysfs(struct nvio_dev *dev, const char *sysfs,
 			   const char *ctrl)
 {
@@ -147,6 +170,19 @@ static int info_from_sysfs(struct nvio_dev *dev, const char *sysfs,
 	dev->info.lba_size = (uint32_t)lbs;
 	dev->info.lba_shift = (uint32_t)__builtin_ctzll(lbs);
 	dev->info.nsze = sectors * 512 / lbs;
+	dev->info.id_source = NVIO_ID_SYSFS;
+	/* metadata_bytes (newer kernels) says how much metadata each LBA
+	 * has, but not whether it is separate or interleaved, nor its PI:
+	 * only 0 lets I/O go out. Without the file nothing is known. */
+	uint64_t ms = 0;
+	snprintf(path, sizeof(path), "%s/block/%s/metadata_bytes", sysfs,
+		 dev->info.block_name);
+	if (nvio_sysfs_read_u64(path, &ms) == 0 && ms <= UINT16_MAX) {
+		dev->info.md_size = (uint32_t)ms;
+		dev->info.md_unknown = ms != 0;
+	} else {
+		dev->info.md_unknown = true;
+	}
 	if (ctrl[0]) {
 		snprintf(path, sizeof(path), "%s/class/nvme/%s/model", sysfs, ctrl);
 		nvio_sysfs_read_str(path, dev->info.model, sizeof(dev->info.model));
@@ -242,8 +278,7 @@ int nvio_dev_open(const char *path, const struct nvio_dev_opts *opts,
 	if (dev->admin_mode != NVIO_ADMIN_NONE) {
 		rc = identify_all(dev);
 		/* Opened but not allowed to identify (unprivileged, or an
-		 * LSM): describe the namespace from sysfs like a caller
-		 * without the controller. */
+		 * LSM): go on like a caller without the controller. */
 		if (rc == -EACCES || rc == -EPERM) {
 			nvio_admin_teardown(dev);
 			dev->admin_err = rc;
@@ -254,7 +289,9 @@ int nvio_dev_open(const char *path, const struct nvio_dev_opts *opts,
 		}
 	}
 	if (!dev->info.admin) {
-		rc = info_from_sysfs(dev, sysfs, map.ctrl);
+		rc = identify_ns_dev(dev, o.flags & NVIO_DEV_NO_ADMIN);
+		if (rc)
+			rc = info_from_sysfs(dev, sysfs, map.ctrl);
 		if (rc)
 			goto fail;
 	}

@@ -15,6 +15,14 @@
 
 #include "nvio.h"
 
+/* Newer than liburing 2.3's header; the kernel's values. */
+#ifndef IORING_SETUP_NO_SQARRAY
+#define IORING_SETUP_NO_SQARRAY (1U << 16)
+#endif
+#ifndef IORING_SETUP_HYBRID_IOPOLL
+#define IORING_SETUP_HYBRID_IOPOLL (1U << 17)
+#endif
+
 #define NVIO_HIDDEN __attribute__((visibility("hidden")))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -31,6 +39,9 @@ enum nvio_admin_mode {
 	NVIO_ADMIN_NONE,
 	NVIO_ADMIN_URING,
 	NVIO_ADMIN_IOCTL,
+	/* The admin ioctl on the namespace's generic device: what a user
+	 * without the controller may send (6.2+: Identify). */
+	NVIO_ADMIN_NS_IOCTL,
 };
 
 struct nvio_dev {
@@ -56,6 +67,7 @@ struct nvio_queue {
 	uint32_t md_size;
 	uint32_t lba_bytes;     /* per-LBA bytes in the data buffer */
 	bool md_any;            /* any metadata: the slow check path */
+	bool md_unknown;        /* format not learned: no data I/O */
 	bool md_sep;            /* metadata in a separate buffer */
 	bool pi_only;           /* metadata is exactly the 8-byte PI */
 	uint32_t max_nlb;
@@ -197,7 +209,11 @@ NVIO_HIDDEN void nvio_queue_init_geometry(struct nvio_queue *q,
 NVIO_HIDDEN void nvio_queue_init_rings(struct nvio_queue *q);
 NVIO_HIDDEN void nvio_queue_init_words(struct nvio_queue *q);
 
-NVIO_HIDDEN bool nvio_kernel_before(unsigned major, unsigned minor);
+/* quirks.c */
+NVIO_HIDDEN uint32_t nvio_kver_parse(const char *release);
+NVIO_HIDDEN uint32_t nvio_kver_running(void);
+NVIO_HIDDEN bool nvio_quirk_applies_to(const struct nvio_quirk *q,
+				       uint32_t kver);
 
 /* The ioctl form of a command, for the synchronous paths. */
 static inline void nvio_cmd_to_ioctl(const struct nvio_cmd *cmd, void *buf,

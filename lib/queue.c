@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <sys/ioctl.h>
@@ -93,7 +92,7 @@ int nvio_queue_opts_check(const struct nvio_queue_opts *opts,
 	const uint32_t known = NVIO_QUEUE_IRQ | NVIO_QUEUE_POLL |
 			       NVIO_QUEUE_SQPOLL | NVIO_QUEUE_NO_REG_FILE |
 			       NVIO_QUEUE_EVENTFD | NVIO_QUEUE_NO_NEW_FLAGS |
-			       NVIO_QUEUE_POLL_NODATA;
+			       NVIO_QUEUE_POLL_NODATA | NVIO_QUEUE_HYBRID_POLL;
 
 	memset(o, 0, sizeof(*o));
 	o->sz = sizeof(*o);
@@ -113,8 +112,12 @@ int nvio_queue_opts_check(const struct nvio_queue_opts *opts,
 		return -EINVAL;
 	if (o->flags & ~known)
 		return -EINVAL;
-	if ((o->flags & NVIO_QUEUE_IRQ) && (o->flags & NVIO_QUEUE_POLL))
+	if ((o->flags & NVIO_QUEUE_IRQ) &&
+	    (o->flags & (NVIO_QUEUE_POLL | NVIO_QUEUE_HYBRID_POLL)))
 		return -EINVAL; /* contradictory */
+	/* Hybrid polling is polling: it is asked for explicitly. */
+	if (o->flags & NVIO_QUEUE_HYBRID_POLL)
+		o->flags |= NVIO_QUEUE_POLL;
 	if (o->sqpoll_cpu < -1)
 		return -EINVAL;
 	if (o->reg_bufs > o->depth)
@@ -131,7 +134,10 @@ void nvio_queue_init_geometry(struct nvio_queue *q,
 	q->f.lba_shift = info->lba_shift;
 	q->md_size = info->md_size;
 	q->lba_bytes = info->lba_size + (info->md_extended ? info->md_size : 0);
-	q->md_any = info->md_size != 0;
+	/* An unknown format takes the checked path, which refuses data
+	 * I/O: nvio cannot size the buffers such a command needs. */
+	q->md_unknown = info->md_unknown;
+	q->md_any = info->md_size != 0 || info->md_unknown;
 	q->md_sep = info->md_size && !info->md_extended;
 	q->pi_only = info->pi_type && info->md_size == 8;
 	q->max_nlb = info->max_nlb;
@@ -217,6 +223,8 @@ static int ring_setup(struct nvio_queue *q, const struct nvio_queue_opts *o,
 
 	if (polled)
 		base |= IORING_SETUP_IOPOLL;
+	if (o->flags & NVIO_QUEUE_HYBRID_POLL)
+		base |= IORING_SETUP_HYBRID_IOPOLL;
 	for (size_t i = 0; i < sizeof(rungs) / sizeof(rungs[0]); i++) {
 		unsigned extra = rungs[i];
 		struct io_uring_params p = { 0 };
@@ -257,16 +265,6 @@ static int ring_setup(struct nvio_queue *q, const struct nvio_queue_opts *o,
 			break;
 	}
 	return rc;
-}
-
-bool nvio_kernel_before(unsigned major, unsigned minor)
-{
-	struct utsname u;
-	unsigned a = 0, b = 0;
-
-	if (uname(&u) || sscanf(u.release, "%u.%u", &a, &b) != 2)
-		return false;
-	return a < major || (a == major && b < minor);
 }
 
 static unsigned log2_ceil(uint32_t v)
@@ -334,6 +332,18 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 	polled = !(o.flags & NVIO_QUEUE_IRQ) && dev->info.poll_queues;
 	if ((o.flags & NVIO_QUEUE_POLL) && !dev->info.poll_queues)
 		return -EOPNOTSUPP;
+	/* 6.13 and 6.14 take the flag, and passthrough on the ring can
+	 * hang: only a version can tell. */
+	if ((o.flags & NVIO_QUEUE_HYBRID_POLL) &&
+	    nvio_quirk_applies(NVIO_QUIRK_NO_HYBRID_POLL))
+		return -EOPNOTSUPP;
+	/* Where polled completions can oops the kernel (a controller reset
+	 * during polled I/O is enough), polling is the caller's explicit
+	 * choice, never a default. Decided by version: the probe would be
+	 * the crash. */
+	bool poll_unsafe = polled && nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE);
+	if (poll_unsafe && !(o.flags & NVIO_QUEUE_POLL))
+		polled = false;
 	/* An eventfd cannot wake a reactor for completions nobody polls. */
 	if ((o.flags & NVIO_QUEUE_EVENTFD) && polled) {
 		if (o.flags & NVIO_QUEUE_POLL)
@@ -351,8 +361,13 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 	nvio_queue_init_geometry(q, &dev->info);
 	if (polled)
 		q->flags |= NVIO_QF_POLLED;
-	else if (!(o.flags & NVIO_QUEUE_IRQ) && !(o.flags & NVIO_QUEUE_EVENTFD))
+	else if (!dev->info.poll_queues && !(o.flags & NVIO_QUEUE_IRQ) &&
+		 !(o.flags & NVIO_QUEUE_EVENTFD))
 		q->flags |= NVIO_QF_IRQ_FALLBACK;
+	if (poll_unsafe && (polled || !(o.flags & NVIO_QUEUE_EVENTFD)))
+		q->flags |= NVIO_QF_POLL_UNSAFE;
+	if (o.flags & NVIO_QUEUE_HYBRID_POLL)
+		q->flags |= NVIO_QF_HYBRID_POLL;
 
 	rc = ring_setup(q, &o, polled);
 	if (rc) {
@@ -366,13 +381,10 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 			  (q->flags & NVIO_QF_DEFER_TASKRUN);
 	q->spin_reap = polled && (o.flags & NVIO_QUEUE_SQPOLL);
 	update_reap_slow(q);
-	/* Before 6.6 a polled passthrough command without data goes to an
-	 * interrupt queue but stays on the ring's poll list with the stale
-	 * bio cookie of an earlier command, which the poll loop then
-	 * dereferences. A use-after-free cannot be probed safely, so this
-	 * one is decided by version. */
+	/* NVIO_QUIRK_NODATA_POLL: a use-after-free cannot be probed
+	 * safely, so this one is decided by version. */
 	if (polled && !(o.flags & NVIO_QUEUE_POLL_NODATA) &&
-	    nvio_kernel_before(6, 6)) {
+	    nvio_quirk_applies(NVIO_QUIRK_NODATA_POLL)) {
 		q->soft = calloc(o.depth, sizeof(*q->soft));
 		if (!q->soft) {
 			rc = -ENOMEM;

@@ -27,16 +27,18 @@
 
 const struct cli_opt opts_doctor[] = { CLI_OPT_COMMON, { 0 } };
 
-enum verdict { PASS, WARN, FAIL };
+/* NOTE: a fact worth knowing that needs no fix (a kernel quirk nvio
+ * handles); not counted in the summary. */
+enum verdict { PASS, WARN, FAIL, NOTE };
 
 struct doctor {
 	struct cli *c;
-	unsigned n[3];
+	unsigned n[4];
 	unsigned kmaj, kmin;
 };
 
-static const char *const verdict_name[] = { "PASS", "WARN", "FAIL" };
-static const char *const verdict_json[] = { "pass", "warn", "fail" };
+static const char *const verdict_name[] = { "PASS", "WARN", "FAIL", "NOTE" };
+static const char *const verdict_json[] = { "pass", "warn", "fail", "note" };
 
 __attribute__((format(printf, 5, 6)))
 static void check(struct doctor *d, enum verdict v, const char *name,
@@ -55,7 +57,7 @@ static void check(struct doctor *d, enum verdict v, const char *name,
 		jw_str(w, "check", name);
 		jw_str(w, "status", verdict_json[v]);
 		jw_str(w, "message", msg);
-		if (fix && v != PASS)
+		if (fix && v != PASS && v != NOTE)
 			jw_str(w, "fix", fix);
 		else
 			jw_null(w, "fix");
@@ -63,7 +65,7 @@ static void check(struct doctor *d, enum verdict v, const char *name,
 		return;
 	}
 	printf("%s  %-18s %s\n", verdict_name[v], name, msg);
-	if (fix && v != PASS)
+	if (fix && v != PASS && v != NOTE)
 		printf("      %-18s fix: %s\n", "", fix);
 }
 
@@ -95,6 +97,35 @@ static void check_kernel(struct doctor *d)
 	else
 		check(d, FAIL, "kernel", "upgrade to Linux 6.1 or later",
 		      "Linux %s: NVMe uring_cmd passthrough needs 5.19", u.release);
+}
+
+/* The rows of libnvio's quirk table that apply to this kernel: what the
+ * kernel does and what nvio does about it. Polling that can oops is a
+ * warning, since it changes nvio's defaults; the rest are notes. */
+static void check_quirks(struct doctor *d)
+{
+	const struct nvio_quirk *q;
+	uint32_t kv = nvio_kernel_version();
+	char name[48];
+
+	for (unsigned i = 0; (q = nvio_quirk(i)); i++) {
+		enum verdict v = NOTE;
+
+		if (!nvio_quirk_applies(q->id))
+			continue;
+		if (q->id == NVIO_QUIRK_POLL_UNSAFE)
+			v = WARN;
+		snprintf(name, sizeof(name), "quirk %s", q->name);
+		check(d, v, name,
+		      v == WARN ? "use a kernel without it (see the row), or "
+				  "ask for polling knowing the risk "
+				  "(NVIO_QUEUE_POLL, nvio lat --mode poll)"
+				: NULL,
+		      "%s%s: %s. nvio: %s (decided %s)",
+		      q->kernels, kv ? "" : "; this kernel's version cannot be "
+					    "read, so it counts as affected",
+		      q->what, q->action, q->decided);
+	}
 }
 
 static void check_io_uring(struct doctor *d)
@@ -305,7 +336,8 @@ static void qflags(unsigned f, char *buf, size_t len)
 {
 	static const char *const names[] = { "POLLED", "IRQ_FALLBACK", "SQPOLL",
 		"REG_FILE", "REG_BUFS", "SINGLE_ISSUER", "DEFER_TASKRUN",
-		"COOP_TASKRUN", "EVENTFD" };
+		"COOP_TASKRUN", "EVENTFD", "NODATA_SYNC", "POLL_UNSAFE",
+		"HYBRID_POLL" };
 	size_t o = 0;
 
 	buf[0] = '\0';
@@ -386,9 +418,25 @@ static void check_device(struct doctor *d)
 	info = nvio_dev_info(dev);
 	fmt_bytes(cap, sizeof(cap), info->nsze * info->lba_size);
 	check(d, PASS, "open", NULL,
-	      "%s: namespace %u, %s, %u-byte LBAs%s, max transfer %u bytes",
+	      "%s: namespace %u, %s, %u-byte LBAs%s, max transfer %u bytes "
+	      "(described by %s)",
 	      info->generic_path, info->nsid, cap, info->lba_size,
-	      info->md_size ? " with metadata" : "", info->max_xfer);
+	      info->md_size ? " with metadata" : "", info->max_xfer,
+	      info->id_source == NVIO_ID_CTRL ? "Identify on the controller" :
+	      info->id_source == NVIO_ID_NS_DEV ?
+		      "Identify on the namespace's generic device" :
+		      "sysfs");
+	if (info->md_unknown)
+		check(d, FAIL, "metadata format",
+		      "run as root, or use Linux 6.2+ (Identify through the "
+		      "generic device) or a kernel with "
+		      "/sys/block/<ns>/metadata_bytes",
+		      "the metadata format of %s cannot be learned (Identify "
+		      "refused, sysfs %s): nvio refuses data I/O, which could "
+		      "need a metadata buffer",
+		      info->generic_path,
+		      info->md_size ? "says metadata but not its layout" :
+				      "has no metadata_bytes");
 	if (info->admin)
 		check(d, PASS, "controller", NULL,
 		      "%s open for admin commands", info->ctrl_path);
@@ -401,15 +449,16 @@ static void check_device(struct doctor *d)
 							"the controller");
 
 	fabrics = info->transport[0] && strcmp(info->transport, "pcie");
-	risky = fabrics && !kernel_at_least(d, 6, 2);
+	risky = fabrics && nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE);
 	if (!info->transport[0])
 		check(d, WARN, "transport", NULL, "the transport is unknown");
 	else if (risky)
 		check(d, WARN, "transport",
 		      "use interrupt queues (NVIO_QUEUE_IRQ) on this controller, "
 		      "or Linux 6.2+",
-		      "%s: polled passthrough on fabrics controllers oopses Debian "
-		      "6.1 kernels in bio_poll", info->transport);
+		      "%s: polled passthrough on fabrics controllers oopses "
+		      "this kernel in bio_poll (quirk poll-unsafe; seen on "
+		      "Debian's 6.1)", info->transport);
 	else
 		check(d, PASS, "transport", NULL, "%s", info->transport);
 
@@ -447,7 +496,13 @@ static void check_device(struct doctor *d)
 	} else {
 		/* Without poll queues the library falls back to interrupts
 		 * and says so in the queue flags; show that it does. */
-		qo.flags = 0;
+		/* Where polling is not the default (quirk poll-unsafe), one
+		 * read on an idle PCIe namespace asks for it explicitly, to
+		 * show that it works when asked for. */
+		bool unsafe = nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE) &&
+			      info->poll_queues;
+
+		qo.flags = unsafe ? NVIO_QUEUE_POLL : 0;
 		flags = 0;
 		rc = probe_read(dev, info, &qo, &flags, &stage);
 		qflags(flags, fl, sizeof(fl));
@@ -455,6 +510,14 @@ static void check_device(struct doctor *d)
 			check(d, FAIL, "polled read", NULL, "%s: %s",
 			      stage ? "reading LBA 0" : "creating a queue",
 			      result_text(rc));
+		else if (unsafe && (flags & NVIO_QF_POLLED))
+			check(d, WARN, "polled read",
+			      "use a kernel without quirk poll-unsafe for "
+			      "polling by default",
+			      "a polled read of LBA 0 completed when asked for "
+			      "(NVIO_QUEUE_POLL), but queues do not poll by "
+			      "default: this kernel's polled passthrough can "
+			      "oops (queue flags %s)", fl);
 		else if (flags & NVIO_QF_POLLED)
 			check(d, PASS, "polled read", NULL,
 			      "polled read of LBA 0 completed (queue flags %s)", fl);
@@ -554,6 +617,7 @@ int cmd_doctor(struct cli *c, int argc, char **argv)
 		jw_arr(w, "checks");
 	}
 	check_kernel(&d);
+	check_quirks(&d);
 	check_io_uring(&d);
 	check_driver(&d);
 	if (c->dev_path)

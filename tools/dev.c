@@ -126,6 +126,17 @@ int cli_open(struct cli *c, uint32_t nsid, uint32_t flags, bool queue,
 	d->info = nvio_dev_info(d->dev);
 	d->lba_bytes = d->info->lba_size +
 		       (d->info->md_extended ? d->info->md_size : 0);
+	if (queue && d->info->md_unknown) {
+		/* libnvio refuses such I/O too; this says why, before
+		 * anything is sent. */
+		cli_close(d);
+		return err_refused(c, "the metadata format of %s cannot be "
+				   "learned without admin rights here (Identify "
+				   "was refused and sysfs has no "
+				   "metadata_bytes): refusing I/O that could "
+				   "need a metadata buffer; run as root, or "
+				   "use Linux 6.2+", c->dev_path);
+	}
 	if (queue) {
 		/* Interrupt completions: a one-shot command gains nothing from
 		 * polling, and polled passthrough on fabrics controllers oopses
@@ -228,7 +239,9 @@ int cli_need_admin(struct cli *c, const struct cli_dev *d)
 {
 	int fd;
 
-	if (d->info->admin)
+	/* Identify went through the namespace's generic device: admin
+	 * commands go that way too, and the kernel says what it allows. */
+	if (d->info->admin || d->info->id_source == NVIO_ID_NS_DEV)
 		return EXIT_OK;
 	if (!d->info->ctrl_path[0])
 		return err_errno(c, ENODEV, "no controller found for this "

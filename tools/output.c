@@ -26,7 +26,10 @@ const char *errno_text(int err)
 	case ENODATA: return "zero LBAs requested";
 	case ERANGE: return "LBA range past the end of the namespace";
 	case EMSGSIZE: return "data length does not match the LBA count";
-	case EFAULT: return "no data buffer given";
+	/* The tool checks its buffers before sending, so an EFAULT comes
+	 * from a completion: since 6.8 that is how the kernel reports a
+	 * command it aborted (quirk abort-efault). */
+	case EFAULT: return "aborted by the kernel (controller reset or transport error; it says EFAULT, Bad address)";
 	case E2BIG: return "transfer larger than one command may carry";
 	case EXDEV: return "namespace id is not the device's own (a generic device serves only its namespace)";
 	case ENOENT: return "no such file or device";
@@ -188,10 +191,12 @@ static int err_perm(struct cli *c, int err, const char *node, bool admin,
 			      node && node[0] ? node : "/dev/ngXnY", mode,
 			      c->dev_path ? c->dev_path : "");
 	return report(c, EXIT_SYSTEM, err, 0,
-		      "permission denied by the kernel: NVMe passthrough needs "
-		      "CAP_SYS_ADMIN before Linux 6.2 (and for commands that "
-		      "write, a device opened for writing after); `nvio doctor "
-		      "%s` explains",
+		      "permission denied by the kernel: without CAP_SYS_ADMIN, "
+		      "Linux 6.2+ allows I/O commands (writes only on a device "
+		      "opened for writing) and Identify, but not log pages, "
+		      "features or other admin commands; before 6.2 every "
+		      "passthrough command needs CAP_SYS_ADMIN. Run as root; "
+		      "`nvio doctor %s` explains",
 		      c->dev_path ? c->dev_path : "");
 }
 

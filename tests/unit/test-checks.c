@@ -171,6 +171,64 @@ START_TEST(separate_metadata)
 }
 END_TEST
 
+/* Passthrough that moves LBA data on a separate-metadata namespace needs
+ * a metadata buffer; commands that move none (or only ranges) do not. */
+START_TEST(passthru_metadata)
+{
+	struct nvio_queue *m = fake_queue(512, 8, false, 1000, 128, 4);
+	static char md[16] __attribute__((aligned(8)));
+	struct nvio_cmd c;
+
+	nvio_cmd_read(&c, 1, 0, 2, 0);
+	ck_assert_int_eq(nvio_queue_passthru(m, &c, buf, 1024, NULL, 0, NULL),
+			 -EOPNOTSUPP);
+	nvio_cmd_write(&c, 1, 0, 2, 0);
+	ck_assert_int_eq(nvio_queue_passthru(m, &c, buf, 1024, NULL, 0, NULL),
+			 -EOPNOTSUPP);
+	c.opcode = NVIO_OP_ZONE_APPEND;
+	ck_assert_int_eq(nvio_queue_passthru(m, &c, buf, 1024, NULL, 0, NULL),
+			 -EOPNOTSUPP);
+	ck_assert_uint_eq(fake_queued(m), 0);
+	nvio_cmd_read(&c, 1, 0, 2, 0);
+	ck_assert_int_eq(nvio_queue_passthru(m, &c, buf, 1024, md, 16, NULL), 0);
+	nvio_cmd_write_zeroes(&c, 1, 0, 2, 0);
+	ck_assert_int_eq(nvio_queue_passthru(m, &c, NULL, 0, NULL, 0, NULL), 0);
+	/* PRACT with PI-only metadata: the controller makes the PI */
+	m->pi_only = true;
+	nvio_cmd_write(&c, 1, 0, 2, NVIO_IO_PRACT);
+	ck_assert_int_eq(nvio_queue_passthru(m, &c, buf, 1024, NULL, 0, NULL), 0);
+	fake_queue_free(m);
+}
+END_TEST
+
+/* A namespace whose metadata format could not be learned (no Identify,
+ * no sysfs metadata_bytes): no data I/O goes out at all. */
+START_TEST(metadata_unknown)
+{
+	struct nvio_dev_info info = {
+		.nsid = 1, .lba_size = 512, .lba_shift = 9, .nsze = 1000,
+		.max_nlb = 128, .md_unknown = true,
+	};
+	struct nvio_queue *u = fake_queue(512, 0, false, 1000, 128, 4);
+	struct iovec iov[1] = { { buf, 1024 } };
+	struct nvio_cmd c;
+
+	nvio_queue_init_geometry(u, &info);
+	ck_assert_int_eq(nvio_queue_read(u, 0, 2, buf, 1024, 0, NULL), -EOPNOTSUPP);
+	ck_assert_int_eq(nvio_queue_write(u, 0, 2, buf, 1024, NVIO_IO_PRACT, NULL),
+			 -EOPNOTSUPP);
+	ck_assert_int_eq(nvio_queue_writev(u, 0, 2, iov, 1, 0, NULL), -EOPNOTSUPP);
+	ck_assert_int_eq(nvio_read(u, 0, 2, buf, 1024, 0), -EOPNOTSUPP);
+	nvio_cmd_read(&c, 1, 0, 2, 0);
+	ck_assert_int_eq(nvio_queue_passthru(u, &c, buf, 1024, NULL, 0, NULL),
+			 -EOPNOTSUPP);
+	ck_assert_uint_eq(fake_queued(u), 0);
+	/* no data, no metadata: allowed */
+	ck_assert_int_eq(nvio_queue_flush(u, NULL), 0);
+	fake_queue_free(u);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("checks");
@@ -187,6 +245,8 @@ int main(void)
 	tcase_add_test(tc, passthru_checks);
 	tcase_add_test(tc, extended_lba);
 	tcase_add_test(tc, separate_metadata);
+	tcase_add_test(tc, passthru_metadata);
+	tcase_add_test(tc, metadata_unknown);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

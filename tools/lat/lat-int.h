@@ -29,7 +29,13 @@ enum {
 
 enum lat_pattern { LAT_RAND, LAT_SEQ };
 enum lat_rw { LAT_READ, LAT_WRITE, LAT_MIX };
-enum lat_mode { LAT_MODE_AUTO, LAT_MODE_POLL, LAT_MODE_IRQ, LAT_MODE_SQPOLL };
+enum lat_mode {
+	LAT_MODE_AUTO,
+	LAT_MODE_POLL,
+	LAT_MODE_IRQ,
+	LAT_MODE_SQPOLL,
+	LAT_MODE_HYBRID
+};
 enum lat_fmt { LAT_FMT_NORMAL, LAT_FMT_JSON, LAT_FMT_CSV };
 
 #define LAT_MAX_QD 4096u
@@ -130,6 +136,7 @@ struct lat_result {
 	struct lat_opts o;        /* as run (range resolved) */
 	/* what the queue turned out to be */
 	bool polled, sqpoll, irq_fallback, reg_bufs, reg_file;
+	bool poll_unsafe, hybrid;
 	uint32_t lba_size;
 	struct lat_clock clk;
 	uint64_t ios;             /* measured successful commands */

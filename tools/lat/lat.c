@@ -20,6 +20,14 @@ int lat_check_geometry(struct lat_opts *o, const struct nvio_dev_info *info,
 	uint64_t unit = info->lba_size + (info->md_extended ? info->md_size : 0);
 	uint64_t nlb;
 
+	if (info->md_unknown) {
+		lat_err(err, prog, "the metadata format of %s cannot be "
+			"learned without admin rights here (Identify was "
+			"refused and sysfs has no metadata_bytes): refusing "
+			"I/O that could need a metadata buffer; run as root, "
+			"or use Linux 6.2+", o->dev);
+		return LAT_EXIT_USAGE;
+	}
 	if (info->md_size && !info->md_extended) {
 		lat_err(err, prog, "%s has separate metadata (%u bytes per "
 			"LBA), which lat does not send; use a namespace "
@@ -142,6 +150,12 @@ void lat_report_sys(const char *prog, const struct lat_result *r)
 	if (r->sys_err == -EOPNOTSUPP && r->o.mode == LAT_MODE_POLL)
 		hint = " (the namespace has no poll queues: load nvme with "
 		       "poll_queues=N, or use --mode irq)";
+	else if (r->sys_err == -EOPNOTSUPP && r->o.mode == LAT_MODE_HYBRID)
+		hint = nvio_quirk_applies(NVIO_QUIRK_NO_HYBRID_POLL)
+			       ? " (hybrid polling needs Linux 6.15 or later: "
+				 "6.13 and 6.14 can hang passthrough with it)"
+			       : " (the namespace has no poll queues: load nvme "
+				 "with poll_queues=N)";
 	else if (r->sys_err == -ENOMEM || r->sys_err == -EAGAIN)
 		hint = " (registered buffers count against RLIMIT_MEMLOCK: try "
 		       "--no-regbuf or a higher limit)";

@@ -106,9 +106,13 @@ static void lat_help(FILE *f)
 		"  -b, --bs SIZE              bytes per command, a multiple of the LBA\n"
 		"                             size (default 4k)\n"
 		"  -q, --qd N                 commands in flight (default 1)\n"
-		"  -m, --mode poll|irq|sqpoll completions polled, by interrupt, or\n"
-		"                             submitted by a kernel thread (default:\n"
-		"                             poll when the namespace has poll queues)\n"
+		"  -m, --mode poll|irq|sqpoll|hybrid\n"
+		"                             completions polled, by interrupt,\n"
+		"                             submitted by a kernel thread, or polled\n"
+		"                             after a sleep (hybrid, Linux 6.15+);\n"
+		"                             default: poll when the namespace has\n"
+		"                             poll queues and the kernel polls safely\n"
+		"                             (see nvio doctor), else irq\n"
 		"  -o, --output-format normal|json|csv\n"
 		"      --no-histogram         normal output without the bars\n"
 		"  -w, --rw read|write|mix    direction (default read)\n");
@@ -129,8 +133,8 @@ static void sweep_help(FILE *f)
 		"and directions; one row per point.\n\n"
 		"  -b, --bs-list LIST         block sizes (default 4k), e.g. 4k,8k,64k\n"
 		"  -q, --qd-list LIST         queue depths (default 1,2,4,8,16,32)\n"
-		"  -m, --modes LIST           poll, irq, sqpoll (default: poll when\n"
-		"                             available, else irq)\n"
+		"  -m, --modes LIST           poll, irq, sqpoll, hybrid (default: poll\n"
+		"                             when available and safe, else irq)\n"
 		"  -w, --rw LIST              read, write, mix (default read)\n"
 		"      --plot FILE.svg        draw latency percentiles against queue\n"
 		"                             depth and IOPS against latency\n"
@@ -164,6 +168,7 @@ const char *lat_mode_name(enum lat_mode m)
 	case LAT_MODE_POLL: return "poll";
 	case LAT_MODE_IRQ: return "irq";
 	case LAT_MODE_SQPOLL: return "sqpoll";
+	case LAT_MODE_HYBRID: return "hybrid";
 	default: return "auto";
 	}
 }
@@ -429,6 +434,8 @@ static int parse_mode(const char *s, enum lat_mode *m)
 		*m = LAT_MODE_IRQ;
 	else if (!strcmp(s, "sqpoll"))
 		*m = LAT_MODE_SQPOLL;
+	else if (!strcmp(s, "hybrid"))
+		*m = LAT_MODE_HYBRID;
 	else if (!strcmp(s, "auto"))
 		*m = LAT_MODE_AUTO;
 	else
@@ -677,14 +684,14 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 					       item_mode, sw->modes))
 					return usage(err, prog, "--modes: '%s' is "
 						     "not a list of poll, irq, "
-						     "sqpoll", a);
+						     "sqpoll, hybrid", a);
 				o->mode = sw->modes[0];
 			} else if (c == OPT_MODES) {
 				return usage(err, prog, "--modes is for sweep; "
 					     "use --mode");
 			} else if (parse_mode(a, &o->mode)) {
 				return usage(err, prog, "--mode: '%s' is not poll, "
-					     "irq or sqpoll", a);
+					     "irq, sqpoll or hybrid", a);
 			}
 			break;
 		case OPT_NO_REGBUF:

@@ -137,6 +137,8 @@ static const char *mode_used(const struct lat_result *r)
 {
 	if (r->sqpoll)
 		return r->polled ? "sqpoll+poll" : "sqpoll";
+	if (r->hybrid)
+		return "hybrid";
 	return r->polled ? "poll" : "irq";
 }
 
@@ -246,6 +248,13 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 	if (r->irq_fallback)
 		fprintf(f, "  note: the namespace has no poll queues, so "
 			"completions come by interrupt\n");
+	if (r->poll_unsafe && !r->polled)
+		fprintf(f, "  note: this kernel's polled passthrough can oops "
+			"(quirk poll-unsafe, see nvio doctor), so completions "
+			"come by interrupt; --mode poll polls anyway\n");
+	else if (r->poll_unsafe)
+		fprintf(f, "  warning: polling as asked on a kernel whose polled "
+			"passthrough can oops (quirk poll-unsafe)\n");
 	fprintf(f, "  clock: %s", r->clk.name);
 	if (r->clk.tsc)
 		fprintf(f, " %.3f GHz", (double)r->clk.hz / 1e9);
@@ -384,6 +393,7 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 	lat_jw_bool(w, "polled", r->polled);
 	lat_jw_bool(w, "sqpoll", r->sqpoll);
 	lat_jw_bool(w, "irq_fallback", r->irq_fallback);
+	lat_jw_bool(w, "poll_unsafe", r->poll_unsafe);
 	lat_jw_bool(w, "reg_bufs", r->reg_bufs);
 	lat_jw_bool(w, "reg_file", r->reg_file);
 	lat_jw_obj_end(w);

@@ -537,6 +537,7 @@ static int thread_setup(struct lat_thread *t, struct nvio_dev *dev,
 	case LAT_MODE_POLL: qo.flags = NVIO_QUEUE_POLL; break;
 	case LAT_MODE_IRQ: qo.flags = NVIO_QUEUE_IRQ; break;
 	case LAT_MODE_SQPOLL: qo.flags = NVIO_QUEUE_SQPOLL; break;
+	case LAT_MODE_HYBRID: qo.flags = NVIO_QUEUE_HYBRID_POLL; break;
 	default: break;
 	}
 	rc = nvio_queue_create(dev, &qo, &t->q);
@@ -670,6 +671,8 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 	r->polled = flags & NVIO_QF_POLLED;
 	r->sqpoll = flags & NVIO_QF_SQPOLL;
 	r->irq_fallback = flags & NVIO_QF_IRQ_FALLBACK;
+	r->poll_unsafe = flags & NVIO_QF_POLL_UNSAFE;
+	r->hybrid = flags & NVIO_QF_HYBRID_POLL;
 	r->reg_bufs = flags & NVIO_QF_REG_BUFS;
 	r->reg_file = flags & NVIO_QF_REG_FILE;
 
