@@ -5,7 +5,7 @@ DEVICE_TESTS = \
 	tests/device/cmds tests/device/vec tests/device/queues \
 	tests/device/poll tests/device/threads tests/device/admin \
 	tests/device/errors tests/device/eventfd tests/device/md \
-	tests/device/zns
+	tests/device/zns tests/device/reset
 check_PROGRAMS += $(DEVICE_TESTS)
 # -no-install: the binaries run in place (the guest sees the build tree
 # read-only, so libtool's relinking wrapper could not work there).
@@ -37,6 +37,8 @@ tests_device_md_LDADD = $(DEVICE_LDADD)
 tests_device_md_LDFLAGS = $(DEVTEST_LINKFLAGS)
 tests_device_zns_LDADD = $(DEVICE_LDADD)
 tests_device_zns_LDFLAGS = $(DEVTEST_LINKFLAGS)
+tests_device_reset_LDADD = $(DEVICE_LDADD)
+tests_device_reset_LDFLAGS = $(DEVTEST_LINKFLAGS)
 
 VM_TOPOLOGY_TESTS = \
 	tests/device/vm-basic.tap tests/device/vm-4k.tap \

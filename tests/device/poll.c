@@ -78,9 +78,34 @@ int main(void)
 		return dt_done();
 	}
 
+	/* A default queue polls only where polled completions are safe;
+	 * elsewhere it takes interrupts and says why. */
+	q = dt_queue(dev, 4, 0);
+	if (nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE))
+		CHECK((nvio_queue_flags(q) &
+		       (NVIO_QF_POLLED | NVIO_QF_POLL_UNSAFE | NVIO_QF_IRQ_FALLBACK)) ==
+			      NVIO_QF_POLL_UNSAFE,
+		      "default queue on a poll-unsafe kernel: flags %#x",
+		      nvio_queue_flags(q));
+	else
+		CHECK((nvio_queue_flags(q) &
+		       (NVIO_QF_POLLED | NVIO_QF_POLL_UNSAFE)) == NVIO_QF_POLLED,
+		      "default queue: flags %#x", nvio_queue_flags(q));
+	reads(q, buf, di->lba_size, 5);
+	nvio_queue_destroy(q);
+	printf("%s: default queue %s (quirk poll-unsafe %s)\n", dt_name,
+	       nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE) ? "takes interrupts"
+							  : "polls",
+	       nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE) ? "applies"
+							  : "does not apply");
+
 	o.flags = NVIO_QUEUE_POLL;
 	CHECK_RC(nvio_queue_create(dev, &o, &q), 0);
 	CHECK(nvio_queue_flags(q) & NVIO_QF_POLLED, "polled flag");
+	CHECK(!!(nvio_queue_flags(q) & NVIO_QF_POLL_UNSAFE) ==
+		      nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE),
+	      "POLL_UNSAFE on an explicitly polled queue: flags %#x",
+	      nvio_queue_flags(q));
 	CHECK(!(nvio_queue_flags(q) & NVIO_QF_IRQ_FALLBACK), "no fallback");
 	CHECK_RC(nvio_queue_event_fd(q), -EOPNOTSUPP);
 	reads(q, buf, di->lba_size, 5); /* warm up */

@@ -22,6 +22,9 @@ static int mode_io(struct nvio_dev *dev, const char *what,
 	printf("%s: %s flags %#x\n", dt_name, what, nvio_queue_flags(q));
 	CHECK((nvio_queue_flags(q) & want_flag) == want_flag,
 	      "%s: flags %#x lack %#x", what, nvio_queue_flags(q), want_flag);
+	if (want_flag & NVIO_QF_POLL_UNSAFE)
+		CHECK(!(nvio_queue_flags(q) & NVIO_QF_POLLED),
+		      "%s: polls by default on a poll-unsafe kernel", what);
 	char *w = nvio_buf_alloc((size_t)depth * lb);
 	dt_fill(w, (size_t)depth * lb);
 	for (int round = 0; round < 3; round++) {
@@ -96,7 +99,12 @@ int main(void)
 	struct nvio_dev *dev = dt_open();
 	const struct nvio_dev_info *di = nvio_dev_info(dev);
 	struct nvio_queue_opts o = { .sz = sizeof(o), .sqpoll_cpu = -1 };
-	unsigned pollf = di->poll_queues ? NVIO_QF_POLLED : 0;
+	/* Default queues poll where there are poll queues and polling is
+	 * safe (quirk poll-unsafe); where it is not, they say so. */
+	bool unsafe = nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE);
+	unsigned pollf = !di->poll_queues ? 0
+			 : unsafe	  ? NVIO_QF_POLL_UNSAFE
+					  : NVIO_QF_POLLED;
 
 	if (di->md_size)
 		dt_skip("namespace has metadata; covered by md");
