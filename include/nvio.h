@@ -411,9 +411,10 @@ struct nvio_queue_opts {
 #define NVIO_QF_COOP_TASKRUN (1u << 7)
 #define NVIO_QF_EVENTFD (1u << 8)
 #define NVIO_QF_NODATA_SYNC (1u << 9) /* see NVIO_QUEUE_POLL_NODATA */
-/* This kernel's polled passthrough can oops (NVIO_QUIRK_POLL_UNSAFE): a
- * queue made without NVIO_QUEUE_POLL takes interrupts; with it, it polls
- * anyway (NVIO_QF_POLLED says which). */
+/* This kernel's polled passthrough can oops (NVIO_QUIRK_POLL_UNSAFE) or
+ * misreport errors (NVIO_QUIRK_POLL_STATUS): a queue made without
+ * NVIO_QUEUE_POLL takes interrupts; with it, it polls anyway
+ * (NVIO_QF_POLLED says which). */
 #define NVIO_QF_POLL_UNSAFE (1u << 10)
 #define NVIO_QF_HYBRID_POLL (1u << 11) /* IORING_SETUP_HYBRID_IOPOLL */
 
@@ -821,6 +822,7 @@ enum nvio_quirk_id {
 	NVIO_QUIRK_NO_SQARRAY,      /* rings may have no SQ index array */
 	NVIO_QUIRK_ABORT_EFAULT,    /* aborted commands complete with EFAULT */
 	NVIO_QUIRK_PRIV_PASSTHRU,   /* all passthrough needs CAP_SYS_ADMIN */
+	NVIO_QUIRK_POLL_STATUS,     /* polled completions swap res and result */
 	NVIO_QUIRK_COUNT
 };
 
@@ -833,6 +835,11 @@ struct nvio_quirk {
 	const char *decided; /* how nvio decides: probe or version, and why */
 	const char *what;    /* the kernel's behaviour */
 	const char *action;  /* what nvio does about it */
+	/* NVIO_KVER of the first stable release of an older series that has
+	 * the fix (same major.minor and a third number at least this), or
+	 * 0: releases whose third number is not the stable one (Debian 12's
+	 * "6.1.0-57") never count as fixed by it. */
+	uint32_t fixed_stable;
 };
 
 /* Row i of the table, or NULL past its end. */
@@ -840,6 +847,9 @@ NVIO_API const struct nvio_quirk *nvio_quirk(unsigned i);
 /* Whether the running kernel has quirk `id` by its version; a version
  * that cannot be read has every quirk of old kernels. */
 NVIO_API bool nvio_quirk_applies(unsigned id);
+/* Whether queues may poll by default here: neither poll-unsafe nor
+ * poll-status applies to the running kernel. */
+NVIO_API bool nvio_kernel_polls_safely(void);
 /* The running kernel's NVIO_KVER, or 0 if it cannot be read. */
 NVIO_API uint32_t nvio_kernel_version(void);
 

@@ -341,7 +341,7 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 	 * during polled I/O is enough), polling is the caller's explicit
 	 * choice, never a default. Decided by version: the probe would be
 	 * the crash. */
-	bool poll_unsafe = polled && nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE);
+	bool poll_unsafe = polled && !nvio_kernel_polls_safely();
 	if (poll_unsafe && !(o.flags & NVIO_QUEUE_POLL))
 		polled = false;
 	/* An eventfd cannot wake a reactor for completions nobody polls. */

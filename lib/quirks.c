@@ -36,9 +36,15 @@ static const struct nvio_quirk table[] = {
 			"reset during polled I/O (general protection fault in "
 			"bio_poll from nvme_ns_chr_uring_cmd_iopoll, seen on "
 			"6.1), polled error completions, polled I/O to fabrics "
-			"controllers. 6.5 polls by request and 6.8 dropped the "
-			"uring_cmd bio cookie; 6.12 and 7.2 were seen to survive "
-			"resets during polled I/O",
+			"controllers. Before 6.5 the poll loop follows a bio "
+			"pointer kept in io_uring_cmd.cookie, freed by any "
+			"completion it did not reap; 6.5 polls by request "
+			"(9408d8a37e6c), but the cookie shares a union with the "
+			"task_work callback until 6.8 removed it (8fadb86d4ced), "
+			"and stable kernels that route polled completions "
+			"through task_work (9ce6c9875f3e, in 6.1.y and 6.6.y) "
+			"then poll a function pointer. 6.12 and 7.2 were seen to "
+			"survive resets during polled I/O",
 		.action = "queues made without NVIO_QUEUE_POLL take interrupts "
 			  "and say NVIO_QF_POLL_UNSAFE; NVIO_QUEUE_POLL still "
 			  "polls; nvio lat polls only with --mode poll",
@@ -46,22 +52,24 @@ static const struct nvio_quirk table[] = {
 	{
 		.id = NVIO_QUIRK_NODATA_POLL,
 		.name = "nodata-poll",
-		.kernels = "before 6.6",
+		.kernels = "before 6.5",
 		.from = 0,
-		.until = KV(6, 6),
-		.decided = "by version: a probe dereferences a freed bio",
+		.until = KV(6, 5),
+		.decided = "by version: a probe dereferences a stale cookie",
 		.what = "a polled command without data (flush, write zeroes, "
-			"verify) goes to an interrupt queue but stays on the "
-			"ring's poll list with a stale bio cookie",
-		.action = "on polled queues such commands go through the NVMe "
-			  "ioctl (NVIO_QF_NODATA_SYNC) unless "
-			  "NVIO_QUEUE_POLL_NODATA; from 6.6 they stay on the "
-			  "polled ring",
+			"verify) is reallocated without REQ_POLLED and goes to "
+			"an interrupt queue, but stays on the ring's poll list "
+			"with a stale cookie (fixed by polling by request, "
+			"9408d8a37e6c, 6.5)",
+		.action = "on polled queues (NVIO_QUEUE_POLL there, see "
+			  "poll-unsafe) such commands go through the NVMe ioctl "
+			  "(NVIO_QF_NODATA_SYNC) unless NVIO_QUEUE_POLL_NODATA; "
+			  "from 6.5 they stay on the polled ring",
 	},
 	{
 		.id = NVIO_QUIRK_IOPOLL_ANY_FILE,
 		.name = "iopoll-any-file",
-		.kernels = "7.1 and later (and 6.1 before 6.1.20)",
+		.kernels = "7.1 and later (23475637b0c4; and 6.1 before 6.1.20)",
 		.from = KV(7, 1),
 		.until = 0,
 		.decided = "by probe: the namespace's queue/io_poll in sysfs, "
@@ -83,10 +91,12 @@ static const struct nvio_quirk table[] = {
 		.until = KV(6, 16),
 		.decided = "by version: before 6.15 a probe gets EINVAL and a "
 			   "kernel WARN",
-		.what = "vectored passthrough cannot use registered buffers",
-		.action = "vectored commands use registered buffers only from "
-			  "6.16, when every segment lies in one registered "
-			  "buffer",
+		.what = "vectored passthrough cannot use registered buffers "
+			"(3c12a8939e04, 6.16, lets it: every segment must lie in "
+			"the one registered buffer the entry names)",
+		.action = "vectored commands use a registered buffer only from "
+			  "6.16, and only when every segment lies in one of the "
+			  "queue's registered buffers",
 	},
 	{
 		.id = NVIO_QUIRK_NO_HYBRID_POLL,
@@ -96,8 +106,9 @@ static const struct nvio_quirk table[] = {
 		.until = KV(6, 15),
 		.decided = "by version: 6.13 and 6.14 accept the flag, and "
 			   "passthrough on such a ring can hang",
-		.what = "IORING_SETUP_HYBRID_IOPOLL (6.13) is missing or hangs "
-			"passthrough (fixed in 6.15)",
+		.what = "IORING_SETUP_HYBRID_IOPOLL (6.13, 01ee194d1aba) is "
+			"missing or hangs passthrough (fixed by 63166b815dc1 in "
+			"6.15)",
 		.action = "NVIO_QUEUE_HYBRID_POLL fails with EOPNOTSUPP; nvio "
 			  "lat --mode hybrid says so",
 	},
@@ -113,25 +124,30 @@ static const struct nvio_quirk table[] = {
 			"(IORING_SETUP_NO_SQARRAY), which liburing 2.6 and "
 			"later ask for by default",
 		.action = "the inline fast path indexes entries by the SQ tail, "
-			  "which is right with or without the array; liburing "
-			  "older than 2.6 is never given the flag (it would "
-			  "fill an array that is not there)",
+			  "which is right with or without the array; nvio never "
+			  "passes the flag itself: liburing older than 2.6 would "
+			  "write its SQ array over the ring's head and tail, and "
+			  "2.6 and later ask for it and fall back on their own",
 	},
 	{
 		.id = NVIO_QUIRK_ABORT_EFAULT,
 		.name = "abort-efault",
-		.kernels = "6.8 and later (6.12 and 7.2 seen)",
+		.kernels = "6.12 and 7.2 seen (6.8 and later by the code)",
 		.from = KV(6, 8),
 		.until = 0,
 		.decided = "not decided: the completion says it",
-		.what = "a command caught by a controller reset or a transport "
-			"error completes with EFAULT (\"Bad address\"), since "
-			"transport errors come back as errno; after a removal, "
-			"ENODEV",
-		.action = "nvio_strerror(3) and the tool name EFAULT from a "
-			  "completion as an abort by the kernel (reset or "
-			  "transport error), not as a bad buffer: nvio checks "
-			  "its buffers before it sends",
+		.what = "commands caught by a controller reset were seen to "
+			"complete with EFAULT (\"Bad address\"); no completion "
+			"status maps to EFAULT in the driver, so it comes from "
+			"the issue path (mapping the buffer) while the queue is "
+			"frozen for the reset. Cancelled commands complete with "
+			"EINTR, transport errors as errno (6.12); after a "
+			"removal, ENODEV",
+		.action = "nvio checks every buffer before it sends, so the "
+			  "tool names EFAULT from a completion as a command the "
+			  "kernel aborted or could not issue (reset or transport "
+			  "error), not as a bad buffer; nvio_queue_reap(3) says "
+			  "the same",
 	},
 	{
 		.id = NVIO_QUIRK_PRIV_PASSTHRU,
@@ -149,6 +165,27 @@ static const struct nvio_quirk table[] = {
 			  "be learned, I/O that would need a metadata buffer is "
 			  "refused with EOPNOTSUPP and nvio_dev_info says "
 			  "md_unknown",
+	},
+	{
+		.id = NVIO_QUIRK_POLL_STATUS,
+		.name = "poll-status",
+		.kernels = "6.10 to 6.15 (6.12.y fixed from about 6.12.35)",
+		.from = KV(6, 10),
+		.until = KV(6, 16),
+		.fixed_stable = NVIO_KVER(6, 12, 35),
+		.decided = "by version: telling it by probe needs a failing "
+			   "command on a polled queue, which is the bug",
+		.what = "a polled completion reports the command's result "
+			"dword as res and the status as the result "
+			"(nvme_uring_cmd_end_io calls io_uring_cmd_iopoll_done "
+			"with its arguments swapped, from 1afdb76038e2 in 6.10), "
+			"so an NVMe error looks like success; fixed by routing "
+			"polled completions through task_work (9ce6c9875f3e, "
+			"6.16-rc2, also taken by 6.12.y stable). Read in the "
+			"code, not seen: Debian 13's 6.12 reports polled errors "
+			"correctly in the test bed",
+		.action = "queues made without NVIO_QUEUE_POLL take interrupts "
+			  "and say NVIO_QF_POLL_UNSAFE, as for poll-unsafe",
 	},
 };
 
@@ -202,7 +239,11 @@ bool nvio_quirk_applies_to(const struct nvio_quirk *q, uint32_t kver)
 	 * of new kernels is assumed absent, so nothing new is relied on. */
 	if (!kver)
 		return q->from == 0;
-	/* Major and minor decide; see nvio_kver_parse. */
+	/* A stable release with the fix backported. */
+	if (q->fixed_stable && (kver & ~0xffu) == (q->fixed_stable & ~0xffu) &&
+	    kver >= q->fixed_stable)
+		return false;
+	/* Otherwise major and minor decide; see nvio_kver_parse. */
 	kver &= ~0xffu;
 	return kver >= q->from && (!q->until || kver < q->until);
 }
@@ -217,6 +258,12 @@ bool nvio_quirk_applies(unsigned id)
 	if (id >= NVIO_QUIRK_COUNT)
 		return false;
 	return nvio_quirk_applies_to(&table[id], nvio_kver_running());
+}
+
+bool nvio_kernel_polls_safely(void)
+{
+	return !nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE) &&
+	       !nvio_quirk_applies(NVIO_QUIRK_POLL_STATUS);
 }
 
 uint32_t nvio_kernel_version(void)

@@ -113,7 +113,8 @@ static void check_quirks(struct doctor *d)
 
 		if (!nvio_quirk_applies(q->id))
 			continue;
-		if (q->id == NVIO_QUIRK_POLL_UNSAFE)
+		if (q->id == NVIO_QUIRK_POLL_UNSAFE ||
+		    q->id == NVIO_QUIRK_POLL_STATUS)
 			v = WARN;
 		snprintf(name, sizeof(name), "quirk %s", q->name);
 		check(d, v, name,
@@ -449,7 +450,7 @@ static void check_device(struct doctor *d)
 							"the controller");
 
 	fabrics = info->transport[0] && strcmp(info->transport, "pcie");
-	risky = fabrics && nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE);
+	risky = fabrics && !nvio_kernel_polls_safely();
 	if (!info->transport[0])
 		check(d, WARN, "transport", NULL, "the transport is unknown");
 	else if (risky)
@@ -499,7 +500,7 @@ static void check_device(struct doctor *d)
 		/* Where polling is not the default (quirk poll-unsafe), one
 		 * read on an idle PCIe namespace asks for it explicitly, to
 		 * show that it works when asked for. */
-		bool unsafe = nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE) &&
+		bool unsafe = !nvio_kernel_polls_safely() &&
 			      info->poll_queues;
 
 		qo.flags = unsafe ? NVIO_QUEUE_POLL : 0;

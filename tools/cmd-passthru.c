@@ -257,6 +257,23 @@ static int passthru(struct cli *c, int argc, char **argv, bool admin)
 		}
 		rc = nvio_passthru(d.q, &a.cmd, buf, (uint32_t)a.len, NULL, 0,
 				   &result);
+		/* libnvio refused before sending: the command moves LBA data
+		 * and the namespace's metadata would need a buffer. */
+		if (rc == -EOPNOTSUPP &&
+		    (d.info->md_unknown ||
+		     (d.info->md_size && !d.info->md_extended))) {
+			rc = err_refused(c, "I/O command 0x%02x moves LBA data "
+					 "and %s %s: without a metadata buffer "
+					 "the controller would use address 0, "
+					 "so nothing was sent (io-passthru "
+					 "takes no metadata buffer)",
+					 a.cmd.opcode, d.info->generic_path,
+					 d.info->md_unknown
+						 ? "has a metadata format nvio "
+						   "could not learn"
+						 : "has separate metadata");
+			goto out;
+		}
 	}
 	if (rc) {
 		snprintf(what, sizeof(what), "%s command 0x%02x",

@@ -81,7 +81,7 @@ int main(void)
 	/* A default queue polls only where polled completions are safe;
 	 * elsewhere it takes interrupts and says why. */
 	q = dt_queue(dev, 4, 0);
-	if (nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE))
+	if (!nvio_kernel_polls_safely())
 		CHECK((nvio_queue_flags(q) &
 		       (NVIO_QF_POLLED | NVIO_QF_POLL_UNSAFE | NVIO_QF_IRQ_FALLBACK)) ==
 			      NVIO_QF_POLL_UNSAFE,
@@ -93,17 +93,17 @@ int main(void)
 		      "default queue: flags %#x", nvio_queue_flags(q));
 	reads(q, buf, di->lba_size, 5);
 	nvio_queue_destroy(q);
-	printf("%s: default queue %s (quirk poll-unsafe %s)\n", dt_name,
-	       nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE) ? "takes interrupts"
+	printf("%s: default queue %s (quirk poll-unsafe or poll-status %s)\n", dt_name,
+	       !nvio_kernel_polls_safely() ? "takes interrupts"
 							  : "polls",
-	       nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE) ? "applies"
+	       !nvio_kernel_polls_safely() ? "applies"
 							  : "does not apply");
 
 	o.flags = NVIO_QUEUE_POLL;
 	CHECK_RC(nvio_queue_create(dev, &o, &q), 0);
 	CHECK(nvio_queue_flags(q) & NVIO_QF_POLLED, "polled flag");
 	CHECK(!!(nvio_queue_flags(q) & NVIO_QF_POLL_UNSAFE) ==
-		      nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE),
+		      !nvio_kernel_polls_safely(),
 	      "POLL_UNSAFE on an explicitly polled queue: flags %#x",
 	      nvio_queue_flags(q));
 	CHECK(!(nvio_queue_flags(q) & NVIO_QF_IRQ_FALLBACK), "no fallback");

@@ -101,7 +101,7 @@ int main(void)
 	struct nvio_queue_opts o = { .sz = sizeof(o), .sqpoll_cpu = -1 };
 	/* Default queues poll where there are poll queues and polling is
 	 * safe (quirk poll-unsafe); where it is not, they say so. */
-	bool unsafe = nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE);
+	bool unsafe = !nvio_kernel_polls_safely();
 	unsigned pollf = !di->poll_queues ? 0
 			 : unsafe	  ? NVIO_QF_POLL_UNSAFE
 					  : NVIO_QF_POLLED;

@@ -190,15 +190,15 @@ int main(void)
 		jobs[i].seed = dt_rand() | 1;
 	}
 	printf("%s: default queues: flags %#x (%s%s), kernel quirk "
-	       "poll-unsafe %s\n", dt_name, qflags,
+	       "poll-unsafe or poll-status %s\n", dt_name, qflags,
 	       (qflags & NVIO_QF_POLLED) ? "polled" : "interrupts",
 	       (qflags & NVIO_QF_POLL_UNSAFE) ? ", POLL_UNSAFE" : "",
-	       nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE) ? "applies" : "does not apply");
+	       !nvio_kernel_polls_safely() ? "applies" : "does not apply");
 	/* The default follows the quirk table: polled where it is safe and
 	 * poll queues exist, never where polled completions can oops. */
 	if (getenv("NVIO_RESET_POLL"))
 		CHECK(qflags & NVIO_QF_POLLED, "NVIO_RESET_POLL: not polled");
-	else if (nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE))
+	else if (!nvio_kernel_polls_safely())
 		CHECK(!(qflags & NVIO_QF_POLLED) && (qflags & NVIO_QF_POLL_UNSAFE),
 		      "default queue polls on a poll-unsafe kernel: %#x", qflags);
 	else if (di->poll_queues)

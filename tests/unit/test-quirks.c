@@ -44,8 +44,8 @@ START_TEST(rows_by_kernel)
 	ck_assert(applies(NVIO_QUIRK_POLL_UNSAFE, none));
 
 	ck_assert(applies(NVIO_QUIRK_NODATA_POLL, k61));
-	ck_assert(applies(NVIO_QUIRK_NODATA_POLL, KV(6, 5, 255)));
-	ck_assert(!applies(NVIO_QUIRK_NODATA_POLL, KV(6, 6, 0)));
+	ck_assert(applies(NVIO_QUIRK_NODATA_POLL, KV(6, 4, 255)));
+	ck_assert(!applies(NVIO_QUIRK_NODATA_POLL, KV(6, 5, 0)));
 	ck_assert(applies(NVIO_QUIRK_NODATA_POLL, none));
 
 	ck_assert(!applies(NVIO_QUIRK_IOPOLL_ANY_FILE, k61));
@@ -75,6 +75,17 @@ START_TEST(rows_by_kernel)
 	ck_assert(applies(NVIO_QUIRK_PRIV_PASSTHRU, k61));
 	ck_assert(!applies(NVIO_QUIRK_PRIV_PASSTHRU, KV(6, 2, 0)));
 	ck_assert(applies(NVIO_QUIRK_PRIV_PASSTHRU, none));
+
+	ck_assert(!applies(NVIO_QUIRK_POLL_STATUS, k61));
+	ck_assert(!applies(NVIO_QUIRK_POLL_STATUS, KV(6, 9, 12)));
+	ck_assert(applies(NVIO_QUIRK_POLL_STATUS, KV(6, 10, 0)));
+	ck_assert(applies(NVIO_QUIRK_POLL_STATUS, KV(6, 12, 0)));
+	ck_assert(applies(NVIO_QUIRK_POLL_STATUS, KV(6, 12, 34)));
+	ck_assert(!applies(NVIO_QUIRK_POLL_STATUS, KV(6, 12, 35)));
+	ck_assert(!applies(NVIO_QUIRK_POLL_STATUS, k612));
+	ck_assert(applies(NVIO_QUIRK_POLL_STATUS, KV(6, 15, 200)));
+	ck_assert(!applies(NVIO_QUIRK_POLL_STATUS, KV(6, 16, 0)));
+	ck_assert(!applies(NVIO_QUIRK_POLL_STATUS, k72));
 }
 END_TEST
 
@@ -90,6 +101,10 @@ START_TEST(table)
 		ck_assert(q->action && q->action[0]);
 		ck_assert(q->from || q->until);
 		ck_assert(!q->from || !q->until || q->from < q->until);
+		/* a stable fix lies inside the affected range */
+		ck_assert(!q->fixed_stable ||
+			  ((q->fixed_stable >= q->from) &&
+			   (!q->until || q->fixed_stable < q->until)));
 		for (unsigned j = 0; j < i; j++)
 			ck_assert_str_ne(nvio_quirk(j)->name, q->name);
 	}
