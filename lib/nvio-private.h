@@ -68,6 +68,7 @@ struct nvio_queue {
 	uint32_t lba_bytes;     /* per-LBA bytes in the data buffer */
 	bool md_any;            /* any metadata: the slow check path */
 	bool md_unknown;        /* format not learned: no data I/O */
+	bool vec_fixed;         /* vectored I/O may use registered buffers */
 	bool md_sep;            /* metadata in a separate buffer */
 	bool pi_only;           /* metadata is exactly the 8-byte PI */
 	uint32_t max_nlb;
@@ -133,6 +134,27 @@ NVIO_HIDDEN int nvio_check_rw_slow(const struct nvio_queue *q, uint64_t slba,
 				   uint64_t nlb, const void *buf, size_t len,
 				   uint32_t max_nlb, unsigned ctl);
 
+/* Whether every segment of a vectored transfer lies in the same one of
+ * the queue's registered buffers, which the kernel (6.16+) then maps as
+ * a fixed buffer; *idx is its index. Segments must not be empty. */
+static inline bool nvio_vec_fixed(const struct nvio_queue *q,
+				  const struct iovec *iov, uint32_t cnt,
+				  uintptr_t *idx)
+{
+	uintptr_t j;
+
+	if (!q->vec_fixed || !cnt || !iov[0].iov_len ||
+	    !nvio_fast_fixed(&q->f, iov[0].iov_base, iov[0].iov_len, idx))
+		return false;
+	for (uint32_t i = 1; i < cnt; i++)
+		if (!iov[i].iov_len ||
+		    !nvio_fast_fixed(&q->f, iov[i].iov_base, iov[i].iov_len,
+				     &j) ||
+		    j != *idx)
+			return false;
+	return true;
+}
+
 /* Claims the next SQE and fills everything but the NVMe command's own
  * fields (opcode, nsid, CDW2-3, CDW10-15), which are left zero. The caller
  * has checked inflight < depth; the SQ has at least `depth` entries and
@@ -156,7 +178,8 @@ nvio_sqe_begin(struct nvio_queue *q, bool vec, const void *buf, uint32_t len,
 	sqe->fd = f->fd;
 	sqe->cmd_op = vec ? NVME_URING_CMD_IO_VEC : NVME_URING_CMD_IO;
 	sqe->user_data = (uintptr_t)user;
-	if (!vec && nvio_fast_fixed(f, buf, len, &idx)) {
+	if (vec ? nvio_vec_fixed(q, buf, len, &idx)
+		: nvio_fast_fixed(f, buf, len, &idx)) {
 		sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
 		sqe->buf_index = (uint16_t)idx;
 	}

@@ -309,6 +309,9 @@ static int reg_bufs_setup(struct nvio_queue *q, const struct nvio_queue_opts *o)
 	if (rc == 0) {
 		q->flags |= NVIO_QF_REG_BUFS;
 		q->f.fixed_total = q->rbuf_total;
+		/* Before 6.16 a vectored fixed command fails with EINVAL and,
+		 * before 6.15, a kernel WARN: decided by version. */
+		q->vec_fixed = !nvio_quirk_applies(NVIO_QUIRK_NO_VEC_FIXED);
 	}
 	/* Without registration the buffers still work, through the normal
 	 * mapping; the flag tells the caller. */

@@ -197,6 +197,47 @@ START_TEST(fixed_buffers)
 }
 END_TEST
 
+/* Vectored I/O (6.16+): fixed only when every segment lies in the same
+ * registered buffer, and never where the kernel cannot take it. */
+START_TEST(fixed_vectored)
+{
+	struct nvio_queue *q = fake_queue(512, 0, false, 1000, 256, 8);
+	char *region = nvio_buf_alloc(4 * 8192);
+	struct io_uring_sqe *sqe;
+	struct iovec same[2] = { { region + 8192, 1024 },
+				 { region + 8192 + 4096, 1024 } };
+	struct iovec split[2] = { { region + 8192, 1024 },
+				  { region + 2 * 8192, 1024 } };
+	struct iovec outside[2] = { { region + 8192, 1024 }, { NULL, 0 } };
+	static char other[1024] __attribute__((aligned(8)));
+
+	outside[1].iov_base = other;
+	outside[1].iov_len = sizeof(other);
+	q->rbuf = region;
+	q->f.fixed_base = (uintptr_t)region;
+	q->f.fixed_shift = 13;
+	q->rbuf_nr = 4;
+	q->rbuf_total = q->f.fixed_total = 4 * 8192;
+	q->vec_fixed = true;
+	ck_assert_int_eq(nvio_queue_readv(q, 0, 4, same, 2, 0, NULL), 0);
+	sqe = fake_sqe(q, 0);
+	ck_assert_uint_eq(sqe->cmd_op, NVME_URING_CMD_IO_VEC);
+	ck_assert_uint_eq(sqe->uring_cmd_flags, IORING_URING_CMD_FIXED);
+	ck_assert_uint_eq(sqe->buf_index, 1);
+	ck_assert_int_eq(nvio_queue_writev(q, 0, 4, split, 2, 0, NULL), 0);
+	ck_assert_uint_eq(fake_sqe(q, 1)->uring_cmd_flags, 0);
+	ck_assert_int_eq(nvio_queue_readv(q, 0, 4, outside, 2, 0, NULL), 0);
+	ck_assert_uint_eq(fake_sqe(q, 2)->uring_cmd_flags, 0);
+	/* a kernel before 6.16 (quirk no-vec-fixed): never fixed */
+	q->vec_fixed = false;
+	ck_assert_int_eq(nvio_queue_readv(q, 0, 4, same, 2, 0, NULL), 0);
+	ck_assert_uint_eq(fake_sqe(q, 3)->uring_cmd_flags, 0);
+	q->rbuf = NULL;
+	nvio_buf_free(region);
+	fake_queue_free(q);
+}
+END_TEST
+
 START_TEST(passthru_copies_all_dwords)
 {
 	struct nvio_queue *q = fake_queue(512, 8, false, 1000, 256, 4);
@@ -231,6 +272,7 @@ int main(void)
 	tcase_add_test(tc, admin);
 	tcase_add_test(tc, sqe_encoding);
 	tcase_add_test(tc, fixed_buffers);
+	tcase_add_test(tc, fixed_vectored);
 	tcase_add_test(tc, passthru_copies_all_dwords);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
