@@ -122,6 +122,33 @@ START_TEST(short_submission)
 }
 END_TEST
 
+/* liburing 2.6 and later set rings up without an SQ index array on 6.6+
+ * kernels (quirk no-sqarray); the tests above then submitted through such
+ * a ring. Say which kind they ran on, and check the kind is the one the
+ * library and kernel give. */
+START_TEST(sq_array_kind)
+{
+	bool none = q->ring.flags & IORING_SETUP_NO_SQARRAY;
+
+	printf("reap: liburing %s, kernel %u.%u: ring %s an SQ array\n",
+#ifdef IO_URING_VERSION_MAJOR
+	       IO_URING_VERSION_MAJOR == 2 && IO_URING_VERSION_MINOR < 6 ? "< 2.6"
+									 : ">= 2.6",
+#else
+	       "< 2.4",
+#endif
+	       nvio_kernel_version() >> 16, (nvio_kernel_version() >> 8) & 0xff,
+	       none ? "without" : "with");
+#if defined(IO_URING_VERSION_MAJOR) &&                                        \
+	(IO_URING_VERSION_MAJOR > 2 ||                                         \
+	 (IO_URING_VERSION_MAJOR == 2 && IO_URING_VERSION_MINOR >= 6))
+	ck_assert(none == nvio_quirk_applies(NVIO_QUIRK_NO_SQARRAY));
+#else
+	ck_assert(!none);
+#endif
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("reap");
@@ -131,6 +158,7 @@ int main(void)
 	tcase_add_test(tc, fast_reap);
 	tcase_add_test(tc, never_past_max);
 	tcase_add_test(tc, short_submission);
+	tcase_add_test(tc, sq_array_kind);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
