@@ -35,6 +35,8 @@ dist_man_MANS += \
 	man/nvio_identify_active_ns.3 \
 	man/nvio_identify_ctrl.3 \
 	man/nvio_identify_ns.3 \
+	man/nvio_kernel_polls_safely.3 \
+	man/nvio_kernel_version.3 \
 	man/nvio_passthru.3 \
 	man/nvio_queue_buf.3 \
 	man/nvio_queue_compare.3 \
@@ -56,6 +58,8 @@ dist_man_MANS += \
 	man/nvio_queue_write.3 \
 	man/nvio_queue_write_zeroes.3 \
 	man/nvio_queue_writev.3 \
+	man/nvio_quirk.3 \
+	man/nvio_quirk_applies.3 \
 	man/nvio_read.3 \
 	man/nvio_readv.3 \
 	man/nvio_res_is_nvme.3 \
