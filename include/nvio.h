@@ -380,7 +380,7 @@ NVIO_API int nvio_dev_fd(const struct nvio_dev *dev);
 #define NVIO_QUEUE_EVENTFD (1u << 4)   /* create an eventfd for reactors */
 #define NVIO_QUEUE_NO_NEW_FLAGS (1u << 5) /* no SINGLE_ISSUER/DEFER/COOP */
 /* Send commands without data (flush, write zeroes, verify) on the polled
- * ring even on kernels before 6.6, where polling them can dereference a
+ * ring even on kernels before 6.5, where polling them can dereference a
  * freed bio and oops (seen on Debian's 6.1). Without this flag such
  * commands go through the synchronous ioctl there (NVIO_QF_NODATA_SYNC). */
 #define NVIO_QUEUE_POLL_NODATA (1u << 6)

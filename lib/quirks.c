@@ -46,8 +46,9 @@ static const struct nvio_quirk table[] = {
 			"then poll a function pointer. 6.12 and 7.2 were seen to "
 			"survive resets during polled I/O",
 		.action = "queues made without NVIO_QUEUE_POLL take interrupts "
-			  "and say NVIO_QF_POLL_UNSAFE; NVIO_QUEUE_POLL still "
-			  "polls; nvio lat polls only with --mode poll",
+			  "and say NVIO_QF_POLL_UNSAFE; NVIO_QUEUE_POLL (and "
+			  "NVIO_QUEUE_HYBRID_POLL) still poll; nvio lat polls "
+			  "only with --mode poll or hybrid",
 	},
 	{
 		.id = NVIO_QUIRK_NODATA_POLL,
@@ -69,15 +70,16 @@ static const struct nvio_quirk table[] = {
 	{
 		.id = NVIO_QUIRK_IOPOLL_ANY_FILE,
 		.name = "iopoll-any-file",
-		.kernels = "7.1 and later (23475637b0c4; and 6.1 before 6.1.20)",
+		.kernels = "7.1 and later (23475637b0c4)",
 		.from = KV(7, 1),
 		.until = 0,
 		.decided = "by probe: the namespace's queue/io_poll in sysfs, "
 			   "read before the ring is made",
 		.what = "an IOPOLL ring accepts uring_cmd on a namespace "
 			"without poll queues and the commands complete by "
-			"interrupt while the ring spins (6.3 to 7.0 refuse them "
-			"with EOPNOTSUPP)",
+			"interrupt while the ring spins (6.3 to 7.0, and 6.1 from "
+			"6.1.20, refuse them with EOPNOTSUPP; 6.1 before 6.1.20 "
+			"accepts them too)",
 		.action = "no IOPOLL ring on a namespace without poll queues: "
 			  "the queue takes interrupts and says "
 			  "NVIO_QF_IRQ_FALLBACK; NVIO_QUEUE_POLL there fails "
@@ -135,7 +137,7 @@ static const struct nvio_quirk table[] = {
 		.kernels = "6.12 and 7.2 seen (6.8 and later by the code)",
 		.from = KV(6, 8),
 		.until = 0,
-		.decided = "not decided: the completion says it",
+		.decided = "nothing to decide: the completion says it",
 		.what = "commands caught by a controller reset were seen to "
 			"complete with EFAULT (\"Bad address\"); no completion "
 			"status maps to EFAULT in the driver, so it comes from "

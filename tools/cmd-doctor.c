@@ -122,7 +122,7 @@ static void check_quirks(struct doctor *d)
 				  "ask for polling knowing the risk "
 				  "(NVIO_QUEUE_POLL, nvio lat --mode poll)"
 				: NULL,
-		      "%s%s: %s. nvio: %s (decided %s)",
+		      "%s%s: %s. nvio: %s (how it is decided: %s)",
 		      q->kernels, kv ? "" : "; this kernel's version cannot be "
 					    "read, so it counts as affected",
 		      q->what, q->action, q->decided);
@@ -441,6 +441,14 @@ static void check_device(struct doctor *d)
 	if (info->admin)
 		check(d, PASS, "controller", NULL,
 		      "%s open for admin commands", info->ctrl_path);
+	else if (info->id_source == NVIO_ID_NS_DEV)
+		check(d, WARN, "controller",
+		      "run as root for log pages and features",
+		      "%s cannot be opened: admin commands go through %s, "
+		      "where the kernel allows Identify (id-ctrl, id-ns) but "
+		      "not log pages or features without CAP_SYS_ADMIN",
+		      info->ctrl_path[0] ? info->ctrl_path : "the controller",
+		      info->generic_path);
 	else
 		check(d, WARN, "controller",
 		      "run as root: admin commands need read-write access to "
@@ -455,11 +463,13 @@ static void check_device(struct doctor *d)
 		check(d, WARN, "transport", NULL, "the transport is unknown");
 	else if (risky)
 		check(d, WARN, "transport",
-		      "use interrupt queues (NVIO_QUEUE_IRQ) on this controller, "
-		      "or Linux 6.2+",
+		      "use interrupt queues (nvio's default here) on this "
+		      "controller, or a kernel that polls safely (see the "
+		      "quirk rows)",
 		      "%s: polled passthrough on fabrics controllers oopses "
-		      "this kernel in bio_poll (quirk poll-unsafe; seen on "
-		      "Debian's 6.1)", info->transport);
+		      "Debian's 6.1 in bio_poll, and this kernel's polled "
+		      "passthrough is unsafe (quirk poll-unsafe or "
+		      "poll-status)", info->transport);
 	else
 		check(d, PASS, "transport", NULL, "%s", info->transport);
 
@@ -493,7 +503,8 @@ static void check_device(struct doctor *d)
 	if (risky) {
 		check(d, WARN, "polled read", NULL,
 		      "skipped: polled passthrough on this %s controller could "
-		      "oops this kernel", info->transport);
+		      "oops this kernel (quirk poll-unsafe or poll-status)",
+		      info->transport);
 	} else {
 		/* Without poll queues the library falls back to interrupts
 		 * and says so in the queue flags; show that it does. */
@@ -513,12 +524,12 @@ static void check_device(struct doctor *d)
 			      result_text(rc));
 		else if (unsafe && (flags & NVIO_QF_POLLED))
 			check(d, WARN, "polled read",
-			      "use a kernel without quirk poll-unsafe for "
-			      "polling by default",
+			      "use a kernel without quirk poll-unsafe or "
+			      "poll-status for polling by default",
 			      "a polled read of LBA 0 completed when asked for "
 			      "(NVIO_QUEUE_POLL), but queues do not poll by "
 			      "default: this kernel's polled passthrough can "
-			      "oops (queue flags %s)", fl);
+			      "oops or misreport errors (queue flags %s)", fl);
 		else if (flags & NVIO_QF_POLLED)
 			check(d, PASS, "polled read", NULL,
 			      "polled read of LBA 0 completed (queue flags %s)", fl);

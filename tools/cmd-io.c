@@ -372,13 +372,27 @@ static const char *lbas(uint64_t n)
 	return n == 1 ? "LBA" : "LBAs";
 }
 
-/* A failed data command; on a namespace with separate metadata the likely
- * cause is that nvio sends no metadata buffer, so say so. */
+/* A failed data command. libnvio refuses (EOPNOTSUPP, nothing sent) a
+ * data command that would need a metadata buffer nvio's I/O commands do
+ * not carry, or whose need it cannot tell: a refusal, said as one. */
 static int io_failed(struct cli *c, const struct cli_dev *d, int rc,
 		     const char *op, uint64_t n, uint64_t slba)
 {
 	char what[256];
 
+	if (rc == -EOPNOTSUPP && d->info->md_unknown)
+		return err_refused(c, "%s: the metadata format of %s cannot be "
+				   "learned without admin rights here (Identify "
+				   "was refused and sysfs has no metadata_bytes), "
+				   "so nothing was sent: the command could need "
+				   "a metadata buffer; run as root, or use "
+				   "Linux 6.2+", op, d->info->generic_path);
+	if (rc == -EOPNOTSUPP && d->info->md_size && !d->info->md_extended)
+		return err_refused(c, "%s: %s has %u-byte separate metadata, "
+				   "which nvio's I/O commands do not transfer, "
+				   "so nothing was sent (without a metadata "
+				   "buffer the controller would use address 0)",
+				   op, d->info->generic_path, d->info->md_size);
 	if (rc < 0 && d->info->md_size && !d->info->md_extended)
 		snprintf(what, sizeof(what), "%s of %llu %s at LBA %llu (the "
 			 "namespace has %u-byte separate metadata, which nvio's "

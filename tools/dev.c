@@ -126,17 +126,6 @@ int cli_open(struct cli *c, uint32_t nsid, uint32_t flags, bool queue,
 	d->info = nvio_dev_info(d->dev);
 	d->lba_bytes = d->info->lba_size +
 		       (d->info->md_extended ? d->info->md_size : 0);
-	if (queue && d->info->md_unknown) {
-		/* libnvio refuses such I/O too; this says why, before
-		 * anything is sent. */
-		cli_close(d);
-		return err_refused(c, "the metadata format of %s cannot be "
-				   "learned without admin rights here (Identify "
-				   "was refused and sysfs has no "
-				   "metadata_bytes): refusing I/O that could "
-				   "need a metadata buffer; run as root, or "
-				   "use Linux 6.2+", c->dev_path);
-	}
 	if (queue) {
 		/* Interrupt completions: a one-shot command gains nothing from
 		 * polling, and polled passthrough on fabrics controllers oopses

@@ -91,8 +91,8 @@ static const char common_help[] =
 	"                             invariant)\n"
 	"      --inject-error N       testing: every Nth command reads past the\n"
 	"                             namespace's end (an NVMe error); use it\n"
-	"                             with --mode irq on kernels before 6.6,\n"
-	"                             whose polled error path can oops\n"
+	"                             with --mode irq on kernels whose polled\n"
+	"                             error path can oops (see nvio doctor)\n"
 	"      --hist-csv FILE        the histogram as CSV (bs, qd, mode, rw,\n"
 	"                             lo_ns, hi_ns, count per bucket in use)\n"
 	"  -h, --help                 this help\n";

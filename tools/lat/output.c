@@ -250,11 +250,13 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 			"completions come by interrupt\n");
 	if (r->poll_unsafe && !r->polled)
 		fprintf(f, "  note: this kernel's polled passthrough can oops "
-			"(quirk poll-unsafe, see nvio doctor), so completions "
-			"come by interrupt; --mode poll polls anyway\n");
+			"or misreport errors (quirk poll-unsafe or poll-status, "
+			"see nvio doctor), so completions come by interrupt; "
+			"--mode poll polls anyway\n");
 	else if (r->poll_unsafe)
 		fprintf(f, "  warning: polling as asked on a kernel whose polled "
-			"passthrough can oops (quirk poll-unsafe)\n");
+			"passthrough can oops or misreport errors (quirk "
+			"poll-unsafe or poll-status)\n");
 	fprintf(f, "  clock: %s", r->clk.name);
 	if (r->clk.tsc)
 		fprintf(f, " %.3f GHz", (double)r->clk.hz / 1e9);
