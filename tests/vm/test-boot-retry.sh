@@ -46,5 +46,16 @@ for bad in NVIO_VM_BOOT_TIMEOUT=soon NVIO_VM_BOOT_TRIES=08 NVIO_VM_HANG_BOOTS=2x
 	check "$bad is refused (rc $rc)" $?
 done
 
+# An unknown kernel suite, from --kernel or NVIO_VM_KERNEL: a usage error
+# that names the valid suites, before anything is fetched or booted.
+"$vm" --kernel potato -- true >"$out" 2>&1
+rc=$?
+[ $rc = 2 ] && grep -q "unknown kernel suite (--kernel): 'potato' (valid: bookworm trixie sid)" "$out"
+check "--kernel potato is refused (rc $rc)" $?
+NVIO_VM_KERNEL=buster "$vm" --prepare >"$out" 2>&1
+rc=$?
+[ $rc = 2 ] && grep -q "unknown kernel suite (NVIO_VM_KERNEL): 'buster'" "$out"
+check "NVIO_VM_KERNEL=buster is refused (rc $rc)" $?
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
