@@ -9,9 +9,15 @@
 # in each output format with the SVG checked as XML.
 set -u
 build=$(cd "$1" && pwd)
-if "$build/tools/nvio" lat --help >/dev/null 2>&1; then
-	lat=("$build/tools/nvio" lat)
-	sweep=("$build/tools/nvio" sweep)
+# The binary, not libtool's wrapper script (a shell start per run).
+nvio=$build/tools/nvio
+if [ -x "$build/tools/.libs/nvio" ] && [ -d "$build/lib/.libs" ]; then
+	nvio=$build/tools/.libs/nvio
+	export LD_LIBRARY_PATH="$build/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+if "$nvio" lat --help >/dev/null 2>&1; then
+	lat=("$nvio" lat)
+	sweep=("$nvio" sweep)
 else
 	lat=("$build/tools/lat/nvio-lat" lat)
 	sweep=("$build/tools/lat/nvio-lat" sweep)
@@ -223,7 +229,7 @@ run "usage: bs not a multiple of the LBA size" 2 "" -- \
 run "usage: range outside the namespace" 2 "" -- \
 	"${lat[@]}" "$dev" --range 0:999999999 --count 1
 run "system error: no such device" 3 "" -- "${lat[@]}" /dev/nonexistent --count 1
-if [ "${lat[0]}" = "$build/tools/nvio" ]; then
+if [ "${lat[0]}" = "$nvio" ]; then
 	run "json: a device that cannot be opened gives the error document" 3 "$J"'
 e = d["error"]; assert e["command"] == "lat", e
 assert "cannot open /dev/nonexistent" in e["message"], e
