@@ -42,7 +42,12 @@ EXTRA_DIST += tools/lat/README.md tests/lat/device-lat.sh bench/cg-quick.sh
 # tests/lat/device-lat.sh in the guest; TAP (the .tap driver is set up in
 # tests/device/local.mk). NVIO_NO_VM=1 skips.
 TESTS += tests/lat/vm-lat.tap
-EXTRA_DIST += tests/lat/vm-lat.tap
+EXTRA_DIST += tests/lat/vm-lat.tap tests/lat/vm-lat-trixie.tap \
+	tests/lat/vm-lat-sid.tap
+if !SANITIZERS
+# ...and on Debian 13's and sid's kernels (the plain build only).
+TESTS += tests/lat/vm-lat-trixie.tap tests/lat/vm-lat-sid.tap
+endif
 
 # ---- unit tests (no device): histogram, clock and rate schedule, option
 # parsing, writers (JSON and SVG checked by python3 when present).
