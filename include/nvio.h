@@ -55,7 +55,7 @@ extern "C" {
 #endif
 
 #define NVIO_VERSION_MAJOR 0
-#define NVIO_VERSION_MINOR 1
+#define NVIO_VERSION_MINOR 3
 #define NVIO_VERSION_PATCH 0
 
 struct nvio_dev;
@@ -286,6 +286,7 @@ enum {
 enum {
 	NVIO_SC_INVALID_OPCODE = 0x01,
 	NVIO_SC_INVALID_FIELD = 0x02,
+	NVIO_SC_ABORT_REQ = 0x07, /* Command Abort Requested */
 	NVIO_SC_INVALID_NS = 0x0b,
 	NVIO_SC_LBA_RANGE = 0x80,
 	NVIO_SC_COMPARE_FAILED = 0x85, /* SCT media */
@@ -306,6 +307,9 @@ struct nvio_dev_opts {
 	size_t sz;          /* sizeof(struct nvio_dev_opts) */
 	uint32_t nsid;      /* namespace id when opening a controller path */
 	uint32_t flags;     /* NVIO_DEV_* */
+	/* Admin commands' timeout in ms (nvme_uring_cmd.timeout_ms), 0 for
+	 * the kernel's nvme_core.admin_timeout; see nvio_dev_set_admin_timeout. */
+	uint32_t admin_timeout_ms;
 };
 
 /* What Identify (and sysfs) say about the namespace and its controller.
@@ -360,7 +364,14 @@ struct nvio_dev_info {
 /* Open a namespace by /dev/ngXnY, /dev/nvmeXnY, or /dev/nvmeX (+ nsid). */
 NVIO_API int nvio_dev_open(const char *path, const struct nvio_dev_opts *opts,
 			   struct nvio_dev **devp);
+/* Releases the caller's handle. Queues made from the device hold it open
+ * (a reference each) until the last of them is destroyed; the caller must
+ * not use `dev` after this call, except through nvio_queue_dev() of a
+ * queue still alive. */
 NVIO_API void nvio_dev_close(struct nvio_dev *dev);
+/* The timeout of admin commands sent from now on, in ms; 0 leaves it to
+ * the kernel (nvme_core.admin_timeout, 60 s by default). */
+NVIO_API int nvio_dev_set_admin_timeout(struct nvio_dev *dev, uint32_t ms);
 NVIO_API const struct nvio_dev_info *nvio_dev_info(const struct nvio_dev *dev);
 /* The generic device's file descriptor (for callers building their own
  * rings); owned by the device. */
@@ -398,6 +409,10 @@ struct nvio_queue_opts {
 	uint32_t sqpoll_idle_ms;
 	uint32_t reg_bufs;  /* registered buffers to allocate (0..depth) */
 	uint32_t reg_buf_size; /* bytes each, rounded up to a power of 2 >= 4 KiB */
+	/* Every command's timeout in ms (nvme_uring_cmd.timeout_ms), 0 for
+	 * the kernel's nvme_core.io_timeout (30 s by default); see
+	 * nvio_queue_set_timeout. */
+	uint32_t timeout_ms;
 };
 
 /* nvio_queue_flags() */
@@ -421,7 +436,20 @@ struct nvio_queue_opts {
 NVIO_API int nvio_queue_create(struct nvio_dev *dev,
 			       const struct nvio_queue_opts *opts,
 			       struct nvio_queue **qp);
-NVIO_API void nvio_queue_destroy(struct nvio_queue *q);
+/* Waits, within a bound, for every command in flight (reaped and
+ * discarded), then frees the queue: 0. Commands queued and not yet
+ * submitted are dropped unsent. -EBUSY if commands are still in flight
+ * after the bound (twice the command timeout plus 30 s), -EEXIST (or the
+ * reap's other errors) if this thread may not reap them: the queue is then
+ * left as it was, and its buffers must stay valid. NULL: 0. */
+NVIO_API int nvio_queue_destroy(struct nvio_queue *q);
+/* The timeout, in ms, of the commands queued from now on (a per-command
+ * timeout: set it before queueing the command); 0 for the kernel's
+ * default. The kernel aborts a command that exceeds it (and resets the
+ * controller if the abort fails): see nvio_queue_set_timeout(3) for
+ * what such a command completes with. */
+NVIO_API int nvio_queue_set_timeout(struct nvio_queue *q, uint32_t ms);
+NVIO_API uint32_t nvio_queue_timeout(const struct nvio_queue *q);
 NVIO_API unsigned nvio_queue_flags(const struct nvio_queue *q);
 NVIO_API unsigned nvio_queue_depth(const struct nvio_queue *q);
 /* Commands queued or in flight, not yet reaped. */
@@ -502,7 +530,7 @@ struct nvio_queue_fast {
 	uintptr_t fixed_base;      /* registered buffers: fixed_total bytes, */
 	uintptr_t fixed_total;     /* one buffer per 2^fixed_shift bytes */
 	unsigned fixed_shift;
-	unsigned rsvd2;
+	uint32_t timeout_ms;       /* every SQE's nvme_uring_cmd.timeout_ms */
 };
 
 /* The kernel's struct io_uring_sqe in its 128-byte form, carrying struct
@@ -643,7 +671,7 @@ nvio_fast_rw(struct nvio_queue *q, uint8_t opcode, uint64_t slba,
 		w[11] = slba;
 		w[12] = (nlb - 1) | (ctl << 16);
 		w[13] = 0;
-		w[14] = 0;
+		w[14] = f->timeout_ms;
 	}
 #else
 	memset(sqe, 0, sizeof(*sqe) - sizeof(sqe->pad2));
@@ -663,6 +691,7 @@ nvio_fast_rw(struct nvio_queue *q, uint8_t opcode, uint64_t slba,
 	sqe->cdw10 = (uint32_t)slba;
 	sqe->cdw11 = (uint32_t)(slba >> 32);
 	sqe->cdw12 = (nlb - 1) | (ctl << 16);
+	sqe->timeout_ms = f->timeout_ms;
 #endif
 	f->inflight++;
 	return 0;
@@ -726,7 +755,11 @@ nvio_fast_drain(struct nvio_queue_fast *f, struct nvio_cpl *cpl, unsigned max)
 
 /* Collects up to max completions into cpl, waiting for at least min and
  * submitting whatever is queued in the same system call; see
- * nvio_queue_reap(3). */
+ * nvio_queue_reap(3). A signal ends the wait early: the call returns the
+ * completions it has (fewer than min) or, with none, -EINTR, so a loop
+ * `while (running)` sees a handler's flag. The wait has no bound of its
+ * own: the kernel's command timeout bounds it (nvio_queue_set_timeout);
+ * nvio_queue_reap_timeout() takes a deadline. */
 NVIO_INLINE int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl,
 				unsigned max, unsigned min)
 {
@@ -752,9 +785,22 @@ NVIO_INLINE int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl,
 	return nvio_fast_reap_wait(q, cpl, max, min, n);
 }
 
+/* nvio_queue_reap() with a deadline: waits at most timeout_ns for min
+ * completions (on polled queues by polling passes in user space, each
+ * a system call, so the bound holds whatever the kernel's polling loop
+ * does). Returns the completions collected, fewer than min if the
+ * deadline passed, -ETIME if it passed with none, -EINTR if a signal came
+ * first with none. timeout_ns 0 polls once without waiting. */
+NVIO_API int nvio_queue_reap_timeout(struct nvio_queue *q, struct nvio_cpl *cpl,
+				     unsigned max, unsigned min,
+				     uint64_t timeout_ns);
+
 /* Synchronous helpers, on an idle queue (-EBUSY if commands are in flight).
  * Return 0, -errno, or a positive NVMe status. Reads and writes larger than
- * the maximum transfer are split. */
+ * the maximum transfer are split. Each waits for every command it sent,
+ * through signals (the kernel may write the buffer until then), so the
+ * queue's timeout bounds it; whatever it returns, the queue is idle
+ * again afterwards. */
 NVIO_API int nvio_read(struct nvio_queue *q, uint64_t slba, uint64_t nlb,
 		       void *buf, size_t len, unsigned ctl);
 NVIO_API int nvio_write(struct nvio_queue *q, uint64_t slba, uint64_t nlb,

@@ -23,9 +23,6 @@
 #include "nvio-private.h"
 
 #define ADMIN_DEPTH 4
-/* A command that cannot complete in this long has hung the controller;
- * the kernel then resets it, so there is no point waiting longer. */
-#define ADMIN_TIMEOUT_MS 0
 
 int nvio_admin_setup(struct nvio_dev *dev, bool rdonly)
 {
@@ -70,16 +67,14 @@ void nvio_admin_teardown(struct nvio_dev *dev)
 }
 
 static int admin_ioctl(struct nvio_dev *dev, const struct nvio_cmd *cmd,
-		       void *buf, uint32_t len, uint64_t *result)
+		       void *buf, uint32_t len, uint64_t *result, int fd)
 {
 	struct nvme_passthru_cmd64 pc;
 	int rc;
 
 	nvio_cmd_to_ioctl(cmd, buf, len, &pc);
-	pc.timeout_ms = ADMIN_TIMEOUT_MS;
-	rc = ioctl(dev->admin_mode == NVIO_ADMIN_NS_IOCTL ? dev->fd
-							   : dev->ctrl_fd,
-		   NVME_IOCTL_ADMIN64_CMD, &pc);
+	pc.timeout_ms = __atomic_load_n(&dev->admin_timeout_ms, __ATOMIC_RELAXED);
+	rc = ioctl(fd, NVME_IOCTL_ADMIN64_CMD, &pc);
 
 	if (rc < 0)
 		return -errno;
@@ -95,6 +90,7 @@ static int admin_uring(struct nvio_dev *dev, const struct nvio_cmd *cmd,
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 	struct nvme_uring_cmd *uc;
 	struct io_uring_cqe *cqe;
+	uint64_t tag;
 	int rc;
 
 	if (!sqe)
@@ -107,15 +103,26 @@ static int admin_uring(struct nvio_dev *dev, const struct nvio_cmd *cmd,
 	nvio_uring_cmd_from(cmd, uc);
 	uc->addr = (uintptr_t)buf;
 	uc->data_len = len;
-	uc->timeout_ms = ADMIN_TIMEOUT_MS;
-	rc = io_uring_submit_and_wait(ring, 1);
+	uc->timeout_ms = __atomic_load_n(&dev->admin_timeout_ms, __ATOMIC_RELAXED);
+	tag = ++dev->admin_tag;
+	sqe->user_data = tag;
+	rc = io_uring_submit(ring);
 	if (rc < 0)
 		return rc;
-	do {
+	/* The command writes buf until it completes, so a signal does not
+	 * end this wait; the command's timeout does (the kernel aborts it,
+	 * then resets the controller). Only its own completion ends it: a
+	 * stray one (none are expected) is dropped. */
+	for (;;) {
 		rc = io_uring_wait_cqe(ring, &cqe);
-	} while (rc == -EINTR);
-	if (rc < 0)
-		return rc;
+		if (rc == -EINTR)
+			continue;
+		if (rc < 0)
+			return rc;
+		if (cqe->user_data == tag)
+			break;
+		io_uring_cqe_seen(ring, cqe);
+	}
 	rc = cqe->res;
 	if (result)
 		*result = cqe->big_cqe[0];
@@ -134,7 +141,21 @@ int nvio_admin_passthru(struct nvio_dev *dev, const struct nvio_cmd *cmd,
 		return -EFAULT;
 	if (buf && !len)
 		return -EMSGSIZE;
-	pthread_mutex_lock(&dev->admin_lock);
+	/* The ring is for one command at a time; a thread that finds it
+	 * busy sends through the ioctl instead of waiting behind another
+	 * thread's command (the kernel serves both concurrently). */
+	if (pthread_mutex_trylock(&dev->admin_lock)) {
+		enum nvio_admin_mode m = __atomic_load_n(&dev->admin_mode,
+							 __ATOMIC_ACQUIRE);
+
+		if (m == NVIO_ADMIN_URING || m == NVIO_ADMIN_IOCTL)
+			return admin_ioctl(dev, cmd, buf, len, result,
+					   dev->ctrl_fd);
+		if (m == NVIO_ADMIN_NS_IOCTL)
+			return admin_ioctl(dev, cmd, buf, len, result,
+					   dev->fd);
+		pthread_mutex_lock(&dev->admin_lock);
+	}
 	if (dev->admin_mode == NVIO_ADMIN_NONE) {
 		rc = dev->admin_err ? dev->admin_err : -ENODEV;
 	} else if (dev->admin_mode == NVIO_ADMIN_URING) {
@@ -142,11 +163,16 @@ int nvio_admin_passthru(struct nvio_dev *dev, const struct nvio_cmd *cmd,
 		/* This kernel has no admin uring_cmd: use the ioctl from now
 		 * on. Any other error is the command's own. */
 		if (rc == -EOPNOTSUPP || rc == -ENOTTY || rc == -EBADF) {
-			dev->admin_mode = NVIO_ADMIN_IOCTL;
-			rc = admin_ioctl(dev, cmd, buf, len, result);
+			__atomic_store_n(&dev->admin_mode, NVIO_ADMIN_IOCTL,
+					 __ATOMIC_RELEASE);
+			rc = admin_ioctl(dev, cmd, buf, len, result,
+					 dev->ctrl_fd);
 		}
 	} else {
-		rc = admin_ioctl(dev, cmd, buf, len, result);
+		rc = admin_ioctl(dev, cmd, buf, len, result,
+				 dev->admin_mode == NVIO_ADMIN_NS_IOCTL
+					 ? dev->fd
+					 : dev->ctrl_fd);
 	}
 	pthread_mutex_unlock(&dev->admin_lock);
 	return rc;

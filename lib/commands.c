@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "nvio-private.h"
 
@@ -253,24 +254,71 @@ int nvio_queue_passthru(struct nvio_queue *q, const struct nvio_cmd *cmd,
 /* ------------------------------------------------------------------ */
 /* Synchronous helpers. */
 
-static int sync_one(struct nvio_queue *q, uint64_t *result)
+/* One completion for a synchronous helper, which must not return while
+ * its commands may still write the caller's buffer: a signal does not end
+ * the wait (the commands' timeout does). After a ring error, commands the
+ * kernel has not taken are taken back and those it has are waited for
+ * (within the drain bound), so the queue is idle again. */
+static int sync_reap(struct nvio_queue *q, struct nvio_cpl *cpl)
+{
+	int rc;
+
+	do
+		rc = nvio_queue_reap(q, cpl, 1, 1);
+	while (rc == -EINTR || rc == 0);
+	if (rc > 0)
+		return 0;
+	nvio_queue_unqueue(q);
+	if (q->f.inflight)
+		nvio_queue_drain(q, nvio_queue_drain_bound_ns(q));
+	return rc;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A command past its timeout is aborted by the kernel, which completes it
+ * with status Command Abort Requested if the controller aborts it, and
+ * otherwise resets the controller and completes it (and every other
+ * command then in flight) with -EINTR. A synchronous helper knows how
+ * long it waited: such a result after the queue's timeout is -ETIMEDOUT. */
+static int sync_res(const struct nvio_queue *q, int res, uint64_t t0)
+{
+	bool aborted = res == -EINTR ||
+		       (res > 0 && nvio_status_sct(res) == NVIO_SCT_GENERIC &&
+			nvio_status_sc(res) == NVIO_SC_ABORT_REQ);
+
+	if (aborted && q->f.timeout_ms && mono_ms() - t0 >= q->f.timeout_ms)
+		return -ETIMEDOUT;
+	return res;
+}
+
+static int sync_one(struct nvio_queue *q, uint64_t *result, uint64_t t0)
 {
 	struct nvio_cpl cpl;
-	int rc = nvio_queue_reap(q, &cpl, 1, 1);
+	int rc = sync_reap(q, &cpl);
 
 	if (rc < 0)
 		return rc;
 	if (result)
 		*result = cpl.result;
-	return cpl.res;
+	return sync_res(q, cpl.res, t0);
 }
 
 #define SYNC_BEGIN(q)                                                          \
+	uint64_t t0 = 0;                                                       \
 	do {                                                                   \
 		if (!(q))                                                      \
 			return -EINVAL;                                        \
 		if ((q)->f.inflight)                                           \
 			return -EBUSY;                                         \
+		if ((q)->f.timeout_ms)                                         \
+			t0 = mono_ms();                                        \
 	} while (0)
 
 /* Runs a split transfer with up to `depth` chunks in flight; the first
@@ -313,13 +361,11 @@ static int sync_rw(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 			break;
 		if (!q->f.inflight)
 			continue;
-		rc = nvio_queue_reap(q, &cpl, 1, 1);
-		if (rc < 0) {
-			/* The ring itself failed; nothing more can be reaped. */
-			return rc;
-		}
+		rc = sync_reap(q, &cpl);
+		if (rc < 0)
+			return rc; /* the ring failed; the queue is idle */
 		if (cpl.res && !first_err)
-			first_err = cpl.res;
+			first_err = sync_res(q, cpl.res, t0);
 		if (first_err)
 			next = chunks;
 	}
@@ -351,7 +397,7 @@ int nvio_readv(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
 
 	SYNC_BEGIN(q);
 	rc = nvio_queue_readv(q, slba, nlb, iov, iovcnt, ctl, NULL);
-	return rc ? rc : sync_one(q, NULL);
+	return rc ? rc : sync_one(q, NULL, t0);
 }
 
 int nvio_writev(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
@@ -361,7 +407,7 @@ int nvio_writev(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
 
 	SYNC_BEGIN(q);
 	rc = nvio_queue_writev(q, slba, nlb, iov, iovcnt, ctl, NULL);
-	return rc ? rc : sync_one(q, NULL);
+	return rc ? rc : sync_one(q, NULL, t0);
 }
 
 int nvio_verify(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
@@ -371,7 +417,7 @@ int nvio_verify(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
 
 	SYNC_BEGIN(q);
 	rc = nvio_queue_verify(q, slba, nlb, ctl, NULL);
-	return rc ? rc : sync_one(q, NULL);
+	return rc ? rc : sync_one(q, NULL, t0);
 }
 
 int nvio_write_zeroes(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
@@ -381,7 +427,7 @@ int nvio_write_zeroes(struct nvio_queue *q, uint64_t slba, uint32_t nlb,
 
 	SYNC_BEGIN(q);
 	rc = nvio_queue_write_zeroes(q, slba, nlb, ctl, NULL);
-	return rc ? rc : sync_one(q, NULL);
+	return rc ? rc : sync_one(q, NULL, t0);
 }
 
 int nvio_flush(struct nvio_queue *q)
@@ -390,7 +436,7 @@ int nvio_flush(struct nvio_queue *q)
 
 	SYNC_BEGIN(q);
 	rc = nvio_queue_flush(q, NULL);
-	return rc ? rc : sync_one(q, NULL);
+	return rc ? rc : sync_one(q, NULL, t0);
 }
 
 int nvio_dsm(struct nvio_queue *q, const struct nvio_dsm_range *ranges,
@@ -400,7 +446,7 @@ int nvio_dsm(struct nvio_queue *q, const struct nvio_dsm_range *ranges,
 
 	SYNC_BEGIN(q);
 	rc = nvio_queue_dsm(q, ranges, nr, attrs, NULL);
-	return rc ? rc : sync_one(q, NULL);
+	return rc ? rc : sync_one(q, NULL, t0);
 }
 
 int nvio_passthru(struct nvio_queue *q, const struct nvio_cmd *cmd, void *buf,
@@ -410,5 +456,5 @@ int nvio_passthru(struct nvio_queue *q, const struct nvio_cmd *cmd, void *buf,
 
 	SYNC_BEGIN(q);
 	rc = nvio_queue_passthru(q, cmd, buf, len, md, md_len, NULL);
-	return rc ? rc : sync_one(q, result);
+	return rc ? rc : sync_one(q, result, t0);
 }

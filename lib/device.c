@@ -239,6 +239,8 @@ int nvio_dev_open(const char *path, const struct nvio_dev_opts *opts,
 	dev->fd = -1;
 	dev->ctrl_fd = -1;
 	dev->admin_err = -ENODEV;
+	dev->admin_timeout_ms = o.admin_timeout_ms;
+	dev->refs = 1;
 	pthread_mutex_init(&dev->admin_lock, NULL);
 	snprintf(dev->info.generic_path, sizeof(dev->info.generic_path),
 		 "%s/%s", dev_root(), map.ng);
@@ -317,15 +319,36 @@ fail:
 	return rc;
 }
 
-void nvio_dev_close(struct nvio_dev *dev)
+void nvio_dev_get(struct nvio_dev *dev)
 {
-	if (!dev)
+	if (dev)
+		__atomic_add_fetch(&dev->refs, 1, __ATOMIC_RELAXED);
+}
+
+/* The last reference closes: the caller's handle, or a queue's when the
+ * caller closed first (its queues go on working, on open descriptors). */
+void nvio_dev_put(struct nvio_dev *dev)
+{
+	if (!dev || __atomic_sub_fetch(&dev->refs, 1, __ATOMIC_ACQ_REL))
 		return;
 	nvio_admin_teardown(dev);
 	if (dev->fd >= 0)
 		close(dev->fd);
 	pthread_mutex_destroy(&dev->admin_lock);
 	free(dev);
+}
+
+void nvio_dev_close(struct nvio_dev *dev)
+{
+	nvio_dev_put(dev);
+}
+
+int nvio_dev_set_admin_timeout(struct nvio_dev *dev, uint32_t ms)
+{
+	if (!dev)
+		return -EINVAL;
+	__atomic_store_n(&dev->admin_timeout_ms, ms, __ATOMIC_RELAXED);
+	return 0;
 }
 
 const struct nvio_dev_info *nvio_dev_info(const struct nvio_dev *dev)

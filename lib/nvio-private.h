@@ -52,8 +52,15 @@ struct nvio_dev {
 	struct io_uring admin_ring;
 	bool admin_ring_ok;
 	pthread_mutex_t admin_lock;
+	uint32_t admin_timeout_ms;
+	uint64_t admin_tag;     /* user_data of the last admin command sent */
+	unsigned refs;          /* the caller's handle and each queue's */
 	struct nvio_dev_info info;
 };
+
+/* device.c: a queue's hold on its device (atomic; NULL is ignored). */
+NVIO_HIDDEN void nvio_dev_get(struct nvio_dev *dev);
+NVIO_HIDDEN void nvio_dev_put(struct nvio_dev *dev);
 
 struct nvio_queue {
 	/* first: the inline functions of nvio.h reach it through the
@@ -187,6 +194,7 @@ nvio_sqe_begin(struct nvio_queue *q, bool vec, const void *buf, uint32_t len,
 	uc->data_len = len;
 	uc->metadata = (uintptr_t)md;
 	uc->metadata_len = md_len;
+	uc->timeout_ms = f->timeout_ms;
 	f->inflight++;
 	f->pending++;
 	return uc;
@@ -231,6 +239,15 @@ NVIO_HIDDEN void nvio_queue_init_geometry(struct nvio_queue *q,
 					  const struct nvio_dev_info *info);
 NVIO_HIDDEN void nvio_queue_init_rings(struct nvio_queue *q);
 NVIO_HIDDEN void nvio_queue_init_words(struct nvio_queue *q);
+/* Takes back the commands queued and not yet taken by the kernel (none on
+ * SQPOLL rings, whose thread may take them any time); returns how many. */
+NVIO_HIDDEN unsigned nvio_queue_unqueue(struct nvio_queue *q);
+/* Reaps and discards until nothing is in flight, at most timeout_ns;
+ * 0, or the reap's error (-EBUSY when the bound passed). */
+NVIO_HIDDEN int nvio_queue_drain(struct nvio_queue *q, uint64_t timeout_ns);
+/* How long a command may take before the kernel has surely ended it:
+ * twice its timeout (abort, then reset) plus 30 s for the reset. */
+NVIO_HIDDEN uint64_t nvio_queue_drain_bound_ns(const struct nvio_queue *q);
 
 /* quirks.c */
 NVIO_HIDDEN uint32_t nvio_kver_parse(const char *release);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sys/ioctl.h>
@@ -359,8 +360,10 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 		return -ENOMEM;
 	memset(q, 0, sizeof(*q));
 	q->dev = dev;
+	nvio_dev_get(dev); /* the device outlives its queues */
 	q->evfd = -1;
 	q->f.depth = o.depth;
+	q->f.timeout_ms = o.timeout_ms;
 	nvio_queue_init_geometry(q, &dev->info);
 	if (polled)
 		q->flags |= NVIO_QF_POLLED;
@@ -374,6 +377,7 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 
 	rc = ring_setup(q, &o, polled);
 	if (rc) {
+		nvio_dev_put(dev);
 		free(q);
 		return rc;
 	}
@@ -428,17 +432,41 @@ fail:
 	return rc;
 }
 
-void nvio_queue_destroy(struct nvio_queue *q)
+int nvio_queue_destroy(struct nvio_queue *q)
 {
 	if (!q)
-		return;
+		return 0;
+	if (q->f.inflight) {
+		/* Commands nobody sent are dropped; those in the kernel may
+		 * still write their buffers (which the caller frees next),
+		 * and a ring closed under them would not stop that: wait. */
+		int rc = nvio_queue_drain(q, nvio_queue_drain_bound_ns(q));
+
+		if (rc)
+			return rc;
+	}
 	io_uring_queue_exit(&q->ring);
 	if (q->evfd >= 0)
 		close(q->evfd);
 	if (q->rbuf)
 		munmap(q->rbuf, q->rbuf_total);
+	nvio_dev_put(q->dev);
 	free(q->soft);
 	free(q);
+	return 0;
+}
+
+int nvio_queue_set_timeout(struct nvio_queue *q, uint32_t ms)
+{
+	if (!q)
+		return -EINVAL;
+	q->f.timeout_ms = ms;
+	return 0;
+}
+
+uint32_t nvio_queue_timeout(const struct nvio_queue *q)
+{
+	return q->f.timeout_ms;
 }
 
 unsigned nvio_queue_flags(const struct nvio_queue *q) { return q->flags; }
@@ -473,6 +501,7 @@ static int push_sync(struct nvio_queue *q, const struct nvio_cmd *cmd,
 	int rc;
 
 	nvio_cmd_to_ioctl(cmd, NULL, 0, &pc);
+	pc.timeout_ms = q->f.timeout_ms;
 	rc = ioctl(q->dev->fd, NVME_IOCTL_IO64_CMD, &pc);
 	c->user = user;
 	c->res = rc < 0 ? -errno : rc;
@@ -548,31 +577,159 @@ static inline unsigned drain(struct nvio_queue *q, struct nvio_cpl *cpl,
 	return max ? nvio_fast_drain(&q->f, cpl, max) : 0;
 }
 
-/* Submits what is queued and waits until `min` completions are in cpl,
- * of which `n` already are; the system call of nvio_queue_reap(), and of
- * the general path, which may spin (SQPOLL + IOPOLL) instead. */
-static int submit_wait(struct nvio_queue *q, struct nvio_cpl *cpl,
-		       unsigned max, unsigned min, unsigned n)
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* An SQPOLL + IOPOLL reap spins on the completion ring (its SQ thread
+ * polls) this long before it sleeps in the kernel, in slices of at most
+ * SLEEP_SLICE_NS, so that a signal or a deadline always ends it. */
+#define SPIN_NS 1000000u
+#define SLEEP_SLICE_NS 10000000u
+
+/* Completions the kernel has posted and nobody has drained. */
+static inline unsigned cq_ready(const struct nvio_queue *q)
+{
+	return __atomic_load_n(q->f.cq_ktail, __ATOMIC_ACQUIRE) - *q->f.cq_khead;
+}
+
+/* io_uring_enter submitting `submit` commands (published first) and
+ * waiting for `want` completions, at most `ns` if ns is not 0 (5.11+'s
+ * IORING_ENTER_EXT_ARG). Returns what the kernel returned, or -errno. */
+static int enter(struct nvio_queue *q, unsigned submit, unsigned want,
+		 uint64_t ns)
+{
+	struct __kernel_timespec ts = {
+		.tv_sec = (long long)(ns / 1000000000u),
+		.tv_nsec = (long long)(ns % 1000000000u),
+	};
+	struct io_uring_getevents_arg arg = { .ts = (uint64_t)(uintptr_t)&ts };
+	long rc;
+
+	if (submit)
+		io_uring_smp_store_release(q->ring.sq.ktail, q->f.sq_tail);
+	if (ns)
+		rc = syscall(__NR_io_uring_enter, q->ring.ring_fd, submit, want,
+			     IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
+			     &arg, sizeof(arg));
+	else
+		rc = syscall(__NR_io_uring_enter, q->ring.ring_fd, submit, want,
+			     IORING_ENTER_GETEVENTS, NULL, 0);
+	if (rc < 0)
+		return -errno;
+	if (submit)
+		update_pending(q);
+	return (int)rc;
+}
+
+/* An SQPOLL ring's commands go through liburing, which wakes the thread
+ * when it sleeps. */
+static int sqpoll_submit(struct nvio_queue *q)
 {
 	int rc;
 
-	while (n < min || q->f.pending) {
-		if (q->spin_reap && !q->f.pending) {
-			n += drain(q, cpl + n, max - n);
-			continue;
-		}
-		sync_sq(q);
-		if (n < min)
-			rc = io_uring_submit_and_wait(&q->ring, min - n);
-		else
-			rc = io_uring_submit_and_get_events(&q->ring);
-		if (rc < 0 && rc != -EINTR && rc != -EAGAIN)
-			return n ? (int)n : rc;
-		if (rc >= 0)
-			update_pending(q);
+	sync_sq(q);
+	rc = io_uring_submit(&q->ring);
+	if (rc >= 0)
+		update_pending(q);
+	return rc;
+}
+
+/* Drains while spinning, until `min` are in cpl or `until` passes. */
+static unsigned spin(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
+		     unsigned min, unsigned n, uint64_t until)
+{
+	for (unsigned i = 0; n < min; i++) {
 		n += drain(q, cpl + n, max - n);
+		if ((i & 63) == 63 && now_ns() >= until)
+			break;
 	}
-	return (int)n;
+	return n;
+}
+
+/* Waits until `min` completions are in cpl, of which `n` already are,
+ * submitting whatever is queued; `deadline` (CLOCK_MONOTONIC ns) 0 means
+ * none. Returns the count, fewer than min when a signal or the deadline
+ * ended the wait, -EINTR or -ETIME when that happened with none. */
+static int wait_for(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
+		    unsigned min, unsigned n, uint64_t deadline)
+{
+	const bool sqpoll = q->flags & NVIO_QF_SQPOLL;
+	const bool iopoll = (q->flags & NVIO_QF_POLLED) && !sqpoll;
+
+	for (;;) {
+		unsigned want = n < min ? min - n : 0;
+		uint64_t left = 0;
+		bool slept = false;
+		int rc;
+
+		if (!want && !q->f.pending)
+			return (int)n;
+		if (deadline) {
+			uint64_t now = now_ns();
+
+			if (now >= deadline)
+				return n ? (int)n : -ETIME;
+			left = deadline - now;
+		}
+		if (sqpoll) {
+			if (q->f.pending) {
+				rc = sqpoll_submit(q);
+				if (rc < 0 && rc != -EAGAIN && rc != -EBUSY &&
+				    rc != -EINTR)
+					return n ? (int)n : rc;
+			}
+			if (!want) {
+				n += drain(q, cpl + n, max - n);
+				continue;
+			}
+			if (q->spin_reap) {
+				uint64_t until = now_ns() + SPIN_NS;
+
+				if (deadline && until > deadline)
+					until = deadline;
+				n = spin(q, cpl, max, min, n, until);
+				if (n >= min)
+					continue;
+				/* The SQ thread wakes a sleeper when it
+				 * posts; the slice bounds a missed wake. */
+				rc = enter(q, 0, min - n,
+					   deadline && left < SLEEP_SLICE_NS
+						   ? left
+						   : SLEEP_SLICE_NS);
+			} else {
+				rc = enter(q, 0, want, left);
+				slept = true;
+			}
+		} else if (iopoll && (deadline || q->f.pending)) {
+			/* The kernel's polling loop has no timeout: one
+			 * polling pass per call, the clock checked between.
+			 * Nor does a polled wait that also submitted report
+			 * a signal (it returns the count): submit apart. */
+			rc = enter(q, q->f.pending, 0, 0);
+		} else {
+			rc = enter(q, q->f.pending, want, left);
+			slept = !iopoll && want;
+		}
+		if (rc < 0 && rc != -EINTR && rc != -ETIME && rc != -EAGAIN &&
+		    rc != -EBUSY) {
+			n += drain(q, cpl + n, max - n);
+			return n ? (int)n : rc;
+		}
+		n += drain(q, cpl + n, max - n);
+		/* An interrupt wait returns before `want` completions only
+		 * for a signal or its timeout, even when the same call
+		 * submitted and so returned a count, not -EINTR. */
+		if ((rc == -EINTR || slept) && n < min) {
+			if (rc != -EINTR && deadline && now_ns() >= deadline)
+				return n ? (int)n : -ETIME;
+			return n ? (int)n : -EINTR;
+		}
+	}
 }
 
 /* nvio_queue_reap()'s system call: submit the `pending` commands queued
@@ -616,10 +773,16 @@ int nvio_fast_enter(struct nvio_queue *q, unsigned pending, unsigned min)
 #endif
 	if (likely(rc == (int)pending)) {
 		q->f.pending = 0;
+		/* Having submitted, the kernel returns the count even when a
+		 * signal ended its wait; an interrupt wait ends early for
+		 * nothing else, so fewer than `min` completions means one
+		 * came (a polled wait also ends when the CPU is wanted). */
+		if (unlikely(!(q->flags & NVIO_QF_POLLED) && cq_ready(q) < min))
+			return -EINTR;
 		return 0;
 	}
 	if (rc < 0)
-		return rc == -EINTR || rc == -EAGAIN || rc == -EBUSY ? 0 : rc;
+		return rc == -EAGAIN || rc == -EBUSY ? 0 : rc;
 	/* The kernel stopped early (a command that failed to start ends
 	 * the batch): the rest goes next time. */
 	update_pending(q);
@@ -627,22 +790,24 @@ int nvio_fast_enter(struct nvio_queue *q, unsigned pending, unsigned min)
 }
 
 /* The rest of nvio_queue_reap(), when the completions drained after
- * nvio_fast_enter() are fewer than `min`, or on SQPOLL rings. */
+ * nvio_fast_enter() are fewer than `min`. */
 int nvio_fast_reap_wait(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 		     unsigned min, unsigned n)
 {
-	return submit_wait(q, cpl, max, min, n);
+	return wait_for(q, cpl, max, min, n, 0);
 }
 
-/* The general reap: argument checks, enabling the ring, ioctl-run
- * completions, nonblocking polls (min 0), SQPOLL spinning. */
-int nvio_fast_reap_general(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
-		     unsigned min)
+/* The start of every reap that is not the inline one: argument checks,
+ * enabling the ring, ioctl-run completions, what is ready now. Returns
+ * -errno, or the completions in cpl (*done when nothing remains to do). */
+static int reap_begin(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
+		      unsigned min, bool *done)
 {
 	unsigned n = 0;
 	int rc;
 
-	if (!cpl || !max || min > max)
+	*done = true;
+	if (!q || !cpl || !max || min > max)
 		return -EINVAL;
 	if (min > q->f.inflight)
 		return -EDEADLK; /* would wait for completions never coming */
@@ -663,5 +828,90 @@ int nvio_fast_reap_general(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned 
 			return rc;
 		return (int)drain(q, cpl, max);
 	}
-	return submit_wait(q, cpl, max, min, n);
+	*done = false;
+	return (int)n;
+}
+
+/* The general reap: argument checks, enabling the ring, ioctl-run
+ * completions, nonblocking polls (min 0), SQPOLL spinning. */
+int nvio_fast_reap_general(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
+		     unsigned min)
+{
+	bool done;
+	int n = reap_begin(q, cpl, max, min, &done);
+
+	if (done || n < 0)
+		return n;
+	return wait_for(q, cpl, max, min, (unsigned)n, 0);
+}
+
+int nvio_queue_reap_timeout(struct nvio_queue *q, struct nvio_cpl *cpl,
+			    unsigned max, unsigned min, uint64_t timeout_ns)
+{
+	uint64_t deadline = now_ns() + timeout_ns;
+	bool done;
+	int n;
+
+	if (!timeout_ns)
+		return nvio_fast_reap_general(q, cpl, max, 0);
+	n = reap_begin(q, cpl, max, min, &done);
+	if (done || n < 0)
+		return n;
+	return wait_for(q, cpl, max, min, (unsigned)n, deadline);
+}
+
+unsigned nvio_queue_unqueue(struct nvio_queue *q)
+{
+	unsigned head, n;
+
+	if (q->flags & NVIO_QF_SQPOLL)
+		return 0;
+	/* This thread is the ring's only submitter, and the kernel reads
+	 * the tail only inside io_uring_enter: moving it back is safe. */
+	head = io_uring_smp_load_acquire(q->ring.sq.khead);
+	n = q->f.sq_tail - head;
+	q->f.sq_tail = head;
+	io_uring_smp_store_release(q->ring.sq.ktail, head);
+	q->ring.sq.sqe_head = q->ring.sq.sqe_tail = head;
+	q->f.pending = 0;
+	q->f.inflight -= n;
+	return n;
+}
+
+uint64_t nvio_queue_drain_bound_ns(const struct nvio_queue *q)
+{
+	uint64_t t_ms = q->f.timeout_ms, s;
+
+	if (!t_ms) {
+		/* the kernel's default, which the administrator may raise */
+		if (nvio_sysfs_read_u64("/sys/module/nvme_core/parameters/"
+					"io_timeout",
+					&s) == 0 &&
+		    s && s < 86400)
+			t_ms = s * 1000;
+		else
+			t_ms = 30000;
+	}
+	return (2 * t_ms + 30000) * 1000000u;
+}
+
+int nvio_queue_drain(struct nvio_queue *q, uint64_t timeout_ns)
+{
+	uint64_t deadline = now_ns() + timeout_ns;
+	struct nvio_cpl cpl[32];
+
+	nvio_queue_unqueue(q);
+	while (q->f.inflight) {
+		uint64_t now = now_ns();
+		int rc;
+
+		if (now >= deadline)
+			return -EBUSY;
+		rc = nvio_queue_reap_timeout(q, cpl, 32, 1, deadline - now);
+		if (rc == -ETIME)
+			return -EBUSY;
+		if (rc < 0 && rc != -EINTR)
+			return rc;
+	}
+	return 0;
 }

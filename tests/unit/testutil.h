@@ -8,6 +8,7 @@
 #define NVIO_TESTUTIL_H
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
