@@ -88,6 +88,7 @@ struct cli {
 	bool human;             /* -H */
 	bool raw;               /* -b */
 	bool force;
+	uint32_t timeout_ms;    /* -t: every command's timeout, 0 the kernel's */
 	bool open_rdonly;       /* the generic device was opened read-only */
 	bool has_error;
 	bool keep_doc;          /* print the document even with a non-zero exit */
@@ -159,6 +160,12 @@ enum {
 	OPT_LR,
 	OPT_PRINFO,
 };
+
+/* Every command that sends something takes -t/--timeout, as nvme-cli's
+ * commands do; cli_getopt() handles it. */
+#define CLI_OPT_TIMEOUT                                                        \
+	{ "timeout", 't', required_argument, "MS",                             \
+	  "timeout of each command in ms (0: the kernel's default)" }
 
 /* Rows every command accepts. */
 #define CLI_OPT_COMMON                                                         \

@@ -24,14 +24,14 @@ const struct cli_opt opts_id_ctrl[] = {
 	{ "human-readable", 'H', no_argument, NULL, "decode bit fields" },
 	{ "raw-binary", 'b', no_argument, NULL, "write the raw 4096 bytes to stdout" },
 	{ "namespace-id", 'n', required_argument, "NSID", "namespace to open when DEV is a controller" },
-	CLI_OPT_COMMON, { 0 },
+	CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 const struct cli_opt opts_id_ns[] = {
 	{ "namespace-id", 'n', required_argument, "NSID", "namespace to identify (default: DEV's)" },
 	{ "human-readable", 'H', no_argument, NULL, "decode bit fields" },
 	{ "raw-binary", 'b', no_argument, NULL, "write the raw 4096 bytes to stdout" },
-	CLI_OPT_COMMON, { 0 },
+	CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 const struct cli_opt opts_get_log[] = {
@@ -41,7 +41,7 @@ const struct cli_opt opts_get_log[] = {
 	{ "namespace-id", 'n', required_argument, "NSID", "namespace id for the command (default 0xffffffff)" },
 	{ "raw-binary", 'b', no_argument, NULL, "write the raw page to stdout" },
 	{ "human-readable", 'H', no_argument, NULL, "decode bit fields" },
-	CLI_OPT_COMMON, { 0 },
+	CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 const struct cli_opt opts_get_feature[] = {
@@ -52,7 +52,7 @@ const struct cli_opt opts_get_feature[] = {
 	{ "namespace-id", 'n', required_argument, "NSID", "namespace id (default 0)" },
 	{ "raw-binary", 'b', no_argument, NULL, "write returned data raw to stdout" },
 	{ "human-readable", 'H', no_argument, NULL, "decode the value" },
-	CLI_OPT_COMMON, { 0 },
+	CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 const struct cli_opt opts_set_feature[] = {
@@ -63,7 +63,7 @@ const struct cli_opt opts_set_feature[] = {
 	{ "data-len", 'l', required_argument, "N", "bytes of data from FILE" },
 	{ "namespace-id", 'n', required_argument, "NSID", "namespace id (default 0)" },
 	{ "force", OPT_FORCE, no_argument, NULL, "skip the in-use and signature safety checks" },
-	CLI_OPT_COMMON, { 0 },
+	CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 /* ------------------------------------------------------------------ */

@@ -43,41 +43,41 @@ const struct cli_opt opts_read[] = {
 	{ "data", 'd', required_argument, "FILE", "write the data to FILE (default stdout)" },
 	OPT_FUA_ROW,
 	{ "human-readable", 'H', no_argument, NULL, "hex dump instead of raw bytes" },
-	OPT_NSID, CLI_OPT_COMMON, { 0 },
+	OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 const struct cli_opt opts_write[] = {
 	OPT_SLBA, OPT_NLB, OPT_ZSIZE,
 	{ "data", 'd', required_argument, "FILE", "read the data from FILE (default stdin)" },
 	{ "pattern", OPT_PATTERN, required_argument, "P", "fill with byte P (0-255) or 'random'" },
-	OPT_FUA_ROW, OPT_FORCE_ROW, OPT_NSID, CLI_OPT_COMMON, { 0 },
+	OPT_FUA_ROW, OPT_FORCE_ROW, OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 const struct cli_opt opts_compare[] = {
 	OPT_SLBA, OPT_NLB, OPT_ZSIZE,
 	{ "data", 'd', required_argument, "FILE", "compare with FILE (default stdin)" },
 	{ "pattern", OPT_PATTERN, required_argument, "P", "compare with byte P repeated" },
-	OPT_FUA_ROW, OPT_NSID, CLI_OPT_COMMON, { 0 },
+	OPT_FUA_ROW, OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 const struct cli_opt opts_verify[] = {
-	OPT_SLBA, OPT_NLB, OPT_NSID, CLI_OPT_COMMON, { 0 },
+	OPT_SLBA, OPT_NLB, OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 const struct cli_opt opts_write_zeroes[] = {
 	OPT_SLBA, OPT_NLB,
 	{ "deac", OPT_DEAC, no_argument, NULL, "deallocate the LBAs too" },
-	OPT_FUA_ROW, OPT_FORCE_ROW, OPT_NSID, CLI_OPT_COMMON, { 0 },
+	OPT_FUA_ROW, OPT_FORCE_ROW, OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 const struct cli_opt opts_trim[] = {
 	OPT_SLBA, OPT_NLB,
 	{ "range", OPT_RANGE, required_argument, "SLBA:NLB", "a range to deallocate (repeatable)" },
-	OPT_FORCE_ROW, OPT_NSID, CLI_OPT_COMMON, { 0 },
+	OPT_FORCE_ROW, OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 const struct cli_opt opts_flush[] = {
-	OPT_NSID, CLI_OPT_COMMON, { 0 },
+	OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 struct io_args {

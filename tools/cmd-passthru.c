@@ -36,11 +36,11 @@
 const struct cli_opt opts_io_passthru[] = {
 	PT_OPTS,
 	{ "force", OPT_FORCE, no_argument, NULL, "skip the safety checks for commands that write" },
-	CLI_OPT_COMMON, { 0 },
+	CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 const struct cli_opt opts_admin_passthru[] = {
-	PT_OPTS, CLI_OPT_COMMON, { 0 },
+	PT_OPTS, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 struct pt_args {

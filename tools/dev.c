@@ -112,7 +112,8 @@ int cli_open(struct cli *c, uint32_t nsid, uint32_t flags, bool queue,
 	     struct cli_dev *d)
 {
 	struct nvio_dev_opts o = { .sz = sizeof(o), .nsid = nsid,
-				   .flags = flags };
+				   .flags = flags,
+				   .admin_timeout_ms = c->timeout_ms };
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -135,6 +136,7 @@ int cli_open(struct cli *c, uint32_t nsid, uint32_t flags, bool queue,
 			.depth = 32,
 			.flags = NVIO_QUEUE_IRQ,
 			.sqpoll_cpu = -1,
+			.timeout_ms = c->timeout_ms,
 		};
 
 		rc = nvio_queue_create(d->dev, &qo, &d->q);

@@ -296,6 +296,15 @@ int cli_getopt(struct cli *c, int argc, char **argv)
 				return CLI_STOP;
 			}
 			continue;
+		case 't': {
+			uint64_t v;
+
+			/* the kernel's field is 32 bits of milliseconds */
+			if (opt_u64(c, "timeout", optarg, &v, UINT32_MAX))
+				return CLI_STOP;
+			c->timeout_ms = (uint32_t)v;
+			continue;
+		}
 		case ':':
 			if (optopt && optopt < 256)
 				err_usage(c, "option -%c needs a value (--%s)",

@@ -238,6 +238,10 @@ int err_result(struct cli *c, int rc, const char *what)
 	}
 	if (rc == -EACCES || rc == -EPERM)
 		return err_perm(c, -rc, NULL, false, false);
+	if (rc == -ETIMEDOUT && c->timeout_ms)
+		return report(c, EXIT_SYSTEM, -rc, 0,
+			      "%s: timed out after %u ms (--timeout): the kernel "
+			      "aborted the command", what, c->timeout_ms);
 	return report(c, EXIT_SYSTEM, -rc, 0, "%s: %s", what, errno_text(rc));
 }
 

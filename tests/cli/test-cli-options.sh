@@ -31,6 +31,13 @@ expect "read: unknown option '--bogus=2'" read "$dev" --bogus=2
 expect "read: option -c needs a value (--block-count)" read "$dev" -c
 expect "lat: --force takes no value" lat "$dev" --force=1
 expect "sweep: --help takes no value" sweep "$dev" --help=1
+# -t/--timeout on every command that sends, checked before the device opens
+expect "read: --timeout: 'abc' is not a number" read "$dev" -t abc -c 1
+expect "id-ctrl: --timeout: '4294967296' is too large" id-ctrl "$dev" --timeout 4294967296
+expect "get-log: option -t needs a value (--timeout)" get-log "$dev" --log-id smart -t
+expect "io-passthru: --timeout: '-5' is not a number" io-passthru "$dev" --opcode 2 -t -5
+expect "list: unknown option '-t'" list -t 5
+expect "lat: --timeout: '1s' is not a number of milliseconds" lat "$dev" --timeout 1s
 
 # The JSON error document names the same option.
 out=$("$NVIO" id-ctrl "$dev" -o json --help=x 2>/dev/null)

@@ -374,6 +374,29 @@ START_TEST(cpus)
 }
 END_TEST
 
+/* --timeout: milliseconds into every command, in 32 bits */
+START_TEST(timeout)
+{
+	struct lat_opts o;
+
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", NULL), 0);
+	ck_assert_uint_eq(o.timeout_ms, 0);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "--timeout", "250", NULL), 0);
+	ck_assert_uint_eq(o.timeout_ms, 250);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "--timeout", "4294967295",
+			       NULL), 0);
+	ck_assert_uint_eq(o.timeout_ms, 4294967295u);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "--timeout", "4294967296",
+			       NULL), LAT_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "--timeout", "-1", NULL),
+			 LAT_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "--timeout", "", NULL),
+			 LAT_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "--timeout", "5ms", NULL),
+			 LAT_EXIT_USAGE);
+}
+END_TEST
+
 START_TEST(sweep_lists)
 {
 	struct lat_opts o;
@@ -445,6 +468,7 @@ int main(void)
 	tcase_add_test(tc, lat_bad);
 	tcase_add_test(tc, sweep_lists);
 	tcase_add_test(tc, cpus);
+	tcase_add_test(tc, timeout);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -71,6 +71,7 @@ struct lat_opts {
 	uint16_t cpus[LAT_MAX_THREADS];
 	unsigned ncpus;
 	int sqpoll_cpu;         /* the SQPOLL kernel threads' CPU, or -1 */
+	uint32_t timeout_ms;    /* every command's timeout, 0 the kernel's */
 };
 
 /* What `sweep` varies; the rest of its lat_opts is shared by all points. */
@@ -141,6 +142,12 @@ struct lat_result {
 	struct lat_clock clk;
 	uint64_t ios;             /* measured successful commands */
 	uint64_t unsent;          /* open loop: fell due, never issued */
+	/* Still in flight when the run gave up waiting (a second after it
+	 * was stopped): their queues and buffers are left to the kernel. */
+	uint64_t unreaped;
+	/* Completed after --timeout as the kernel ends such a command
+	 * (-EINTR, or status Command Abort Requested); not latencies. */
+	uint64_t timed_out;
 	struct lat_stats lag;     /* open loop: issue time - due time, ns */
 	uint64_t bytes;
 	double elapsed_s;         /* measured window */

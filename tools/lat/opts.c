@@ -31,6 +31,7 @@ enum {
 	OPT_HIST_CSV,
 	OPT_CPUS,
 	OPT_SQPOLL_CPU,
+	OPT_TIMEOUT,
 };
 
 static const struct option lat_long[] = {
@@ -55,6 +56,7 @@ static const struct option lat_long[] = {
 	{ "inject-error", required_argument, NULL, OPT_INJECT },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "sqpoll-cpu", required_argument, NULL, OPT_SQPOLL_CPU },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "help", no_argument, NULL, 'h' },
 	/* sweep only (refused by lat below) */
 	{ "bs-list", required_argument, NULL, OPT_BS_LIST },
@@ -86,6 +88,9 @@ static const char common_help[] =
 	"                             the time each command was due; the run\n"
 	"                             ends on time, and what fell due but was\n"
 	"                             never issued is counted as unsent\n"
+	"      --timeout MS           each command's timeout (default 0: the\n"
+	"                             kernel's, nvme_core.io_timeout); a command\n"
+	"                             past it is aborted and counted as an error\n"
 	"      --force                allow writes to a namespace in use\n"
 	"      --clock tsc|monotonic  timestamp source (default: the TSC if\n"
 	"                             invariant)\n"
@@ -764,6 +769,19 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 				return usage(err, prog, "--sqpoll-cpu: '%s' is not "
 					     "a CPU number (0-%u)", a, LAT_MAX_CPU);
 			o->sqpoll_cpu = (int)cpu;
+			break;
+		}
+		case OPT_TIMEOUT: {
+			uint64_t ms;
+			char *end;
+
+			errno = 0;
+			ms = strtoull(a, &end, 10);
+			if (!*a || *end || *a == '-' || errno || ms > UINT32_MAX)
+				return usage(err, prog, "--timeout: '%s' is not "
+					     "a number of milliseconds (0-%u)",
+					     a, UINT32_MAX);
+			o->timeout_ms = (uint32_t)ms;
 			break;
 		}
 		case OPT_INJECT:

@@ -289,6 +289,14 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 			r->unsent, o->rate, o->qd, o->threads);
 	if (r->interrupted)
 		fprintf(f, "  interrupted: results up to the interruption\n");
+	if (r->timed_out)
+		fprintf(f, "  timed out: %" PRIu64 " commands, aborted by the "
+			"kernel after --timeout %u ms (not in the latencies)\n",
+			r->timed_out, o->timeout_ms);
+	if (r->unreaped)
+		fprintf(f, "  unreaped: %" PRIu64 " commands still in flight a "
+			"second after the stop (the device did not answer)\n",
+			r->unreaped);
 	if (r->hist && r->hist->n && !o->no_hist) {
 		fprintf(f, "\n");
 		lat_hist_print_bars(r->hist, f, 24, 40);
@@ -389,6 +397,7 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 	lat_jw_arr_end(w);
 	/* A sweep's poll and irq points have no SQPOLL thread to place. */
 	lat_jw_i64(w, "sqpoll_cpu", r->sqpoll ? o->sqpoll_cpu : -1);
+	lat_jw_u64(w, "timeout_ms", o->timeout_ms);
 	lat_jw_obj_end(w);
 	lat_jw_obj(w, "queue");
 	lat_jw_str(w, "mode", mode_used(r));
@@ -445,6 +454,8 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 	}
 	lat_jw_bool(w, "interrupted", r->interrupted);
 	lat_jw_u64(w, "unsent", r->unsent);
+	lat_jw_u64(w, "unreaped", r->unreaped);
+	lat_jw_u64(w, "timed_out", r->timed_out);
 	/* Where each thread was when it finished: with --cpus, where it
 	 * was pinned; -1 if the thread never ran. */
 	lat_jw_arr(w, "thread_cpus");

@@ -182,6 +182,8 @@ struct lat_thread {
 	uint64_t t0, dur;
 	int cpu_end;            /* sched_getcpu() when the thread finished */
 	uint64_t unsent;        /* open loop: due before the end, never issued */
+	uint64_t unreaped;      /* in flight when the stop's grace ended */
+	uint64_t timed_out;     /* ended by the kernel after --timeout */
 	struct gate *gate;
 	pthread_t tid;
 	int sys_err;
@@ -272,6 +274,70 @@ issue(struct lat_thread *t, unsigned slot, uint64_t due)
 	return issue_as(t, slot, due, false);
 }
 
+/* What the kernel ends a command with once it is past its timeout: -EINTR
+ * after it resets the controller, or Command Abort Requested when the
+ * controller honours its abort. Either, --timeout after the command went
+ * out, is a timeout. */
+__attribute__((noinline)) static bool timed_out(const struct lat_thread *t,
+						int res, uint64_t now,
+						unsigned slot)
+{
+	uint32_t ms = t->o->timeout_ms;
+
+	if (!ms || (res != -EINTR && (res <= 0 || (res & 0x7ff) !=
+							  NVIO_SC_ABORT_REQ)))
+		return false;
+	return now > t->slot_t[slot] &&
+	       lat_clock_ns(t->clk, now - t->slot_t[slot]) >=
+		       (uint64_t)ms * 1000000u;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline __attribute__((always_inline)) void
+complete(struct lat_thread *t, const struct nvio_cpl *c, uint64_t now,
+	 bool reads_only);
+
+/* After a stop (SIGINT, or an error), what is in flight gets a second to
+ * come back: a device that stopped answering must not hold the run, and
+ * its report, until the kernel's timeout ends its commands. What is left
+ * is counted, and its queue and buffers are left to the kernel. */
+#define STOP_GRACE_NS 1000000000ull
+
+__attribute__((noinline)) static void stop_drain(struct lat_thread *t,
+						 bool reads_only)
+{
+	uint64_t until = mono_ns() + STOP_GRACE_NS;
+
+	while (t->inflight) {
+		uint64_t m = mono_ns(), now;
+		int n;
+
+		if (m >= until)
+			break;
+		n = nvio_queue_reap_timeout(t->q, t->cpl, t->qd, 1, until - m);
+		if (n == -EINTR)
+			continue;
+		if (n < 0) {
+			if (n != -ETIME)
+				fail(t, n, "reaping completions");
+			break;
+		}
+		now = lat_clock_now(t->clk);
+		for (int i = 0; i < n; i++) {
+			complete(t, &t->cpl[i], now, reads_only);
+			t->inflight--;
+		}
+	}
+	t->unreaped = t->inflight;
+}
+
 static inline __attribute__((always_inline)) void
 complete(struct lat_thread *t, const struct nvio_cpl *c, uint64_t now,
 	 bool reads_only)
@@ -291,6 +357,8 @@ complete(struct lat_thread *t, const struct nvio_cpl *c, uint64_t now,
 			t->ios++;
 			t->w_end = now;
 		}
+	} else if (unlikely(timed_out(t, c->res, now, slot))) {
+		t->timed_out++;
 	} else if (c->res > 0) {
 		/* Counted whether measured or not: an error in the warm-up
 		 * is still an error. Never a latency. */
@@ -329,7 +397,12 @@ closed_loop(struct lat_thread *t, bool plain)
 		int n = nvio_queue_reap(t->q, cpl, qd, 1);
 
 		if (unlikely(n < 0)) {
-			fail(t, n, "reaping completions");
+			/* a signal not ours (SIGCONT after a stop, say) */
+			if (n == -EINTR && !g_stop)
+				continue;
+			if (n != -EINTR)
+				fail(t, n, "reaping completions");
+			stop_drain(t, reads_only);
 			return;
 		}
 		now = lat_clock_now(clk);
@@ -346,6 +419,10 @@ closed_loop(struct lat_thread *t, bool plain)
 				else
 					t->inflight++;
 			}
+		}
+		if (unlikely(g_stop)) {
+			stop_drain(t, reads_only);
+			return;
 		}
 	}
 }
@@ -444,7 +521,11 @@ static void run_open(struct lat_thread *t)
 			int n = nvio_queue_reap(t->q, t->cpl, t->qd, 0);
 
 			if (unlikely(n < 0)) {
-				fail(t, n, "reaping completions");
+				if (n == -EINTR && !g_stop)
+					continue;
+				if (n != -EINTR)
+					fail(t, n, "reaping completions");
+				stop_drain(t, false);
 				return;
 			}
 			if (n) {
@@ -456,8 +537,10 @@ static void run_open(struct lat_thread *t)
 					t->inflight--;
 				}
 			}
-			if (g_stop && more)
-				more = false;
+			if (g_stop) {
+				stop_drain(t, false);
+				return;
+			}
 			continue;
 		}
 		if (!more || g_stop)
@@ -520,6 +603,23 @@ static void thread_free(struct lat_thread *t)
 	nvio_queue_destroy(t->q);
 }
 
+/* A thread whose commands never came back leaves them, their buffers
+ * and their queue to the kernel, which may still write the buffers. */
+static void thread_free_or_leave(struct lat_thread *t)
+{
+	if (t->q && nvio_queue_inflight(t->q)) {
+		free(t->slot_t);
+		free(t->slot_kind);
+		free(t->cpl);
+		free(t->free_slots);
+		free(t->rd);
+		free(t->wr);
+		free(t->lag);
+		return;
+	}
+	thread_free(t);
+}
+
 static int thread_setup(struct lat_thread *t, struct nvio_dev *dev,
 			const struct lat_opts *o, struct lat_result *r)
 {
@@ -530,6 +630,7 @@ static int thread_setup(struct lat_thread *t, struct nvio_dev *dev,
 		.sqpoll_cpu = o->sqpoll_cpu,
 		.reg_bufs = o->regbuf ? o->qd : 0,
 		.reg_buf_size = (uint32_t)o->bs,
+		.timeout_ms = o->timeout_ms,
 	};
 	int rc;
 
@@ -749,6 +850,8 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 		lat_errs_merge(&r->errs, &t->errs);
 		r->ios += t->ios;
 		r->unsent += t->unsent;
+		r->unreaped += t->unreaped;
+		r->timed_out += t->timed_out;
 		if (t->measured && t->w_start < w_start)
 			w_start = t->w_start;
 		if (t->ios && t->w_end > w_end)
@@ -777,7 +880,7 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 out:
 	if (th) {
 		for (unsigned i = 0; i < o->threads; i++)
-			thread_free(&th[i]);
+			thread_free_or_leave(&th[i]);
 		free(th);
 	}
 	free(rd);
