@@ -438,10 +438,12 @@ NVIO_API int nvio_queue_create(struct nvio_dev *dev,
 			       struct nvio_queue **qp);
 /* Waits, within a bound, for every command in flight (reaped and
  * discarded), then frees the queue: 0. Commands queued and not yet
- * submitted are dropped unsent. -EBUSY if commands are still in flight
- * after the bound (twice the command timeout plus 30 s), -EEXIST (or the
- * reap's other errors) if this thread may not reap them: the queue is then
- * left as it was, and its buffers must stay valid. NULL: 0. */
+ * submitted are dropped unsent first (on SQPOLL queues, whose thread may
+ * have taken them, they are waited for). -EBUSY if commands are still in
+ * flight after the bound (twice the command timeout plus 30 s), -EEXIST
+ * (or the reap's other errors) if this thread may not reap them: the
+ * queue then stays, with those commands, and their buffers must stay
+ * valid. NULL: 0. */
 NVIO_API int nvio_queue_destroy(struct nvio_queue *q);
 /* The timeout, in ms, of the commands queued from now on (a per-command
  * timeout: set it before queueing the command); 0 for the kernel's
@@ -757,7 +759,9 @@ nvio_fast_drain(struct nvio_queue_fast *f, struct nvio_cpl *cpl, unsigned max)
  * submitting whatever is queued in the same system call; see
  * nvio_queue_reap(3). A signal ends the wait early: the call returns the
  * completions it has (fewer than min) or, with none, -EINTR, so a loop
- * `while (running)` sees a handler's flag. The wait has no bound of its
+ * `while (running)` sees a handler's flag. On polled queues -EINTR also
+ * comes when the kernel's polling loop yields the CPU in a call that
+ * also submitted (the kernel does not say which): call again. The wait has no bound of its
  * own: the kernel's command timeout bounds it (nvio_queue_set_timeout);
  * nvio_queue_reap_timeout() takes a deadline. */
 NVIO_INLINE int nvio_queue_reap(struct nvio_queue *q, struct nvio_cpl *cpl,

@@ -774,10 +774,12 @@ int nvio_fast_enter(struct nvio_queue *q, unsigned pending, unsigned min)
 	if (likely(rc == (int)pending)) {
 		q->f.pending = 0;
 		/* Having submitted, the kernel returns the count even when a
-		 * signal ended its wait; an interrupt wait ends early for
-		 * nothing else, so fewer than `min` completions means one
-		 * came (a polled wait also ends when the CPU is wanted). */
-		if (unlikely(!(q->flags & NVIO_QF_POLLED) && cq_ready(q) < min))
+		 * signal ended its wait, which the caller must hear of: an
+		 * interrupt wait ends early for nothing else. A polled wait
+		 * also ends when the scheduler wants the CPU, which cannot
+		 * be told apart: -EINTR too (nothing is lost; the caller
+		 * calls again unless it is stopping). */
+		if (unlikely(cq_ready(q) < min))
 			return -EINTR;
 		return 0;
 	}

@@ -218,6 +218,10 @@ int nvio_cmd_lat(int argc, char **argv)
 		fprintf(stderr, "nvio %s: %" PRIu64 " command%s completed with "
 			"an NVMe error status\n", prog, r.errs.total,
 			r.errs.total == 1 ? "" : "s");
+	if (r.timed_out)
+		fprintf(stderr, "nvio %s: %" PRIu64 " command%s timed out after "
+			"%u ms (--timeout)\n", prog, r.timed_out,
+			r.timed_out == 1 ? "" : "s", r.o.timeout_ms);
 	rc = lat_result_exit(&r);
 	/* After the results: a full disk loses the CSV, not the run. */
 	if (hist) {

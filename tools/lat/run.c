@@ -699,7 +699,8 @@ int lat_result_exit(const struct lat_result *r)
 {
 	if (r->sys_err)
 		return LAT_EXIT_SYSTEM;
-	if (r->errs.total)
+	/* commands the device did not finish in time failed as surely */
+	if (r->errs.total || r->timed_out)
 		return LAT_EXIT_NVME;
 	return LAT_EXIT_OK;
 }

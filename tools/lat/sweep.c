@@ -208,10 +208,10 @@ int nvio_cmd_sweep(int argc, char **argv)
 		uint64_t errs = 0;
 
 		for (unsigned i = 0; i < done; i++)
-			errs += res[i].errs.total;
+			errs += res[i].errs.total + res[i].timed_out;
 		if (errs) {
 			fprintf(stderr, "nvio %s: %" PRIu64 " command%s completed "
-				"with an NVMe error status\n", prog, errs,
+				"with an NVMe error status or timed out\n", prog, errs,
 				errs == 1 ? "" : "s");
 			exit_code = LAT_EXIT_NVME;
 		}
