@@ -119,10 +119,14 @@ int main(int argc, char **argv)
 	}
 
 out:
-	/* Destroy queues before their device; buffers after the queue. */
-	nvio_queue_destroy(q);
-	for (i = 0; i < BATCH; i++)
-		nvio_buf_free(req[i].buf);
+	/* Free the buffers only once the queue is gone: destroying it
+	 * waits for commands still in flight, and fails if it cannot. */
+	if (nvio_queue_destroy(q) == 0) {
+		for (i = 0; i < BATCH; i++)
+			nvio_buf_free(req[i].buf);
+	} else {
+		failed = 1;
+	}
 	nvio_dev_close(dev);
 	return failed;
 }

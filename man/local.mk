@@ -28,6 +28,7 @@ dist_man_MANS += \
 	man/nvio_dev_fd.3 \
 	man/nvio_dev_info.3 \
 	man/nvio_dev_open.3 \
+	man/nvio_dev_set_admin_timeout.3 \
 	man/nvio_dsm.3 \
 	man/nvio_flush.3 \
 	man/nvio_get_feature.3 \
@@ -53,7 +54,10 @@ dist_man_MANS += \
 	man/nvio_queue_read.3 \
 	man/nvio_queue_readv.3 \
 	man/nvio_queue_reap.3 \
+	man/nvio_queue_reap_timeout.3 \
+	man/nvio_queue_set_timeout.3 \
 	man/nvio_queue_submit.3 \
+	man/nvio_queue_timeout.3 \
 	man/nvio_queue_verify.3 \
 	man/nvio_queue_write.3 \
 	man/nvio_queue_write_zeroes.3 \
