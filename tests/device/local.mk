@@ -5,7 +5,7 @@ DEVICE_TESTS = \
 	tests/device/cmds tests/device/vec tests/device/queues \
 	tests/device/poll tests/device/threads tests/device/admin \
 	tests/device/errors tests/device/eventfd tests/device/md \
-	tests/device/zns tests/device/reset
+	tests/device/zns tests/device/reset tests/device/timeout
 check_PROGRAMS += $(DEVICE_TESTS)
 # -no-install: the binaries run in place (the guest sees the build tree
 # read-only, so libtool's relinking wrapper could not work there).
@@ -39,6 +39,8 @@ tests_device_zns_LDADD = $(DEVICE_LDADD)
 tests_device_zns_LDFLAGS = $(DEVTEST_LINKFLAGS)
 tests_device_reset_LDADD = $(DEVICE_LDADD)
 tests_device_reset_LDFLAGS = $(DEVTEST_LINKFLAGS)
+tests_device_timeout_LDADD = $(DEVICE_LDADD)
+tests_device_timeout_LDFLAGS = $(DEVTEST_LINKFLAGS)
 
 # The kernel x topology matrix (tests/vm/README.md): every device test
 # runs on the basic topology of each kernel (Debian 12's 6.1, 13's 6.12,
@@ -56,6 +58,8 @@ VM_TOPOLOGY_TESTS = \
 	tests/device/vm-trixie-null.tap tests/device/vm-sid-null.tap \
 	tests/device/vm-nopoll.tap tests/device/vm-sid-nopoll.tap \
 	tests/device/vm-tcp.tap tests/device/vm-sid-tcp.tap \
+	tests/device/vm-slow.tap tests/device/vm-trixie-slow.tap \
+	tests/device/vm-sid-slow.tap \
 	tests/device/vm-valgrind.tap
 # Kept for running by hand (make check TESTS=...), not in the matrix.
 VM_EXTRA_TESTS = \

@@ -71,6 +71,8 @@ multi)	for d in ${NVIO_DEVS:-}; do
 md)	add md
 	add "$cli/cli-unpriv.sh" "" md ;;
 zns)	add zns ;;
+slow)	add timeout
+	add "$cli/cli-timeout.sh" ;;
 null)	add dev-open; add identify; add poll ;;
 nopoll)	for t in poll rw queues eventfd; do add $t; done
 	add "$cli/cli-doctor.sh" ;;
