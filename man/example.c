@@ -7,6 +7,7 @@
  *   cc example.c $(pkg-config --cflags --libs libnvio)
  *   ./a.out /dev/ng0n1
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,8 @@ int main(int argc, char **argv)
 	/* Reap until nothing is left, waiting for one at least. */
 	while (nvio_queue_inflight(q)) {
 		n = nvio_queue_reap(q, cpl, BATCH, 1);
+		if (n == -EINTR)
+			continue; /* a signal; a real program checks its flag */
 		if (n < 0) {
 			fprintf(stderr, "reap: %s\n", nvio_strerror(n));
 			failed = 1;

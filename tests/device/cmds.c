@@ -23,7 +23,7 @@ int main(void)
 	CHECK_RC(nvio_queue_submit(q),
 		 (nvio_queue_flags(q) & NVIO_QF_NODATA_SYNC) ? 0 : 1);
 	printf("%s: queue flags %#x\n", dt_name, nvio_queue_flags(q));
-	CHECK_RC(nvio_queue_reap(q, cpl, 4, 1), 1);
+	CHECK_RC(dt_reap(q, cpl, 4, 1), 1);
 	CHECK(cpl[0].user == (void *)0x77 && cpl[0].res == 0, "async flush");
 
 	/* write zeroes */
@@ -66,7 +66,7 @@ int main(void)
 		      "string '%s'", nvio_strerror(rc));
 		/* async compare carries the same status */
 		CHECK_RC(nvio_queue_compare(q, 400, 16, w, len, 0, NULL), 0);
-		CHECK_RC(nvio_queue_reap(q, cpl, 1, 1), 1);
+		CHECK_RC(dt_reap(q, cpl, 1, 1), 1);
 		CHECK(cpl[0].res == rc, "async compare res %#x", cpl[0].res);
 	} else {
 		printf("%s: controller lacks compare; not tested\n", dt_name);

@@ -69,6 +69,20 @@ dt_fatal(const char *fmt, ...)
 	CHECK((rc) == (want), "got %d (%s), want %d (%s)", (rc),              \
 	      nvio_strerror(rc), (want), nvio_strerror(want))
 
+/* nvio_queue_reap, called again after -EINTR: on polled queues a reap
+ * that also submitted says -EINTR when the kernel's polling loop yields
+ * the CPU, signal or not (nvio_queue_reap(3)). */
+static inline int dt_reap(struct nvio_queue *q, struct nvio_cpl *cpl,
+			  unsigned max, unsigned min)
+{
+	int rc;
+
+	do
+		rc = nvio_queue_reap(q, cpl, max, min);
+	while (rc == -EINTR);
+	return rc;
+}
+
 static inline int dt_done(void)
 {
 	if (dt_failures) {

@@ -36,7 +36,7 @@ int main(void)
 	}
 	/* the same through the async path */
 	CHECK_RC(nvio_queue_passthru(q, &c, buf, per, NULL, 0, (void *)9), 0);
-	CHECK_RC(nvio_queue_reap(q, &cpl, 1, 1), 1);
+	CHECK_RC(dt_reap(q, &cpl, 1, 1), 1);
 	CHECK(cpl.res == rc && cpl.user == (void *)9, "async res %#x", cpl.res);
 
 	/* unknown I/O opcode (vendor range, no data): Invalid Opcode */

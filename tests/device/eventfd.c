@@ -40,7 +40,7 @@ int main(void)
 		uint64_t cnt;
 		CHECK(read(efd, &cnt, 8) == 8, "read eventfd");
 		wakeups++;
-		int r = nvio_queue_reap(q, cpl, 16, 0);
+		int r = dt_reap(q, cpl, 16, 0);
 		CHECK(r >= 0, "reap %d", r);
 		got += r > 0 ? r : 0;
 	}

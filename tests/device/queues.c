@@ -43,7 +43,7 @@ static int mode_io(struct nvio_dev *dev, const char *what,
 		unsigned got = 0;
 		memset(seen, 0, sizeof(seen));
 		while (got < depth) {
-			rc = nvio_queue_reap(q, cpl, 256, 1);
+			rc = dt_reap(q, cpl, 256, 1);
 			if (rc < 0) {
 				CHECK_RC(rc, 0);
 				break;
@@ -72,7 +72,7 @@ static int mode_io(struct nvio_dev *dev, const char *what,
 			got = 0;
 			CHECK(nvio_queue_submit(q) >= 0, "submit reads");
 			for (int spins = 0; got < depth && spins < 10000000; spins++) {
-				rc = nvio_queue_reap(q, cpl, 256, 0);
+				rc = dt_reap(q, cpl, 256, 0);
 				if (rc < 0)
 					break;
 				got += (unsigned)rc;

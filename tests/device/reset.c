@@ -93,7 +93,7 @@ static void *worker(void *arg)
 			break; /* stopping, and everything is back */
 		/* Reads do not care which buffer slot they land in: the
 		 * data is not checked, only that each command returns. */
-		int n = nvio_queue_reap(j->q, cpl, QD, 1);
+		int n = dt_reap(j->q, cpl, QD, 1);
 
 		if (n < 0) {
 			j->fatal = n;

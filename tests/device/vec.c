@@ -29,7 +29,7 @@ int main(void)
 	rv[2] = (struct iovec){ r + 12 * lb, 3 * lb };
 	rv[3] = (struct iovec){ r + 4 * lb, 2 * lb };
 	CHECK_RC(nvio_queue_readv(q, 1000, 8, rv, 4, 0, (void *)5), 0);
-	CHECK_RC(nvio_queue_reap(q, &cpl, 1, 1), 1);
+	CHECK_RC(dt_reap(q, &cpl, 1, 1), 1);
 	CHECK(cpl.res == 0 && cpl.user == (void *)5, "readv res %d", cpl.res);
 	/* the device holds: w[5], w[0..3], w[6..7], w[4] */
 	char *expect = nvio_buf_alloc(8 * lb), *got = nvio_buf_alloc(8 * lb);
