@@ -5,7 +5,8 @@ DEVICE_TESTS = \
 	tests/device/cmds tests/device/vec tests/device/queues \
 	tests/device/poll tests/device/threads tests/device/admin \
 	tests/device/errors tests/device/eventfd tests/device/md \
-	tests/device/zns tests/device/reset tests/device/timeout
+	tests/device/zns tests/device/reset tests/device/timeout \
+	tests/device/lifetime tests/device/remove
 check_PROGRAMS += $(DEVICE_TESTS)
 # -no-install: the binaries run in place (the guest sees the build tree
 # read-only, so libtool's relinking wrapper could not work there).
@@ -41,6 +42,10 @@ tests_device_reset_LDADD = $(DEVICE_LDADD)
 tests_device_reset_LDFLAGS = $(DEVTEST_LINKFLAGS)
 tests_device_timeout_LDADD = $(DEVICE_LDADD)
 tests_device_timeout_LDFLAGS = $(DEVTEST_LINKFLAGS)
+tests_device_lifetime_LDADD = $(DEVICE_LDADD)
+tests_device_lifetime_LDFLAGS = $(DEVTEST_LINKFLAGS)
+tests_device_remove_LDADD = $(DEVICE_LDADD)
+tests_device_remove_LDFLAGS = $(DEVTEST_LINKFLAGS)
 
 # The kernel x topology matrix (tests/vm/README.md): every device test
 # runs on the basic topology of each kernel (Debian 12's 6.1, 13's 6.12,

@@ -2,7 +2,8 @@
 /*
  * Controller resets during multi-queue I/O on default queues: 4 threads,
  * each with a queue made with no flags at all (what a new user writes),
- * keep 32 random 4 KiB reads in flight while the controller is reset 5
+ * keep 32 random 4 KiB commands in flight (one in four a write, where the
+ * namespace has room beside the reads) while the controller is reset 10
  * times. Nothing may oops (the harness reads the guest's kernel log after
  * the test), every command must come back within a bound, and each queue
  * must work again after the last reset.
@@ -18,7 +19,7 @@
 
 #define THREADS 4
 #define QD 32
-#define RESETS 5
+#define RESETS 10
 #define BS 4096u
 /* Each queue must read successfully again within this after the last
  * reset. On 6.1 with interrupts some commands a reset catches were seen
@@ -38,6 +39,8 @@ struct job {
 	unsigned idx;
 	uint32_t nlb;
 	uint64_t span;
+	bool writes;            /* every 4th command writes, above span */
+	_Atomic uint64_t wsubmitted;
 	uint64_t seed;
 	_Atomic uint64_t submitted, completed;
 	uint64_t res[RES_N];
@@ -80,14 +83,21 @@ static void *worker(void *arg)
 		while (!stopping && nvio_queue_inflight(j->q) < QD) {
 			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
 			uint64_t slba = (x % (j->span / j->nlb)) * j->nlb;
-			int rc = nvio_queue_read(j->q, slba, j->nlb,
-						 buf + (size_t)(slot++ % QD) * BS,
-						 BS, 0, NULL);
+			/* Writes go to the second span, which no other test
+			 * of the suite reads back unwritten. */
+			bool wr = j->writes && slot % 4 == 3;
+			char *b = buf + (size_t)(slot++ % QD) * BS;
+			int rc = wr ? nvio_queue_write(j->q, j->span + slba,
+						       j->nlb, b, BS, 0, NULL)
+				    : nvio_queue_read(j->q, slba, j->nlb, b, BS,
+						      0, NULL);
 			if (rc) {
 				j->fatal = rc;
 				goto out;
 			}
 			atomic_fetch_add(&j->submitted, 1);
+			if (wr)
+				atomic_fetch_add(&j->wsubmitted, 1);
 		}
 		if (!nvio_queue_inflight(j->q))
 			break; /* stopping, and everything is back */
@@ -192,6 +202,7 @@ int main(void)
 		jobs[i].idx = i;
 		jobs[i].nlb = BS / di->lba_size;
 		jobs[i].span = (64u << 20) / di->lba_size;
+		jobs[i].writes = di->nsze >= 2 * jobs[i].span;
 		jobs[i].seed = dt_rand() | 1;
 	}
 	printf("%s: default queues: flags %#x (%s%s), kernel quirk "
@@ -259,9 +270,9 @@ int main(void)
 		struct job *j = &jobs[i];
 		uint64_t sum = 0;
 
-		printf("%s: thread %u: %" PRIu64 " sent, %" PRIu64 " back:",
-		       dt_name, i, atomic_load(&j->submitted),
-		       atomic_load(&j->completed));
+		printf("%s: thread %u: %" PRIu64 " sent (%" PRIu64 " writes), %"
+		       PRIu64 " back:", dt_name, i, atomic_load(&j->submitted),
+		       atomic_load(&j->wsubmitted), atomic_load(&j->completed));
 		for (unsigned k = 0; k < RES_N; k++) {
 			sum += j->res[k];
 			if (j->res[k])
@@ -282,7 +293,7 @@ int main(void)
 		      "thread %u: every command accounted for", i);
 		CHECK(nvio_queue_inflight(j->q) == 0, "thread %u: inflight %u", i,
 		      nvio_queue_inflight(j->q));
-		CHECK(j->res[RES_OK] > 0, "thread %u: no read succeeded", i);
+		CHECK(j->res[RES_OK] > 0, "thread %u: no command succeeded", i);
 		CHECK(atomic_load(&j->ok_after_last) > 0,
 		      "thread %u: no read succeeded within %d s of the last "
 		      "reset", i, RECOVER_BOUND_S);

@@ -45,9 +45,9 @@ list=
 io="dev-open identify rw cmds vec queues errors threads"
 case $topo in
 basic)	if [ -n "${NVIO_VALGRIND:-}" ]; then
-		for t in rw cmds vec queues errors admin eventfd; do add $t; done
+		for t in rw cmds vec queues errors admin eventfd lifetime; do add $t; done
 	else
-		for t in $io poll admin eventfd; do add $t; done
+		for t in $io poll admin eventfd lifetime; do add $t; done
 		add admin "" ioctl NVIO_ADMIN_IOCTL=1
 		add identify "" ioctl NVIO_ADMIN_IOCTL=1
 		# The quirk table's decision, shown on any kernel: a release
@@ -72,7 +72,10 @@ md)	add md
 	add "$cli/cli-unpriv.sh" "" md ;;
 zns)	add zns ;;
 slow)	add timeout
-	add "$cli/cli-timeout.sh" ;;
+	add "$cli/cli-timeout.sh"
+	# last: the controller is removed (and rescanned) under I/O; the
+	# default queues poll on 6.12 and 7.2 and take interrupts on 6.1
+	add remove ;;
 null)	add dev-open; add identify; add poll ;;
 nopoll)	for t in poll rw queues eventfd; do add $t; done
 	add "$cli/cli-doctor.sh" ;;
