@@ -34,6 +34,7 @@ int nvio_check_rw_slow(const struct nvio_queue *q, uint64_t slba, uint64_t nlb,
 		       unsigned ctl)
 {
 	int rc = nvio_check_range(q, slba, nlb, max_nlb);
+	uint64_t bytes;
 
 	if (rc)
 		return rc;
@@ -43,7 +44,11 @@ int nvio_check_rw_slow(const struct nvio_queue *q, uint64_t slba, uint64_t nlb,
 		return -EINVAL;
 	if (unlikely(q->md_unknown))
 		return -EOPNOTSUPP;
-	if (len != nlb * nvio_lba_bytes(q, ctl))
+	/* nlb is 64-bit on the synchronous path and the namespace's size
+	 * comes from the device: a product that wraps could match len */
+	if (__builtin_mul_overflow(nlb, (uint64_t)nvio_lba_bytes(q, ctl),
+				   &bytes) ||
+	    len != bytes)
 		return -EMSGSIZE;
 	if (q->md_sep && !(q->pi_only && (ctl & NVIO_IO_PRACT)))
 		return -EOPNOTSUPP;
@@ -106,7 +111,9 @@ static int iov_check(const struct iovec *iov, int iovcnt, size_t *total)
 			return -EFAULT;
 		if ((uintptr_t)iov[i].iov_base & (NVIO_BUF_ALIGN - 1))
 			return -EINVAL;
-		sum += iov[i].iov_len;
+		/* a sum that wraps could match the transfer's length */
+		if (__builtin_add_overflow(sum, iov[i].iov_len, &sum))
+			return -EMSGSIZE;
 	}
 	*total = sum;
 	return 0;

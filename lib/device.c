@@ -74,7 +74,12 @@ void nvio_info_from_identify(struct nvio_dev_info *info, const void *ctrl_buf,
 			fmt = 0;
 		info->flbas = (uint8_t)fmt;
 		info->lba_shift = ns->lbaf[fmt].ds;
-		info->lba_size = info->lba_shift < 32 ? 1u << info->lba_shift : 0;
+		/* The specification's smallest LBA is 512 bytes (LBADS 9); a
+		 * device that reports less, or more than 1 MiB, describes a
+		 * format nvio cannot address: lba_size 0 refuses the open. */
+		info->lba_size = info->lba_shift >= 9 && info->lba_shift <= 20
+					 ? 1u << info->lba_shift
+					 : 0;
 		info->md_size = le16toh(ns->lbaf[fmt].ms);
 		info->md_extended = (ns->flbas >> 4) & 1;
 		info->pi_type = ns->dps & 0x7;
@@ -162,14 +167,16 @@ static int info_from_sysfs(struct nvio_dev *dev, const char *sysfs,
 
 	snprintf(path, sizeof(path), "%s/block/%s/queue/logical_block_size",
 		 sysfs, dev->info.block_name);
-	if (nvio_sysfs_read_u64(path, &lbs) || !lbs || (lbs & (lbs - 1)))
+	if (nvio_sysfs_read_u64(path, &lbs) || lbs < 512 || lbs > (1u << 20) ||
+	    (lbs & (lbs - 1)))
 		return -ENODEV;
 	snprintf(path, sizeof(path), "%s/block/%s/size", sysfs,
 		 dev->info.block_name);
 	nvio_sysfs_read_u64(path, &sectors);
 	dev->info.lba_size = (uint32_t)lbs;
 	dev->info.lba_shift = (uint32_t)__builtin_ctzll(lbs);
-	dev->info.nsze = sectors * 512 / lbs;
+	/* sectors are 512 bytes: no product, which could wrap */
+	dev->info.nsze = sectors / (lbs / 512);
 	dev->info.id_source = NVIO_ID_SYSFS;
 	/* metadata_bytes (newer kernels) says how much metadata each LBA
 	 * has, but not whether it is separate or interleaved, nor its PI:

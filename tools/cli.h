@@ -42,6 +42,9 @@ int parse_range(const char *s, uint64_t *slba, uint64_t *nlb);
 void str_copy(char *dst, size_t len, const char *src);
 /* Human-readable byte count ("256 MiB", "1.50 GiB"). */
 void fmt_bytes(char *buf, size_t len, uint64_t bytes);
+/* a * b, or UINT64_MAX where it would wrap: capacities come from the
+ * device, which may report any size. */
+uint64_t mul_sat(uint64_t a, uint64_t b);
 /* A name from a table, or a number. */
 struct name_val {
 	const char *name;

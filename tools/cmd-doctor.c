@@ -417,7 +417,7 @@ static void check_device(struct doctor *d)
 		return;
 	}
 	info = nvio_dev_info(dev);
-	fmt_bytes(cap, sizeof(cap), info->nsze * info->lba_size);
+	fmt_bytes(cap, sizeof(cap), mul_sat(info->nsze, info->lba_size));
 	check(d, PASS, "open", NULL,
 	      "%s: namespace %u, %s, %u-byte LBAs%s, max transfer %u bytes "
 	      "(described by %s)",

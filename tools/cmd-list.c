@@ -101,8 +101,8 @@ static void ns_from_sysfs(struct ns_row *r, const char *ng)
 	if (!read_sysfs_u64(path, &v))
 		r->lba_size = (uint32_t)v;
 	snprintf(path, sizeof(path), "%s/block/%s/size", sysfs, blk);
-	if (!read_sysfs_u64(path, &v) && r->lba_size)
-		r->nsze = v * 512 / r->lba_size;
+	if (!read_sysfs_u64(path, &v) && r->lba_size >= 512)
+		r->nsze = v / (r->lba_size / 512); /* 512 B sectors */
 	snprintf(path, sizeof(path), "%s/block/%s/queue/io_poll", sysfs, blk);
 	r->polled = !read_sysfs_u64(path, &v) && v == 1;
 	/* The controller: the generic device's parent, or with native
@@ -245,7 +245,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		char cap[32], fmtb[32];
 
 		ns_row(&r, ngs.v[i]);
-		fmt_bytes(cap, sizeof(cap), r.nsze * r.lba_size);
+		fmt_bytes(cap, sizeof(cap), mul_sat(r.nsze, r.lba_size));
 		if (r.md_size)
 			snprintf(fmtb, sizeof(fmtb), "%u B + %u B md", r.lba_size,
 				 r.md_size);
@@ -265,7 +265,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 			jw_str(w, "serial", r.serial);
 			jw_str(w, "firmware", r.fw);
 			jw_u64(w, "nsze", r.nsze);
-			jw_u64(w, "capacity_bytes", r.nsze * r.lba_size);
+			jw_u64(w, "capacity_bytes", mul_sat(r.nsze, r.lba_size));
 			jw_u64(w, "lba_size", r.lba_size);
 			jw_u64(w, "md_size", r.md_size);
 			jw_bool(w, "polled", r.polled);

@@ -125,6 +125,13 @@ int parse_named(const char *s, const struct name_val *tab, uint64_t *v)
 	return parse_u64(s, v);
 }
 
+uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
 void fmt_bytes(char *buf, size_t len, uint64_t bytes)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB",

@@ -187,6 +187,17 @@ START_TEST(refused)
 }
 END_TEST
 
+/* Capacities reported by a device multiply without wrapping. */
+START_TEST(capacity_saturates)
+{
+	ck_assert_uint_eq(mul_sat(1000, 512), 512000);
+	ck_assert_uint_eq(mul_sat(0, UINT64_MAX), 0);
+	ck_assert_uint_eq(mul_sat((1ull << 52) + 1, 4096), UINT64_MAX);
+	ck_assert_uint_eq(mul_sat(UINT64_MAX, 2), UINT64_MAX);
+	ck_assert_uint_eq(mul_sat(1ull << 32, 1ull << 31), 1ull << 63);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli-parse");
@@ -202,6 +213,7 @@ int main(void)
 	tcase_add_test(tc, named);
 	tcase_add_test(tc, bytes);
 	tcase_add_test(tc, refused);
+	tcase_add_test(tc, capacity_saturates);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Every bad argument gets its own errno, and nothing is queued. */
+#include <endian.h>
 #include <errno.h>
+#include <stdint.h>
+
+#include <nvme/types.h>
 
 #include "testutil.h"
 
@@ -229,6 +233,50 @@ START_TEST(metadata_unknown)
 }
 END_TEST
 
+/* Sizes from a hostile device: a product or a sum that wraps must not
+ * match the buffer's length. */
+START_TEST(arithmetic_wraps)
+{
+	/* 2^52 + 1 LBAs of 4 KiB is 2^64 + 4096 bytes: 4096 once wrapped */
+	struct nvio_queue *h = fake_queue(4096, 0, false, (1ull << 62), 256, 4);
+	uint64_t nlb = (1ull << 52) + 1;
+	struct iovec iov[2] = {
+		{ .iov_base = buf, .iov_len = SIZE_MAX - 4095 },
+		{ .iov_base = buf, .iov_len = 8192 },
+	};
+
+	ck_assert_int_eq(nvio_read(h, 0, nlb, buf, 4096, 0), -EMSGSIZE);
+	ck_assert_int_eq(nvio_write(h, 0, nlb, buf, 4096, 0), -EMSGSIZE);
+	ck_assert_uint_eq(fake_queued(h), 0);
+	/* the iovecs' sum wraps to 4096: one LBA's worth */
+	ck_assert_int_eq(nvio_queue_readv(h, 0, 1, iov, 2, 0, NULL), -EMSGSIZE);
+	ck_assert_uint_eq(fake_queued(h), 0);
+	ck_assert_uint_eq(nvio_queue_inflight(h), 0);
+	fake_queue_free(h);
+}
+END_TEST
+
+/* An LBA format under 512 bytes (or past 1 MiB) is refused: lba_size 0,
+ * which nvio_dev_open turns into -ENODEV. */
+START_TEST(lba_format_limits)
+{
+	static struct nvme_id_ns ns;
+	struct nvio_dev_info info;
+
+	for (unsigned ds = 0; ds < 40; ds++) {
+		memset(&ns, 0, sizeof(ns));
+		memset(&info, 0, sizeof(info));
+		ns.lbaf[0].ds = (uint8_t)ds;
+		ns.nsze = htole64(1000);
+		nvio_info_from_identify(&info, NULL, &ns);
+		if (ds >= 9 && ds <= 20)
+			ck_assert_uint_eq(info.lba_size, 1u << ds);
+		else
+			ck_assert_uint_eq(info.lba_size, 0);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("checks");
@@ -247,6 +295,8 @@ int main(void)
 	tcase_add_test(tc, separate_metadata);
 	tcase_add_test(tc, passthru_metadata);
 	tcase_add_test(tc, metadata_unknown);
+	tcase_add_test(tc, arithmetic_wraps);
+	tcase_add_test(tc, lba_format_limits);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
