@@ -73,6 +73,8 @@ md)	add md
 zns)	add zns ;;
 slow)	add timeout
 	add "$cli/cli-timeout.sh"
+	add media
+	add "$cli/cli-media.sh"
 	# last: the controller is removed (and rescanned) under I/O; the
 	# default queues poll on 6.12 and 7.2 and take interrupts on 6.1
 	add remove ;;
