@@ -75,9 +75,13 @@ slow)	add timeout
 	add "$cli/cli-timeout.sh"
 	add media
 	add "$cli/cli-media.sh"
-	# last: the controller is removed (and rescanned) under I/O; the
-	# default queues poll on 6.12 and 7.2 and take interrupts on 6.1
-	add remove ;;
+	# Last: the controller is removed (and rescanned) under I/O. Only
+	# on sid's kernel in the suite: Debian's 6.1 then WARNs in
+	# blk_mq_release when the removed disk's queue is freed, and its
+	# 6.12.117 oopsed in 2 of 7 runs (NULL dereference in blk_rq_poll
+	# from io_ring_exit_work, polled queues): kernel bugs that nvio's
+	# test can show but not avoid (tests/vm/README.md, by hand there).
+	[ "${NVIO_KERNEL_SUITE:-}" = sid ] && add remove ;;
 null)	add dev-open; add identify; add poll ;;
 nopoll)	for t in poll rw queues eventfd; do add $t; done
 	add "$cli/cli-doctor.sh" ;;
