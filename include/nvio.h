@@ -873,6 +873,7 @@ enum nvio_quirk_id {
 	NVIO_QUIRK_ABORT_EFAULT,    /* aborted commands complete with EFAULT */
 	NVIO_QUIRK_PRIV_PASSTHRU,   /* all passthrough needs CAP_SYS_ADMIN */
 	NVIO_QUIRK_POLL_STATUS,     /* polled completions swap res and result */
+	NVIO_QUIRK_IOPOLL_EXIT_SPIN, /* polled ring closed with commands out */
 	NVIO_QUIRK_COUNT
 };
 

@@ -238,6 +238,12 @@ static int ring_setup(struct nvio_queue *q, const struct nvio_queue_opts *o,
 		 * DEFER_TASKRUN both postpone until it enters the kernel. */
 		if (sqpoll && (extra & IORING_SETUP_DEFER_TASKRUN))
 			continue;
+		/* Quirk iopoll-exit-spin: a polled DEFER_TASKRUN ring closed
+		 * with commands out can spin its exit worker on freed
+		 * requests. */
+		if (polled && (extra & IORING_SETUP_DEFER_TASKRUN) &&
+		    nvio_quirk_applies(NVIO_QUIRK_IOPOLL_EXIT_SPIN))
+			continue;
 		if (o->flags & NVIO_QUEUE_EVENTFD)
 			extra &= ~(IORING_SETUP_DEFER_TASKRUN |
 				   IORING_SETUP_COOP_TASKRUN);

@@ -189,6 +189,34 @@ static const struct nvio_quirk table[] = {
 		.action = "queues made without NVIO_QUEUE_POLL take interrupts "
 			  "and say NVIO_QF_POLL_UNSAFE, as for poll-unsafe",
 	},
+	{
+		.id = NVIO_QUIRK_IOPOLL_EXIT_SPIN,
+		.name = "iopoll-exit-spin",
+		.kernels = "stable 6.1.143+, 6.6.96+, 6.12.35+ (still in "
+			   "6.12.118) and 6.15.4+; not 6.16 and later. Applied "
+			   "to every kernel before 6.16: distribution releases "
+			   "hide the stable number, and the cost is small",
+		.from = 0,
+		.until = KV(6, 16),
+		.decided = "by version: the probe is a kernel worker spinning "
+			   "for good",
+		.what = "a polled passthrough ring closed (or its process gone) "
+			"with commands not yet reaped: on a DEFER_TASKRUN ring "
+			"the exit worker polls them without running the task "
+			"work that completes them, spinning, and polls their "
+			"freed requests; after a PCI removal that oopsed "
+			"Debian's 6.12.117 (NULL dereference in blk_rq_poll "
+			"from io_ring_exit_work), 2 of 7 runs. Stable took "
+			"9ce6c9875f3e without its companion b62e0efd8a85 "
+			"(both 6.16-rc2)",
+		.action = "polled queues are set up with COOP_TASKRUN instead "
+			  "of DEFER_TASKRUN, so such a completion goes to the "
+			  "kernel's fallback work rather than to the exit "
+			  "worker's loop; nvio_queue_destroy waits for every "
+			  "command before it closes a ring. A process that "
+			  "exits with polled commands in flight still leaves "
+			  "their requests to the kernel",
+	},
 };
 
 _Static_assert(sizeof(table) / sizeof(table[0]) == NVIO_QUIRK_COUNT,

@@ -108,6 +108,17 @@ int main(void)
 	      "POLL_UNSAFE on an explicitly polled queue: flags %#x",
 	      nvio_queue_flags(q));
 	CHECK(!(nvio_queue_flags(q) & NVIO_QF_IRQ_FALLBACK), "no fallback");
+	/* quirk iopoll-exit-spin: no DEFER_TASKRUN on polled rings before
+	 * 6.16; after, whatever the kernel takes */
+	if (nvio_quirk_applies(NVIO_QUIRK_IOPOLL_EXIT_SPIN))
+		CHECK(!(nvio_queue_flags(q) & NVIO_QF_DEFER_TASKRUN),
+		      "a polled queue uses DEFER_TASKRUN where quirk "
+		      "iopoll-exit-spin applies: flags %#x",
+		      nvio_queue_flags(q));
+	printf("%s: polled queue task work: %s\n", dt_name,
+	       (nvio_queue_flags(q) & NVIO_QF_DEFER_TASKRUN) ? "DEFER_TASKRUN"
+	       : (nvio_queue_flags(q) & NVIO_QF_COOP_TASKRUN) ? "COOP_TASKRUN"
+							       : "neither");
 	CHECK_RC(nvio_queue_event_fd(q), -EOPNOTSUPP);
 	reads(q, buf, di->lba_size, 5); /* warm up */
 	before = nvme_irqs(ctrl);

@@ -141,6 +141,25 @@ START_TEST(running_new)
 	ck_assert(!nvio_quirk_applies(NVIO_QUIRK_POLL_UNSAFE));
 	ck_assert(!nvio_quirk_applies(NVIO_QUIRK_NODATA_POLL));
 	ck_assert(nvio_quirk_applies(NVIO_QUIRK_IOPOLL_ANY_FILE));
+	ck_assert(!nvio_quirk_applies(NVIO_QUIRK_IOPOLL_EXIT_SPIN));
+}
+END_TEST
+
+/* iopoll-exit-spin: every kernel before 6.16 (Debian's 6.12.117 among
+ * them), not 6.16 and later, and an unreadable release has it. */
+START_TEST(exit_spin_series)
+{
+	const struct nvio_quirk *q = nvio_quirk(NVIO_QUIRK_IOPOLL_EXIT_SPIN);
+
+	ck_assert_str_eq(q->name, "iopoll-exit-spin");
+	ck_assert(nvio_quirk_applies_to(q, nvio_kver_parse("6.12.117+deb13-amd64")));
+	ck_assert(nvio_quirk_applies_to(q, nvio_kver_parse("6.1.0-57-amd64")));
+	ck_assert(nvio_quirk_applies_to(q, nvio_kver_parse("6.6.96")));
+	ck_assert(nvio_quirk_applies_to(q, nvio_kver_parse("6.15.4")));
+	ck_assert(!nvio_quirk_applies_to(q, nvio_kver_parse("6.16.0")));
+	ck_assert(!nvio_quirk_applies_to(q, nvio_kver_parse("7.2.13+deb14-amd64")));
+	ck_assert(nvio_quirk_applies_to(q, nvio_kver_parse("5.19.0")));
+	ck_assert(nvio_quirk_applies_to(q, 0));
 }
 END_TEST
 
@@ -168,6 +187,7 @@ int main(void)
 	tcase_add_test(tc, running_from_env);
 	tcase_add_test(tc, running_unreadable);
 	tcase_add_test(tc, running_new);
+	tcase_add_test(tc, exit_spin_series);
 	tcase_add_test(tc, hybrid_opts);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
