@@ -206,7 +206,7 @@ static const struct nvio_quirk table[] = {
 			"work that completes them, spinning, and polls their "
 			"freed requests; after a PCI removal that oopsed "
 			"Debian's 6.12.117 (NULL dereference in blk_rq_poll "
-			"from io_ring_exit_work), 2 of 7 runs. Stable took "
+			"from io_ring_exit_work), 2 of 6 runs. Stable took "
 			"9ce6c9875f3e without its companion b62e0efd8a85 "
 			"(both 6.16-rc2)",
 		.action = "polled queues are set up with COOP_TASKRUN instead "

@@ -78,7 +78,7 @@ slow)	add timeout
 	# Last: the controller is removed (and rescanned) under I/O. Only
 	# on sid's kernel in the suite: Debian's 6.1 then WARNs in
 	# blk_mq_release when the removed disk's queue is freed, and its
-	# 6.12.117 oopsed in 2 of 7 runs (NULL dereference in blk_rq_poll
+	# 6.12.117 oopsed in 2 of 6 runs (NULL dereference in blk_rq_poll
 	# from io_ring_exit_work, polled queues): kernel bugs that nvio's
 	# test can show but not avoid (tests/vm/README.md, by hand there).
 	[ "${NVIO_KERNEL_SUITE:-}" = sid ] && add remove ;;
