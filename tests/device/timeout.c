@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Timeouts and bounded waits against the real driver, on the slow
- * topology: $NVIO_SLOW_DEV takes 5 s per command, nvme_core.io_timeout is
- * 1 s, and $NVIO_DEV (nsid 1 of the same controller) answers at once.
+ * topology: $NVIO_SLOW_DEV takes 5 s per command, and $NVIO_DEV (nsid 1
+ * of the same controller) answers at once. The kernel's own timeout is
+ * lowered to 1 s for nsid 2 through its queue's io_timeout.
  *
  *  - a reap with a deadline ends at the deadline, on polled and on
  *    interrupt queues (the kernel's polling loop has no timeout of its
@@ -210,22 +211,51 @@ static void command_timeout(struct nvio_dev *slow, uint32_t flags,
 		nvio_buf_free(buf[i]);
 }
 
-/* No timeout given: the kernel's, 1 s here, ends the command. */
+static unsigned read_uint(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	unsigned v = 0;
+
+	if (!f || fscanf(f, "%u", &v) != 1)
+		v = 0;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static int write_uint(const char *path, unsigned v)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (!f)
+		return -errno;
+	rc = fprintf(f, "%u", v) < 0 ? -EIO : 0;
+	if (fclose(f) && !rc)
+		rc = -errno;
+	return rc;
+}
+
+/* No timeout given: the kernel's ends the command. nvme_core's
+ * io_timeout sets each namespace queue's io_timeout (ms) when the
+ * controller comes up; lowered here for nsid 2 only, to 1 s, and put
+ * back after. */
 static void kernel_timeout(struct nvio_dev *slow)
 {
 	struct nvio_queue *q = make_queue(slow, 0, 0);
 	uint32_t lba = nvio_dev_info(slow)->lba_size;
 	void *buf = nvio_buf_alloc(4096);
 	struct nvio_cpl c;
-	FILE *f = fopen("/sys/module/nvme_core/parameters/io_timeout", "r");
-	unsigned t = 0;
+	char path[256];
+	unsigned old, t;
 	int rc;
 
-	if (!f || fscanf(f, "%u", &t) != 1)
-		t = 0;
-	if (f)
-		fclose(f);
-	CHECK(t == 1, "nvme_core io_timeout is %u, the topology sets 1", t);
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/io_timeout",
+		 nvio_dev_info(slow)->block_name);
+	old = read_uint(path);
+	CHECK_RC(write_uint(path, 1000), 0);
+	t = read_uint(path) / 1000;
+	CHECK(t == 1, "%s is %u s after writing 1000 ms", path, t);
 	CHECK_RC(nvio_queue_read(q, 0, 1, buf, lba, 0, NULL), 0);
 	rc = nvio_queue_reap_timeout(q, &c, 1, 1, 60ull * 1000000000u);
 	CHECK(rc == 1, "reap: %d (%s)", rc, nvio_strerror(rc));
@@ -234,6 +264,8 @@ static void kernel_timeout(struct nvio_dev *slow)
 	      nvio_strerror(c.res));
 	printf("kernel io_timeout %u s: the read ended with %d (%s)\n", t,
 	       c.res, nvio_strerror(c.res));
+	if (old)
+		write_uint(path, old);
 	CHECK_RC(nvio_queue_destroy(q), 0);
 	nvio_buf_free(buf);
 }
@@ -273,6 +305,29 @@ int main(void)
 	rc = nvio_dev_open(fast_path, NULL, &fast);
 	if (rc)
 		dt_fatal("open %s: %s", fast_path, nvio_strerror(rc));
+	/* a reset under way (another test's, a boot-time one) would end
+	 * this test's commands early: start with the controller live */
+	{
+		char path[128], st[32] = "";
+		const char *ctrl = strrchr(nvio_dev_info(slow)->ctrl_path, '/');
+
+		snprintf(path, sizeof(path), "/sys/class/nvme/%s/state",
+			 ctrl ? ctrl + 1 : "nvme0");
+		for (int i = 0; i < 300; i++) {
+			FILE *f = fopen(path, "r");
+
+			st[0] = '\0';
+			if (f) {
+				if (!fgets(st, sizeof(st), f))
+					st[0] = '\0';
+				fclose(f);
+			}
+			if (!strncmp(st, "live", 4))
+				break;
+			usleep(100000);
+		}
+		CHECK(!strncmp(st, "live", 4), "%s: %s", path, st);
+	}
 	/* polled queues where the kernel polls passthrough safely */
 	polls = nvio_dev_info(slow)->poll_queues &&
 		nvio_kernel_polls_safely();

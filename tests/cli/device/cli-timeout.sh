@@ -1,7 +1,6 @@
 #!/bin/bash
 # cli-timeout.sh - the tool on a device that answers late (the slow
-# topology: $NVIO_SLOW_DEV takes 5 s per command, nvme_core.io_timeout
-# is 1 s): -t/--timeout makes a command fail with "timed out after N ms";
+# topology: $NVIO_SLOW_DEV takes 5 s per command): -t/--timeout makes a command fail with "timed out after N ms";
 # nvio lat --timeout counts the commands the kernel ended, apart from
 # errors and latencies; and nvio lat ends within a second or so of SIGINT
 # even though its commands are still in flight, with what it measured and
