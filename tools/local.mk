@@ -40,8 +40,9 @@ tools/completion/nvio: $(top_srcdir)/tools/nvio.bash-completion
 # error texts) and its completion; the device tests in tests/cli/device
 # run in the VM and are wired up by the VM suite.
 EXTRA_DIST += tests/cli/device tests/cli/test-completion.sh \
-	tests/cli/test-cli-options.sh
-TESTS += tests/cli/test-completion.sh tests/cli/test-cli-options.sh
+	tests/cli/test-cli-options.sh tests/cli/test-bad-input.sh
+TESTS += tests/cli/test-completion.sh tests/cli/test-cli-options.sh \
+	tests/cli/test-bad-input.sh
 
 if HAVE_CHECK
 CLI_TESTS = \

@@ -1,0 +1,90 @@
+#!/bin/bash
+# test-bad-input.sh - one table of bad command lines: each must end with
+# the exit code given (2 usage error, 3 system error), with a message that
+# names what was wrong, and with nothing sent. The device named does not
+# exist, so a command line that got as far as opening it would say
+# "cannot open"; the usage rows must be refused before that. Runs on the
+# host in the build tree under `make check`.
+NVIO=${NVIO:-./tools/nvio}
+[ -x "$NVIO" ] || { echo "SKIP: $NVIO not built"; exit 77; }
+D=/dev/nvio-test-no-such-device
+pass=0 fail=0
+
+# row RC REGEX ARGS...
+row() {
+	local want=$1 re=$2 err rc
+	shift 2
+	err=$("$NVIO" "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" != "$want" ] || ! grep -Eq -- "$re" <<<"$err"; then
+		echo "FAIL: nvio $*: exit $rc (want $want), stderr: $err"
+		fail=$((fail + 1))
+	elif [ "$want" = 2 ] && grep -q "cannot open" <<<"$err"; then
+		echo "FAIL: nvio $*: a usage error after opening the device: $err"
+		fail=$((fail + 1))
+	else
+		echo "PASS: nvio $*"
+		pass=$((pass + 1))
+	fi
+}
+
+# numbers, sizes, ranges
+row 2 "block-count: 0 LBAs"                      read "$D" -c 0
+row 2 "block-count: 'abc' is not a number"       read "$D" -c abc
+row 2 "start-block: '-1' is not a number"        read "$D" -s -1 -c 1
+row 2 "start-block: '99999999999999999999'"      read "$D" -s 99999999999999999999 -c 1
+row 2 "data-size: 0 bytes"                       read "$D" -c 1 -z 0
+row 2 "data-size: '12x' is not a size"           read "$D" -c 1 -z 12x
+row 2 "block-count: 0 LBAs"                      write-zeroes "$D" -c 0
+row 2 "range: '5' is not SLBA:NLB"               trim "$D" --range 5
+row 2 "range: '1:0' has zero LBAs"               trim "$D" --range 1:0
+row 2 "range: 'a:b' is not SLBA:NLB"             trim "$D" --range a:b
+row 2 "pattern: '256' is too large"              write "$D" -c 1 --pattern 256
+row 2 "pattern: 'x' is not a number"             write "$D" -c 1 --pattern x
+row 2 "pattern: '-3' is not a number"            compare "$D" -c 1 --pattern -3
+row 2 "namespace-id: 0 is not a namespace"       id-ns "$D" -n 0
+row 2 "namespace-id: 'abc' is not a number"      id-ns "$D" -n abc
+row 2 "namespace-id: 0 is not a namespace"       flush "$D" -n 0
+row 2 "timeout: 'abc' is not a number"           read "$D" -c 1 -t abc
+row 2 "timeout: '4294967296' is too large"       verify "$D" -c 1 --timeout 4294967296
+# what a command needs, and what excludes what
+row 2 "give the page with --log-id"              get-log "$D"
+row 2 "log-id: 'nosuch' is not a log page"       get-log "$D" --log-id nosuch
+row 2 "log-id: '300' is not a log page"          get-log "$D" --log-id 300
+row 2 "log-len: 3 is not a multiple of 4"        get-log "$D" --log-id smart --log-len 3
+row 2 "give the feature with --feature-id"       get-feature "$D"
+row 2 "sel: '9' is not current"                  get-feature "$D" -f 7 -s 9
+row 2 "feature-id: '300' is too large"           get-feature "$D" -f 300
+row 2 "give the value with --value"              set-feature "$D" -f 7
+row 2 "give the feature with --feature-id"       set-feature "$D" -v 1
+row 2 "give the command with --opcode"           io-passthru "$D"
+row 2 "--read and --write exclude each other"    io-passthru "$D" --opcode 2 -r -w
+row 2 "opcode: '0x100' is too large"             io-passthru "$D" --opcode 0x100
+# the command line's shape
+row 2 "output-format: 'xml' is not normal or json" id-ctrl "$D" -o xml
+row 2 "no device given"                          id-ctrl
+row 2 "unexpected argument 'extra'"              id-ctrl "$D" extra
+row 2 "unknown command 'frobnicate'"             frobnicate
+row 2 "option -t needs a value \(--timeout\)"    read "$D" -c 1 -t
+row 2 "fua takes no value"                       read "$D" --fua=1 -c 1
+row 2 "unknown option '--force'"                 doctor "$D" --force
+# nvio lat and sweep
+row 2 "qd: '0' is not a queue depth"             lat "$D" --qd 0
+row 2 "qd: '5000' is not a queue depth"          lat "$D" --qd 5000
+row 2 "mode: 'fast' is not poll"                 lat "$D" --mode fast
+row 2 "rw: 'up' is not read, write or mix"       lat "$D" --rw up
+row 2 "time: '-1' is not a positive duration"    lat "$D" --time -1
+row 2 "rate: '0' is not a positive rate"         lat "$D" --rate 0
+row 2 "threads: '0' is not a thread count"       lat "$D" -j 0
+row 2 "range: '5' is not SLBA:NLB"               lat "$D" --range 5
+row 2 "count: '0' is not a positive count"       lat "$D" --count 0
+row 2 "clock: 'hpet' is not tsc or monotonic"    lat "$D" --clock hpet
+row 2 "timeout: '1s' is not a number of milliseconds" lat "$D" --timeout 1s
+row 2 "qd-list: '1,,2' is not a list of depths"  sweep "$D" --qd-list 1,,2
+row 2 "modes: 'poll,x' is not a list"            sweep "$D" --modes poll,x
+# a path that is not a device: named, exit 3
+row 3 "cannot open: no such file or device"      verify "$D" -c 1
+row 3 "cannot open.*(regular file|not)"          read /etc/hostname -c 1
+row 3 "cannot open.*directory"                   id-ctrl /tmp
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
