@@ -5,10 +5,24 @@
 # exist, so a command line that got as far as opening it would say
 # "cannot open"; the usage rows must be refused before that. Runs on the
 # host in the build tree under `make check`.
+#
+# With NVIO_BAD_INPUT_DEV=/dev/ngXnY (the VM suite sets it) the same rows
+# run against a real namespace, plus rows that need one (past its end, a
+# size not a multiple of its LBA size), and the controller's SMART counts
+# of read and write commands must not move: nothing was sent.
 NVIO=${NVIO:-./tools/nvio}
 [ -x "$NVIO" ] || { echo "SKIP: $NVIO not built"; exit 77; }
-D=/dev/nvio-test-no-such-device
+D=${NVIO_BAD_INPUT_DEV:-/dev/nvio-test-no-such-device}
 pass=0 fail=0
+
+counts() { # host read and write commands, from the SMART log
+	"$NVIO" get-log "$D" --log-id smart -o json 2>/dev/null | tr -d '\n ' |
+		sed -n 's/.*"host_read_commands":"\{0,1\}\([0-9][0-9]*\).*"host_write_commands":"\{0,1\}\([0-9][0-9]*\).*/\1 \2/p'
+}
+if [ -n "${NVIO_BAD_INPUT_DEV:-}" ]; then
+	before=$(counts)
+	[ -n "$before" ] || { echo "SKIP: no SMART log from $D"; exit 77; }
+fi
 
 # row RC REGEX ARGS...
 row() {
@@ -83,8 +97,37 @@ row 2 "timeout: '1s' is not a number of milliseconds" lat "$D" --timeout 1s
 row 2 "qd-list: '1,,2' is not a list of depths"  sweep "$D" --qd-list 1,,2
 row 2 "modes: 'poll,x' is not a list"            sweep "$D" --modes poll,x
 # a path that is not a device: named, exit 3
-row 3 "cannot open: no such file or device"      verify "$D" -c 1
+[ -z "${NVIO_BAD_INPUT_DEV:-}" ] &&
+	row 3 "cannot open: no such file or device" verify "$D" -c 1
 row 3 "cannot open.*(regular file|not)"          read /etc/hostname -c 1
 row 3 "cannot open.*directory"                   id-ctrl /tmp
+if [ -n "${NVIO_BAD_INPUT_DEV:-}" ]; then
+	# rows that need the namespace: refused after opening it, unsent
+	nsze=$("$NVIO" id-ns "$D" -o json | tr -d '\n ' | sed -n 's/.*"nsze":\([0-9]*\).*/\1/p')
+	uerr() { # like row, but opening the device is allowed
+		local want=$1 re=$2 err rc
+		shift 2
+		err=$("$NVIO" "$@" 2>&1 >/dev/null)
+		rc=$?
+		if [ "$rc" = "$want" ] && grep -Eq -- "$re" <<<"$err"; then
+			echo "PASS: nvio $*"; pass=$((pass + 1))
+		else
+			echo "FAIL: nvio $*: exit $rc (want $want): $err"; fail=$((fail + 1))
+		fi
+	}
+	uerr 2 "past the end of the namespace"   read "$D" -s "$nsze" -c 1 -d /dev/null
+	uerr 2 "past the end of the namespace"   write "$D" -s "$((nsze - 1))" -c 2 --pattern 0 --force
+	uerr 2 "past the end of the namespace"   verify "$D" -s "$nsze" -c 1
+	uerr 2 "give the LBA count"              verify "$D"
+	uerr 2 "bs|LBA size"                     lat "$D" --bs 1000 --time 1
+	uerr 2 "range"                           lat "$D" --range "$nsze:8" --time 1
+	uerr 2 "data-size|LBA"                   read "$D" -c 1 -z 100 -d /dev/null
+	after=$(counts)
+	if [ "$before" = "$after" ]; then
+		echo "PASS: SMART read/write command counts unchanged ($after)"; pass=$((pass + 1))
+	else
+		echo "FAIL: SMART read/write command counts moved: $before -> $after"; fail=$((fail + 1))
+	fi
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -56,6 +56,9 @@ basic)	if [ -n "${NVIO_VALGRIND:-}" ]; then
 		add queues "" as-6.1 NVIO_KERNEL_RELEASE=6.1.0-fake
 		add reset
 		add "$cli/cli-unpriv.sh"
+		# the bad-input table on a real namespace: nothing sent
+		add "$src/tests/cli/test-bad-input.sh" "" dev \
+			"NVIO_BAD_INPUT_DEV=${NVIO_DEVS%% *}"
 		for c in cli-basic cli-safety cli-doctor; do
 			[ "$c" = cli-basic ] && [ -n "${NVIO_SUITE_SANITIZED:-}${NVIO_SUITE_QUICK:-}" ] && continue
 			add "$cli/$c.sh"
