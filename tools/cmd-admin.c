@@ -448,46 +448,20 @@ static int raw_out(struct cli *c, const void *buf, size_t len)
 	return rc ? err_errno(c, rc, "writing stdout") : EXIT_OK;
 }
 
-int cmd_id_ctrl(struct cli *c, int argc, char **argv)
+/* Identify Controller data as the tool prints it: bytes from the device,
+ * decoded whatever they say (tests/fuzz feeds it random pages). */
+static void print_id_ctrl(struct cli *c, const uint8_t *buf,
+			  const char *ctrl_path)
 {
 	const struct nvme_id_ctrl *id;
-	struct cli_dev d;
-	uint64_t nsid;
-	uint8_t *buf = NULL;
 	struct jw *w;
-	int rc;
 
-	rc = parse_id_opts(c, argc, argv, &nsid);
-	if (rc)
-		return rc == CLI_STOP ? EXIT_OK : rc;
-	if (c->raw && c->fmt == FMT_JSON)
-		return err_usage(c, "--raw-binary and -o json exclude each other");
-	rc = cli_open_any(c, (uint32_t)nsid, NVIO_DEV_RDONLY, false, &d);
-	if (rc)
-		return rc;
-	rc = cli_need_admin(c, &d);
-	if (rc)
-		goto out;
-	buf = nvio_buf_alloc(4096);
-	if (!buf) {
-		rc = err_errno(c, ENOMEM, "buffer");
-		goto out;
-	}
-	rc = nvio_identify_ctrl(d.dev, buf);
-	if (rc) {
-		rc = err_result(c, rc, "identify controller");
-		goto out;
-	}
-	if (c->raw) {
-		rc = raw_out(c, buf, 4096);
-		goto out;
-	}
 	id = (const struct nvme_id_ctrl *)buf;
 	w = cli_json(c);
 	if (w)
 		jw_obj(w, NULL);
 	else
-		printf("NVMe Identify Controller (%s):\n", d.info->ctrl_path);
+		printf("NVMe Identify Controller (%s):\n", ctrl_path);
 	print_fields(c, ctrl_fields, buf, false, 10);
 	if (w)
 		jw_arr(w, "psds");
@@ -527,21 +501,13 @@ int cmd_id_ctrl(struct cli *c, int argc, char **argv)
 		jw_arr_end(w);
 		jw_obj_end(w);
 	}
-	rc = EXIT_OK;
-out:
-	nvio_buf_free(buf);
-	cli_close(&d);
-	return rc;
 }
 
-int cmd_id_ns(struct cli *c, int argc, char **argv)
+int cmd_id_ctrl(struct cli *c, int argc, char **argv)
 {
-	const struct nvme_id_ns *id;
 	struct cli_dev d;
 	uint64_t nsid;
 	uint8_t *buf = NULL;
-	unsigned cur, nf;
-	struct jw *w;
 	int rc;
 
 	rc = parse_id_opts(c, argc, argv, &nsid);
@@ -555,22 +521,35 @@ int cmd_id_ns(struct cli *c, int argc, char **argv)
 	rc = cli_need_admin(c, &d);
 	if (rc)
 		goto out;
-	if (!nsid)
-		nsid = d.info->nsid;
 	buf = nvio_buf_alloc(4096);
 	if (!buf) {
 		rc = err_errno(c, ENOMEM, "buffer");
 		goto out;
 	}
-	rc = nvio_identify_ns(d.dev, (uint32_t)nsid, buf);
+	rc = nvio_identify_ctrl(d.dev, buf);
 	if (rc) {
-		rc = err_result(c, rc, "identify namespace");
+		rc = err_result(c, rc, "identify controller");
 		goto out;
 	}
 	if (c->raw) {
 		rc = raw_out(c, buf, 4096);
 		goto out;
 	}
+	print_id_ctrl(c, buf, d.info->ctrl_path);
+	rc = EXIT_OK;
+out:
+	nvio_buf_free(buf);
+	cli_close(&d);
+	return rc;
+}
+
+/* Identify Namespace data as the tool prints it (fuzzed like id-ctrl). */
+static void print_id_ns(struct cli *c, const uint8_t *buf, uint64_t nsid)
+{
+	const struct nvme_id_ns *id;
+	unsigned cur, nf;
+	struct jw *w;
+
 	id = (const struct nvme_id_ns *)buf;
 	w = cli_json(c);
 	if (w)
@@ -607,6 +586,43 @@ int cmd_id_ns(struct cli *c, int argc, char **argv)
 		jw_arr_end(w);
 		jw_obj_end(w);
 	}
+}
+
+int cmd_id_ns(struct cli *c, int argc, char **argv)
+{
+	struct cli_dev d;
+	uint64_t nsid;
+	uint8_t *buf = NULL;
+	int rc;
+
+	rc = parse_id_opts(c, argc, argv, &nsid);
+	if (rc)
+		return rc == CLI_STOP ? EXIT_OK : rc;
+	if (c->raw && c->fmt == FMT_JSON)
+		return err_usage(c, "--raw-binary and -o json exclude each other");
+	rc = cli_open_any(c, (uint32_t)nsid, NVIO_DEV_RDONLY, false, &d);
+	if (rc)
+		return rc;
+	rc = cli_need_admin(c, &d);
+	if (rc)
+		goto out;
+	if (!nsid)
+		nsid = d.info->nsid;
+	buf = nvio_buf_alloc(4096);
+	if (!buf) {
+		rc = err_errno(c, ENOMEM, "buffer");
+		goto out;
+	}
+	rc = nvio_identify_ns(d.dev, (uint32_t)nsid, buf);
+	if (rc) {
+		rc = err_result(c, rc, "identify namespace");
+		goto out;
+	}
+	if (c->raw) {
+		rc = raw_out(c, buf, 4096);
+		goto out;
+	}
+	print_id_ns(c, buf, nsid);
 	rc = EXIT_OK;
 out:
 	nvio_buf_free(buf);

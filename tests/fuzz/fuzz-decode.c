@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer target: the tool's decoders of bytes from the device. The
+ * first input byte picks the decoder and the output (normal, -H, JSON);
+ * the rest is the page, zero-padded to its size. Besides the sanitizers'
+ * checks, every JSON document must parse (json-c): a device that sends
+ * anything cannot make the tool print broken JSON.
+ */
+#include "../../tools/cmd-admin.c"
+
+#include <json-c/json.h>
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	/* the normal output goes nowhere: it is the decoding that is tested */
+	if (!freopen("/dev/null", "w", stdout))
+		abort();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t page[4096];
+	struct cli c;
+	unsigned sel;
+	size_t n;
+
+	if (size < 1)
+		return 0;
+	sel = data[0];
+	data++;
+	size--;
+	n = size < sizeof(page) ? size : sizeof(page);
+	memset(page, 0, sizeof(page));
+	memcpy(page, data, n);
+	memset(&c, 0, sizeof(c));
+	c.fmt = (sel & 1) ? FMT_JSON : FMT_NORMAL;
+	c.human = sel & 2;
+	switch ((sel >> 2) % 7) {
+	case 0: print_id_ctrl(&c, page, "/dev/nvme0"); break;
+	case 1: print_id_ns(&c, page, 1); break;
+	case 2: print_smart(&c, (const struct nvme_smart_log *)page); break;
+	case 3:
+		print_error_log(&c, (const struct nvme_error_log_page *)page,
+				(unsigned)(n / 64));
+		break;
+	case 4: print_fw_log(&c, (const struct nvme_firmware_slot *)page); break;
+	case 5:
+		print_effects(&c, (const struct nvme_cmd_effects_log *)page);
+		break;
+	default: {
+		uint32_t v;
+
+		memcpy(&v, page + 1, sizeof(v));
+		decode_feature(page[0], v);
+		break;
+	}
+	}
+	if (c.jf) {
+		json_object *o;
+
+		fclose(c.jf);
+		c.jf = NULL;
+		o = json_tokener_parse(c.jbuf);
+		if (!o && (sel >> 2) % 7 != 6) {
+			fprintf(stderr, "invalid JSON: %s\n", c.jbuf);
+			abort();
+		}
+		json_object_put(o);
+		free(c.jbuf);
+	}
+	return 0;
+}
