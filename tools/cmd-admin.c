@@ -503,46 +503,6 @@ static void print_id_ctrl(struct cli *c, const uint8_t *buf,
 	}
 }
 
-int cmd_id_ctrl(struct cli *c, int argc, char **argv)
-{
-	struct cli_dev d;
-	uint64_t nsid;
-	uint8_t *buf = NULL;
-	int rc;
-
-	rc = parse_id_opts(c, argc, argv, &nsid);
-	if (rc)
-		return rc == CLI_STOP ? EXIT_OK : rc;
-	if (c->raw && c->fmt == FMT_JSON)
-		return err_usage(c, "--raw-binary and -o json exclude each other");
-	rc = cli_open_any(c, (uint32_t)nsid, NVIO_DEV_RDONLY, false, &d);
-	if (rc)
-		return rc;
-	rc = cli_need_admin(c, &d);
-	if (rc)
-		goto out;
-	buf = nvio_buf_alloc(4096);
-	if (!buf) {
-		rc = err_errno(c, ENOMEM, "buffer");
-		goto out;
-	}
-	rc = nvio_identify_ctrl(d.dev, buf);
-	if (rc) {
-		rc = err_result(c, rc, "identify controller");
-		goto out;
-	}
-	if (c->raw) {
-		rc = raw_out(c, buf, 4096);
-		goto out;
-	}
-	print_id_ctrl(c, buf, d.info->ctrl_path);
-	rc = EXIT_OK;
-out:
-	nvio_buf_free(buf);
-	cli_close(&d);
-	return rc;
-}
-
 /* Identify Namespace data as the tool prints it (fuzzed like id-ctrl). */
 static void print_id_ns(struct cli *c, const uint8_t *buf, uint64_t nsid)
 {
@@ -588,7 +548,8 @@ static void print_id_ns(struct cli *c, const uint8_t *buf, uint64_t nsid)
 	}
 }
 
-int cmd_id_ns(struct cli *c, int argc, char **argv)
+/* id-ctrl and id-ns: the same steps, around a different Identify. */
+static int cmd_identify(struct cli *c, int argc, char **argv, bool ns)
 {
 	struct cli_dev d;
 	uint64_t nsid;
@@ -606,28 +567,43 @@ int cmd_id_ns(struct cli *c, int argc, char **argv)
 	rc = cli_need_admin(c, &d);
 	if (rc)
 		goto out;
-	if (!nsid)
+	if (ns && !nsid)
 		nsid = d.info->nsid;
 	buf = nvio_buf_alloc(4096);
 	if (!buf) {
 		rc = err_errno(c, ENOMEM, "buffer");
 		goto out;
 	}
-	rc = nvio_identify_ns(d.dev, (uint32_t)nsid, buf);
+	rc = ns ? nvio_identify_ns(d.dev, (uint32_t)nsid, buf)
+		: nvio_identify_ctrl(d.dev, buf);
 	if (rc) {
-		rc = err_result(c, rc, "identify namespace");
+		rc = err_result(c, rc, ns ? "identify namespace"
+					  : "identify controller");
 		goto out;
 	}
 	if (c->raw) {
 		rc = raw_out(c, buf, 4096);
 		goto out;
 	}
-	print_id_ns(c, buf, nsid);
+	if (ns)
+		print_id_ns(c, buf, nsid);
+	else
+		print_id_ctrl(c, buf, d.info->ctrl_path);
 	rc = EXIT_OK;
 out:
 	nvio_buf_free(buf);
 	cli_close(&d);
 	return rc;
+}
+
+int cmd_id_ctrl(struct cli *c, int argc, char **argv)
+{
+	return cmd_identify(c, argc, argv, false);
+}
+
+int cmd_id_ns(struct cli *c, int argc, char **argv)
+{
+	return cmd_identify(c, argc, argv, true);
 }
 
 /* ------------------------------------------------------------------ */

@@ -587,12 +587,18 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/* A thread whose commands never came back leaves them, their buffers
+ * and their queue to the kernel, which may still write the buffers. */
 static void thread_free(struct lat_thread *t)
 {
-	if (t->own_bufs && t->buf)
-		for (unsigned i = 0; i < t->qd; i++)
-			nvio_buf_free(t->buf[i]);
-	free(t->buf);
+	bool leave = t->q && nvio_queue_inflight(t->q);
+
+	if (!leave) {
+		if (t->own_bufs && t->buf)
+			for (unsigned i = 0; i < t->qd; i++)
+				nvio_buf_free(t->buf[i]);
+		free(t->buf);
+	}
 	free(t->slot_t);
 	free(t->slot_kind);
 	free(t->cpl);
@@ -600,24 +606,8 @@ static void thread_free(struct lat_thread *t)
 	free(t->rd);
 	free(t->wr);
 	free(t->lag);
-	nvio_queue_destroy(t->q);
-}
-
-/* A thread whose commands never came back leaves them, their buffers
- * and their queue to the kernel, which may still write the buffers. */
-static void thread_free_or_leave(struct lat_thread *t)
-{
-	if (t->q && nvio_queue_inflight(t->q)) {
-		free(t->slot_t);
-		free(t->slot_kind);
-		free(t->cpl);
-		free(t->free_slots);
-		free(t->rd);
-		free(t->wr);
-		free(t->lag);
-		return;
-	}
-	thread_free(t);
+	if (!leave)
+		nvio_queue_destroy(t->q);
 }
 
 static int thread_setup(struct lat_thread *t, struct nvio_dev *dev,
@@ -881,7 +871,7 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 out:
 	if (th) {
 		for (unsigned i = 0; i < o->threads; i++)
-			thread_free_or_leave(&th[i]);
+			thread_free(&th[i]);
 		free(th);
 	}
 	free(rd);
