@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/nvme_ioctl.h>
@@ -131,29 +130,6 @@ static int admin_uring(struct nvio_dev *dev, const struct nvio_cmd *cmd,
 	return rc;
 }
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* An admin command past its timeout makes the kernel reset the controller
- * (or, if it aborts it, complete it with Command Abort Requested); the
- * command then comes back as -EINTR. After the timeout, that is
- * -ETIMEDOUT, as for the synchronous I/O helpers. */
-static int admin_res(int rc, uint32_t timeout_ms, uint64_t t0)
-{
-	bool aborted = rc == -EINTR ||
-		       (rc > 0 && nvio_status_sct(rc) == NVIO_SCT_GENERIC &&
-			nvio_status_sc(rc) == NVIO_SC_ABORT_REQ);
-
-	if (aborted && timeout_ms && mono_ms() - t0 >= timeout_ms)
-		return -ETIMEDOUT;
-	return rc;
-}
-
 static int admin_send(struct nvio_dev *dev, const struct nvio_cmd *cmd,
 		      void *buf, uint32_t len, uint64_t *result);
 
@@ -166,8 +142,11 @@ int nvio_admin_passthru(struct nvio_dev *dev, const struct nvio_cmd *cmd,
 	if (!dev || !cmd)
 		return -EINVAL;
 	tmo = __atomic_load_n(&dev->admin_timeout_ms, __ATOMIC_RELAXED);
-	t0 = tmo ? mono_ms() : 0;
-	return admin_res(admin_send(dev, cmd, buf, len, result), tmo, t0);
+	/* -ETIMEDOUT after the timeout, as for the synchronous I/O
+	 * helpers (see nvio_res_after_timeout) */
+	t0 = tmo ? nvio_mono_ms() : 0;
+	return nvio_res_after_timeout(admin_send(dev, cmd, buf, len, result),
+				      tmo, t0);
 }
 
 static int admin_send(struct nvio_dev *dev, const struct nvio_cmd *cmd,

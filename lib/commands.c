@@ -281,7 +281,7 @@ static int sync_reap(struct nvio_queue *q, struct nvio_cpl *cpl)
 	return rc;
 }
 
-static uint64_t mono_ms(void)
+uint64_t nvio_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -292,17 +292,23 @@ static uint64_t mono_ms(void)
 /* A command past its timeout is aborted by the kernel, which completes it
  * with status Command Abort Requested if the controller aborts it, and
  * otherwise resets the controller and completes it (and every other
- * command then in flight) with -EINTR. A synchronous helper knows how
- * long it waited: such a result after the queue's timeout is -ETIMEDOUT. */
-static int sync_res(const struct nvio_queue *q, int res, uint64_t t0)
+ * command then in flight) with -EINTR; an admin command's first expiry
+ * resets at once. A synchronous caller knows how long it waited: such a
+ * result after the timeout is -ETIMEDOUT. */
+int nvio_res_after_timeout(int res, uint32_t timeout_ms, uint64_t t0)
 {
 	bool aborted = res == -EINTR ||
 		       (res > 0 && nvio_status_sct(res) == NVIO_SCT_GENERIC &&
 			nvio_status_sc(res) == NVIO_SC_ABORT_REQ);
 
-	if (aborted && q->f.timeout_ms && mono_ms() - t0 >= q->f.timeout_ms)
+	if (aborted && timeout_ms && nvio_mono_ms() - t0 >= timeout_ms)
 		return -ETIMEDOUT;
 	return res;
+}
+
+static int sync_res(const struct nvio_queue *q, int res, uint64_t t0)
+{
+	return nvio_res_after_timeout(res, q->f.timeout_ms, t0);
 }
 
 static int sync_one(struct nvio_queue *q, uint64_t *result, uint64_t t0)
@@ -325,7 +331,7 @@ static int sync_one(struct nvio_queue *q, uint64_t *result, uint64_t t0)
 		if ((q)->f.inflight)                                           \
 			return -EBUSY;                                         \
 		if ((q)->f.timeout_ms)                                         \
-			t0 = mono_ms();                                        \
+			t0 = nvio_mono_ms();                                   \
 	} while (0)
 
 /* Runs a split transfer with up to `depth` chunks in flight; the first

@@ -275,6 +275,13 @@ static inline void nvio_cmd_to_ioctl(const struct nvio_cmd *cmd, void *buf,
 	pc->cdw15 = cmd->cdw15;
 }
 
+/* commands.c: CLOCK_MONOTONIC in ms, and what a synchronous call that
+ * started at t0 reports for a result the kernel gives a command it ended
+ * after its timeout (-ETIMEDOUT once the timeout has passed). */
+NVIO_HIDDEN uint64_t nvio_mono_ms(void);
+NVIO_HIDDEN int nvio_res_after_timeout(int res, uint32_t timeout_ms,
+				       uint64_t t0);
+
 /* admin.c */
 NVIO_HIDDEN int nvio_admin_setup(struct nvio_dev *dev, bool rdonly);
 NVIO_HIDDEN void nvio_admin_teardown(struct nvio_dev *dev);
