@@ -276,6 +276,7 @@ int cmd_set_feature(struct cli *c, int argc, char **argv);
 int cmd_io_passthru(struct cli *c, int argc, char **argv);
 int cmd_admin_passthru(struct cli *c, int argc, char **argv);
 int cmd_doctor(struct cli *c, int argc, char **argv);
+int cmd_soak(struct cli *c, int argc, char **argv);
 int cmd_lat(struct cli *c, int argc, char **argv);   /* tools/lat */
 int cmd_sweep(struct cli *c, int argc, char **argv); /* tools/lat */
 int cmd_version(struct cli *c, int argc, char **argv);
@@ -286,7 +287,7 @@ extern const struct cli_opt opts_list[], opts_id_ctrl[], opts_id_ns[],
 	opts_read[], opts_write[], opts_compare[], opts_flush[],
 	opts_write_zeroes[], opts_trim[], opts_verify[], opts_get_log[],
 	opts_get_feature[], opts_set_feature[], opts_io_passthru[],
-	opts_admin_passthru[], opts_doctor[], opts_version[], opts_help[];
+	opts_admin_passthru[], opts_doctor[], opts_soak[], opts_version[], opts_help[];
 
 /* Hex dump in the style of nvme-cli (offset, 16 bytes, ASCII). */
 void hexdump(FILE *f, const void *buf, size_t len);

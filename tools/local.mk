@@ -18,11 +18,14 @@ tools_nvio_SOURCES = \
 	tools/output.c \
 	tools/safety.c \
 	tools/safety.h \
+	tools/soak.h \
+	tools/soak-core.c \
+	tools/cmd-soak.c \
 	tools/util.c
 tools_nvio_CPPFLAGS = -I$(top_srcdir)/include
 tools_nvio_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
 # `nvio lat` and `nvio sweep` live in tools/lat (tools/lat/local.mk).
-tools_nvio_LDADD = tools/lat/libnviolat.la lib/libnvio.la $(URING_LIBS)
+tools_nvio_LDADD = tools/lat/libnviolat.la lib/libnvio.la $(URING_LIBS) -lpthread
 
 dist_man_MANS += man/nvio.1
 
@@ -49,7 +52,8 @@ CLI_TESTS = \
 	tests/cli/test-cli-parse \
 	tests/cli/test-cli-json \
 	tests/cli/test-cli-safety \
-	tests/cli/test-cli-errors
+	tests/cli/test-cli-errors \
+	tests/cli/test-soak
 check_PROGRAMS += $(CLI_TESTS)
 TESTS += $(CLI_TESTS)
 CLI_TEST_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)/tools
@@ -79,4 +83,9 @@ tests_cli_test_cli_errors_SOURCES = tests/cli/test-cli-errors.c \
 tests_cli_test_cli_errors_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_cli_errors_CFLAGS = $(CLI_TEST_CFLAGS)
 tests_cli_test_cli_errors_LDADD = $(CLI_TEST_LDADD)
+
+tests_cli_test_soak_SOURCES = tests/cli/test-soak.c tools/soak-core.c
+tests_cli_test_soak_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
+tests_cli_test_soak_CFLAGS = $(CLI_TEST_CFLAGS)
+tests_cli_test_soak_LDADD = $(CLI_TEST_LDADD)
 endif

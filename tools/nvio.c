@@ -108,6 +108,23 @@ const struct cli_cmd cli_cmds[] = {
 	{ "sweep", cmd_sweep, "run lat over block sizes, queue depths and modes",
 	  "nvio sweep DEV [OPTIONS]", NULL,
 	  "Options and output: nvio sweep --help (tools/lat).\n" },
+	{ "soak", cmd_soak, "data integrity soak: headed random writes, flushes, read-back",
+	  "nvio soak DEV [--size SIZE] [--bs SIZE] [-j N] [--qd N] [--time S | --bytes SIZE] [--journal FILE] [--force]\n"
+	  "       nvio soak DEV --check --journal FILE",
+	  opts_soak,
+	  "Threads (one queue each) write random units of the region; every LBA\n"
+	  "carries a header (LBA, generation, run, checksum). --verify-pct of the\n"
+	  "commands read a unit back and check it. Every --flush-ms a Flush goes\n"
+	  "out and, once it succeeds, --journal is replaced by the generations\n"
+	  "acknowledged before it. At the end all is flushed and the whole region\n"
+	  "read and checked: every unit must hold its last generation.\n"
+	  "After a crash or power cut, --check reads the region and judges each\n"
+	  "unit against the journal: intact (as journaled), newer (a write after\n"
+	  "the last flush landed, wholly or in part), not covered (nothing was\n"
+	  "acknowledged before the last flush), or a mismatch (lost, stale or\n"
+	  "corrupted). Exit 0 when nothing mismatched and no command failed, 1\n"
+	  "otherwise. The region's data is destroyed; refused without --force\n"
+	  "when the namespace is in use or holds a filesystem.\n" },
 	{ "doctor", cmd_doctor, "check what NVMe passthrough needs, and say how to fix it",
 	  "nvio doctor [DEV] [-o json]", opts_doctor,
 	  "One line per check: PASS, WARN or FAIL, and how to fix what is\n"

@@ -96,6 +96,18 @@ row 2 "clock: 'hpet' is not tsc or monotonic"    lat "$D" --clock hpet
 row 2 "timeout: '1s' is not a number of milliseconds" lat "$D" --timeout 1s
 row 2 "qd-list: '1,,2' is not a list of depths"  sweep "$D" --qd-list 1,,2
 row 2 "modes: 'poll,x' is not a list"            sweep "$D" --modes poll,x
+# nvio soak
+row 2 "bs: 100 bytes is out of range"            soak "$D" --bs 100
+row 2 "threads: at least 1"                      soak "$D" -j 0
+row 2 "qd: at least 1"                           soak "$D" --qd 0
+row 2 "flush-ms: at least 10 ms"                 soak "$D" --flush-ms 5
+row 2 "mode: 'fast' is not poll or irq"          soak "$D" --mode fast
+row 2 "touch-after: '1G' is not SIZE:FILE"       soak "$D" --touch-after 1G
+row 2 "check needs --journal"                    soak "$D" --check
+row 2 "check writes nothing"                     soak "$D" --check --journal j --bytes 1M
+row 2 "size: 0 bytes is no region"               soak "$D" --size 0
+row 2 "time: at least 1 s"                       soak "$D" --time 0
+row 3 "reading the journal /nonexistent/j"       soak "$D" --check --journal /nonexistent/j
 # a path that is not a device: named, exit 3
 [ -z "${NVIO_BAD_INPUT_DEV:-}" ] &&
 	row 3 "cannot open: no such file or device" verify "$D" -c 1
@@ -122,6 +134,8 @@ if [ -n "${NVIO_BAD_INPUT_DEV:-}" ]; then
 	uerr 2 "bs|LBA size"                     lat "$D" --bs 1000 --time 1
 	uerr 2 "range"                           lat "$D" --range "$nsze:8" --time 1
 	uerr 2 "data-size|LBA"                   read "$D" -c 1 -z 100 -d /dev/null
+	uerr 2 "not a multiple of the LBA size"  soak "$D" --bs 1000 --force
+	uerr 2 "pass the namespace's end"        soak "$D" --size 1T --force
 	after=$(counts)
 	if [ "$before" = "$after" ]; then
 		echo "PASS: SMART read/write command counts unchanged ($after)"; pass=$((pass + 1))

@@ -79,7 +79,8 @@ if SANITIZERS
 # other kernels are covered by the plain build, which runs them all.
 TESTS += tests/device/vm-basic.tap
 else
-TESTS += $(VM_TOPOLOGY_TESTS) tests/vm/test-boot-retry.sh
+TESTS += $(VM_TOPOLOGY_TESTS) tests/vm/test-boot-retry.sh \
+	tests/vm/test-soak-kill.sh
 endif
 TEST_EXTENSIONS = .tap
 TAP_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
@@ -87,5 +88,5 @@ EXTRA_DIST += build-aux/tap-driver.sh \
 	tests/device/devtest.h tests/device/suite.sh \
 	tests/device/vm-suite $(VM_TOPOLOGY_TESTS) $(VM_EXTRA_TESTS) \
 	tests/vm/nvme-vm tests/vm/guest-init tests/vm/guest-run-tests \
-	tests/vm/test-boot-retry.sh \
-	tests/vm/README.md
+	tests/vm/test-boot-retry.sh tests/vm/test-soak-kill.sh \
+	tests/vm/soak-kill tests/vm/README.md

@@ -25,4 +25,16 @@ if json_valid; then
 	jq_eq "$WORK/out" '.ios + .nvme_errors.total' 400
 	echo "$ME: lat over the bad LBA: $(jq -c '{ios, errors: .nvme_errors.total}' "$WORK/out")"
 fi
+# A soak over both bad LBAs: the failed writes and reads are counted,
+# the unit that could not be written is not held against the device, and
+# the soak fails (exit 1) naming the first failure.
+expect 1 "soak over the bad LBAs" "$NVIO" soak "$BAD" --size 4M --bytes 32M -j 1 --qd 4 --force -o json
+if json_valid; then
+	jq_eq "$WORK/out" '.write.write_errors > 0' true
+	jq_eq "$WORK/out" '.verify.read_errors' 1
+	jq_eq "$WORK/out" '.verify.mismatch + .write.mismatches' 0
+	jq_eq "$WORK/out" '.result' fail
+	jq_eq "$WORK/out" '.first_error | test("Write Fault|Unrecovered Read Error")' true
+	echo "$ME: soak: $(jq -c '{write: .write | {writes, write_errors, read_errors}, verify: .verify | {units, intact, uncertain, read_errors}}' "$WORK/out")"
+fi
 finish
