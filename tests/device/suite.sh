@@ -92,6 +92,8 @@ tcp)	for t in dev-open rw cmds vec queues errors; do
 		add $t "${NVIO_TCP_DEV:-/dev/ng1n1}" tcp
 	done
 	add rw; add admin
+	# the target's port unlinked mid-I/O and linked again (issue 11)
+	add reset "${NVIO_TCP_DEV:-/dev/ng1n1}" tcp-port NVIO_FAULT=tcp-port
 	td=${NVIO_TCP_DEV:-/dev/ng1n1}
 	tb=/dev/nvme${td#/dev/ng}
 	add "$cli/cli-doctor.sh" "" tcp \
