@@ -704,7 +704,7 @@ int cmd_soak(struct cli *c, int argc, char **argv)
 	struct soak_run r;
 	struct soak_thread *t = NULL;
 	struct cli_dev d;
-	struct sigaction sa, old;
+	struct sigaction sa, old, oldpipe;
 	uint32_t *jgens = NULL;
 	uint64_t t0;
 	int rc;
@@ -775,6 +775,11 @@ int cmd_soak(struct cli *c, int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	g_soak_sigint = 0;
 	sigaction(SIGINT, &sa, &old);
+	/* NVMe/TCP may raise SIGPIPE in a submitting thread when the target
+	 * drops the connection (the send happens in our task): the command
+	 * fails and is counted, the soak must not die of it. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &oldpipe);
 
 	struct jw *w = cli_json(c);
 	if (w) {
@@ -860,6 +865,7 @@ int cmd_soak(struct cli *c, int argc, char **argv)
 		}
 	}
 	sigaction(SIGINT, &old, NULL);
+	sigaction(SIGPIPE, &oldpipe, NULL);
 	if (rc)
 		goto out;
 	for (unsigned i = 0; i < r.nwhy; i++) {

@@ -94,6 +94,7 @@ tcp)	for t in dev-open rw cmds vec queues errors; do
 	add rw; add admin
 	# the target's port unlinked mid-I/O and linked again (issue 11)
 	add reset "${NVIO_TCP_DEV:-/dev/ng1n1}" tcp-port NVIO_FAULT=tcp-port
+	add "$cli/cli-tcp-relink.sh"
 	td=${NVIO_TCP_DEV:-/dev/ng1n1}
 	tb=/dev/nvme${td#/dev/ng}
 	add "$cli/cli-doctor.sh" "" tcp \

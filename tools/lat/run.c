@@ -34,7 +34,7 @@
 
 static volatile sig_atomic_t g_stop;      /* errno in a thread, or SIGINT */
 static volatile sig_atomic_t g_sigint;
-static struct sigaction g_old_sigint;
+static struct sigaction g_old_sigint, g_old_sigpipe;
 static bool g_sigint_installed;
 
 static void on_sigint(int sig)
@@ -56,12 +56,19 @@ void lat_sigint_install(void)
 	g_sigint = 0;
 	if (sigaction(SIGINT, &sa, &g_old_sigint) == 0)
 		g_sigint_installed = true;
+	/* NVMe/TCP may raise SIGPIPE in a submitting thread when the target
+	 * drops the connection: the command fails and is counted; the run
+	 * must not die of it. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &g_old_sigpipe);
 }
 
 void lat_sigint_restore(void)
 {
-	if (g_sigint_installed)
+	if (g_sigint_installed) {
 		sigaction(SIGINT, &g_old_sigint, NULL);
+		sigaction(SIGPIPE, &g_old_sigpipe, NULL);
+	}
 	g_sigint_installed = false;
 }
 
