@@ -55,7 +55,7 @@ extern "C" {
 #endif
 
 #define NVIO_VERSION_MAJOR 0
-#define NVIO_VERSION_MINOR 3
+#define NVIO_VERSION_MINOR 4
 #define NVIO_VERSION_PATCH 0
 
 struct nvio_dev;
@@ -376,6 +376,15 @@ NVIO_API const struct nvio_dev_info *nvio_dev_info(const struct nvio_dev *dev);
 /* The generic device's file descriptor (for callers building their own
  * rings); owned by the device. */
 NVIO_API int nvio_dev_fd(const struct nvio_dev *dev);
+/* The state of the namespace's controller, as sysfs says it ("live",
+ * "resetting", "connecting", "deleting", "dead", ...): 0, -ENODEV when the
+ * controller is gone, -ERANGE when buf is too small. A command sent while
+ * no controller of the namespace is live fails at once: the synchronous
+ * helpers and admin calls then return -ENOLINK (the kernel says -EINVAL);
+ * completions of the asynchronous path carry the kernel's -EINVAL, which
+ * this call tells apart. */
+NVIO_API int nvio_dev_ctrl_state(const struct nvio_dev *dev, char *buf,
+				 size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Queues: one io_uring each. Where the kernel has single-issuer rings

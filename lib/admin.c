@@ -145,8 +145,8 @@ int nvio_admin_passthru(struct nvio_dev *dev, const struct nvio_cmd *cmd,
 	/* -ETIMEDOUT after the timeout, as for the synchronous I/O
 	 * helpers (see nvio_res_after_timeout) */
 	t0 = tmo ? nvio_mono_ms() : 0;
-	return nvio_res_after_timeout(admin_send(dev, cmd, buf, len, result),
-				      tmo, t0);
+	return nvio_res_no_path(dev, nvio_res_after_timeout(
+		admin_send(dev, cmd, buf, len, result), tmo, t0));
 }
 
 static int admin_send(struct nvio_dev *dev, const struct nvio_cmd *cmd,

@@ -308,7 +308,8 @@ int nvio_res_after_timeout(int res, uint32_t timeout_ms, uint64_t t0)
 
 static int sync_res(const struct nvio_queue *q, int res, uint64_t t0)
 {
-	return nvio_res_after_timeout(res, q->f.timeout_ms, t0);
+	return nvio_res_no_path(q->dev,
+				nvio_res_after_timeout(res, q->f.timeout_ms, t0));
 }
 
 static int sync_one(struct nvio_queue *q, uint64_t *result, uint64_t t0)

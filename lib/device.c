@@ -363,6 +363,45 @@ const struct nvio_dev_info *nvio_dev_info(const struct nvio_dev *dev)
 	return &dev->info;
 }
 
+/* The controller's name (nvmeX) from its path, or NULL. */
+static const char *ctrl_name(const struct nvio_dev *dev)
+{
+	const char *s = strrchr(dev->info.ctrl_path, '/');
+
+	return s && s[1] ? s + 1 : NULL;
+}
+
+int nvio_dev_ctrl_state(const struct nvio_dev *dev, char *buf, size_t len)
+{
+	char st[32];
+	int rc;
+
+	if (!dev || !buf || !len)
+		return -EINVAL;
+	if (!ctrl_name(dev))
+		return -ENODEV;
+	rc = nvio_sysfs_path_live(sysfs_root(), ctrl_name(dev), st, sizeof(st));
+	if (rc < 0)
+		return rc == -ENOENT ? -ENODEV : rc;
+	if (strlen(st) >= len)
+		return -ERANGE;
+	memcpy(buf, st, strlen(st) + 1);
+	return 0;
+}
+
+/* With multipath (Debian's default) /dev/ngXnY is the namespace head's
+ * device, and while no controller behind it is live (resetting, or a
+ * fabrics controller reconnecting) the kernel fails every passthrough
+ * command at once with -EINVAL (nvme_ns_head_chr_uring_cmd: no path
+ * found). That is no bad argument: say what it is. */
+int nvio_res_no_path(const struct nvio_dev *dev, int res)
+{
+	if (res != -EINVAL || !dev || !ctrl_name(dev))
+		return res;
+	return nvio_sysfs_path_live(sysfs_root(), ctrl_name(dev), NULL, 0) == 0 ?
+		-ENOLINK : res;
+}
+
 int nvio_dev_fd(const struct nvio_dev *dev)
 {
 	return dev->fd;

@@ -105,6 +105,14 @@ NVIO_HIDDEN int nvio_map_node(const char *sysfs, enum nvio_node_kind kind,
 			      struct nvio_path_map *out);
 NVIO_HIDDEN int nvio_sysfs_read_str(const char *path, char *buf, size_t len);
 NVIO_HIDDEN int nvio_sysfs_read_u64(const char *path, uint64_t *val);
+/* 1 when controller `ctrl` or another controller of its subsystem is
+ * live (a path to the namespace exists), 0 when none is, -errno when
+ * sysfs does not say. `state` (may be NULL) gets ctrl's own state. */
+NVIO_HIDDEN int nvio_sysfs_path_live(const char *sysfs, const char *ctrl,
+				     char *state, size_t len);
+/* device.c: -EINVAL that the kernel gave because no path was live
+ * (see nvio_dev_ctrl_state(3)) becomes -ENOLINK; any other result stays. */
+NVIO_HIDDEN int nvio_res_no_path(const struct nvio_dev *dev, int res);
 
 /* device.c */
 NVIO_HIDDEN void nvio_info_from_identify(struct nvio_dev_info *info,

@@ -156,6 +156,61 @@ static int subsys_ctrl(const char *sysfs, const char *subsys, char *ctrl,
 	return 0;
 }
 
+int nvio_sysfs_path_live(const char *sysfs, const char *ctrl, char *state,
+			 size_t len)
+{
+	char path[PATH_MAX], st[32], own[32] = "";
+	struct dirent *de;
+	int live = 0, rc;
+	DIR *d;
+
+	fmt(path, sizeof(path), "%s/class/nvme/%s/state", sysfs, ctrl);
+	rc = nvio_sysfs_read_str(path, own, sizeof(own));
+	if (state && len)
+		snprintf(state, len, "%s", own);
+	if (rc)
+		return rc;
+	if (!strcmp(own, "live"))
+		return 1;
+	/* Another controller of the same subsystem may be a live path
+	 * (multipath): the subsystem dir links to each of them. */
+	fmt(path, sizeof(path), "%s/class/nvme-subsystem", sysfs);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && !live) {
+		char sub[PATH_MAX];
+		struct dirent *ce;
+		DIR *cd;
+		bool mine = false, any = false;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fmt(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		cd = opendir(sub);
+		if (!cd)
+			continue;
+		while ((ce = readdir(cd))) {
+			if (!is_ctrl_name(ce->d_name))
+				continue;
+			if (!strcmp(ce->d_name, ctrl))
+				mine = true;
+			char sp[PATH_MAX];
+
+			st[0] = '\0';
+			fmt(sp, sizeof(sp), "%s/%s/state", sub, ce->d_name);
+			if (!nvio_sysfs_read_str(sp, st, sizeof(st)) &&
+			    !strcmp(st, "live"))
+				any = true;
+		}
+		closedir(cd);
+		if (mine && any)
+			live = 1;
+	}
+	closedir(d);
+	return live;
+}
+
 /* Namespace of controller `ctrl` whose nsid is `nsid`, or the only one when
  * nsid is 0; gives the visible block name (nvmeXnY, not nvmeXcYnZ). */
 static int ctrl_ns(const char *sysfs, const char *ctrl, uint32_t nsid,

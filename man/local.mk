@@ -28,6 +28,7 @@ dist_man_MANS += \
 	man/nvio_dev_fd.3 \
 	man/nvio_dev_info.3 \
 	man/nvio_dev_open.3 \
+	man/nvio_dev_ctrl_state.3 \
 	man/nvio_dev_set_admin_timeout.3 \
 	man/nvio_dsm.3 \
 	man/nvio_flush.3 \

@@ -39,6 +39,7 @@ const char *errno_text(int err)
 	case ENXIO: return "no such namespace on this controller";
 	case EOPNOTSUPP: return "not supported by this kernel or device";
 	case ENOTTY: return "not supported on this device node";
+	case ENOLINK: return "no live path to the namespace: its controller is resetting or reconnecting (the kernel says EINVAL)";
 	default: return nvio_strerror(-err);
 	}
 }

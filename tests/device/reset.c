@@ -317,15 +317,10 @@ int main(void)
 			printf("%s: reset %d done\n", dt_name, r + 1);
 		} else {
 			char st[32] = "?";
-			char sp[256];
-			FILE *f;
+			int src = nvio_dev_ctrl_state(dev, st, sizeof(st));
 
-			snprintf(sp, sizeof(sp), "/sys/class/nvme/%s/state", ctrl);
-			if ((f = fopen(sp, "r"))) {
-				if (fscanf(f, "%31s", st) != 1)
-					st[0] = '?';
-				fclose(f);
-			}
+			CHECK(src == 0 && st[0], "nvio_dev_ctrl_state: %s",
+			      nvio_strerror(src));
 			printf("%s: port unlinked and linked again (%d), controller %s\n",
 			       dt_name, r + 1, st);
 		}

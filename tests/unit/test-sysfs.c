@@ -243,6 +243,29 @@ START_TEST(multipath)
 }
 END_TEST
 
+/* Whether a path is live: what turns the kernel's -EINVAL (no path) into
+ * -ENOLINK. */
+START_TEST(path_live)
+{
+	char st[32];
+
+	ck_assert_int_eq(nvio_sysfs_path_live(root, "nvme0", st, sizeof(st)), 1);
+	ck_assert_str_eq(st, "live");
+	/* nvme1 reconnects, but nvme2 of its subsystem is a live path */
+	ck_assert_int_eq(nvio_sysfs_path_live(root, "nvme1", st, sizeof(st)), 1);
+	ck_assert_str_eq(st, "connecting");
+	/* ... until nvme2 goes down too */
+	put("devices/virtual/nvme-fabrics/ctl/nvme2/state", "resetting\n");
+	ck_assert_int_eq(nvio_sysfs_path_live(root, "nvme1", st, sizeof(st)), 0);
+	ck_assert_int_eq(nvio_sysfs_path_live(root, "nvme2", st, sizeof(st)), 0);
+	ck_assert_str_eq(st, "resetting");
+	put("devices/virtual/nvme-fabrics/ctl/nvme2/state", "live\n");
+	ck_assert_int_eq(nvio_sysfs_path_live(root, "nvme1", NULL, 0), 1);
+	/* a controller that is gone */
+	ck_assert_int_eq(nvio_sysfs_path_live(root, "nvme9", st, sizeof(st)), -ENOENT);
+}
+END_TEST
+
 START_TEST(not_nvme)
 {
 	struct nvio_path_map m;
@@ -285,6 +308,7 @@ int main(void)
 	tcase_add_test(tc, partition_refused);
 	tcase_add_test(tc, controller_path);
 	tcase_add_test(tc, multipath);
+	tcase_add_test(tc, path_live);
 	tcase_add_test(tc, not_nvme);
 	tcase_add_test(tc, open_non_devices);
 	suite_add_tcase(s, tc);

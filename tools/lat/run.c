@@ -855,8 +855,20 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 		if (t->ios && t->w_end > w_end)
 			w_end = t->w_end;
 		if (t->sys_err && !r->sys_err) {
+			char st[32];
+
 			r->sys_err = t->sys_err;
 			snprintf(r->sys_what, sizeof(r->sys_what), "%s", t->what);
+			/* The kernel fails commands with EINVAL while no path
+			 * to the namespace is live: name that instead. */
+			if (r->sys_err == -EINVAL &&
+			    !nvio_dev_ctrl_state(dev, st, sizeof(st)) &&
+			    strcmp(st, "live")) {
+				r->sys_err = -ENOLINK;
+				snprintf(r->sys_what, sizeof(r->sys_what),
+					 "%s (the controller is %s: no live path; "
+					 "the kernel said EINVAL)", t->what, st);
+			}
 		}
 	}
 	lat_hist_init(r->hist);

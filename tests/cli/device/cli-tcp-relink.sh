@@ -30,7 +30,7 @@ rc=$?
 echo "$ME: lat through the outage: exit $rc: $(jq -c '{ios, errors: .nvme_errors.total, other: .other, unreaped, timed_out}' "$WORK/lat" 2>/dev/null)"
 case $rc in
 1) ok ;;
-3) grep -Eq "completed with an error: (Interrupted system call|Invalid argument|Input/output error)" "$WORK/lat.err" &&
+3) grep -Eq "completed with an error: (Interrupted system call|Invalid argument|Input/output error|.*no live path.*Link has been severed)" "$WORK/lat.err" &&
 	ok || fail "lat: exit 3 without the errno named: $(head -c 300 "$WORK/lat.err")" ;;
 *) fail "lat: exit $rc, expected 1 or 3: $(head -c 300 "$WORK/lat.err")" ;;
 esac
