@@ -74,5 +74,5 @@ printf 'not a journal' > "$WORK/bad"
 expect 2 "a file that is no journal" "$NVIO" soak "$DEV" --check --journal "$WORK/bad"
 err_has "not a soak journal"
 expect 3 "a journal that is not there" "$NVIO" soak "$DEV" --check --journal "$WORK/none"
-err_has "No such file"
+err_has "no such file"
 finish
