@@ -123,6 +123,10 @@ enum nvio_cns {
 /* Protection information action: the controller inserts/strips PI, so a
  * namespace whose metadata is only the 8-byte PI moves no metadata. */
 #define NVIO_IO_PRACT NVIO_IO_PRINFO(0x8)
+/* PRCHK, the checks asked for: NVIO_IO_PRINFO(NVIO_PRCHK_GUARD | ...) */
+#define NVIO_PRCHK_GUARD 0x4u
+#define NVIO_PRCHK_APP 0x2u
+#define NVIO_PRCHK_REF 0x1u
 #define NVIO_IO_DEAC (1u << 9)  /* write zeroes: deallocate */
 #define NVIO_IO_CTL_MASK 0xffffu
 
@@ -344,6 +348,9 @@ struct nvio_dev_info {
 	 * command without the metadata buffer the format needs makes the
 	 * controller write metadata to address 0. */
 	bool md_unknown;
+	/* The PI is the first bytes of the metadata (DPS bit 3), else its
+	 * last (from Identify; false when it came from sysfs). */
+	bool pi_first;
 };
 
 /* nvio_dev_info.id_source */
@@ -859,6 +866,49 @@ NVIO_API int nvio_admin_passthru(struct nvio_dev *dev,
 /* Buffers: page-aligned memory suitable for any command. */
 NVIO_API void *nvio_buf_alloc(size_t size);
 NVIO_API void nvio_buf_free(void *buf);
+
+/* ------------------------------------------------------------------ */
+/* End-to-end data protection: the guard CRCs, and protection
+ * information generated and checked as the controller does. */
+
+/* CRC-16 T10-DIF (poly 0x8bb7, init 0): the 16-bit guard. Chain by
+ * passing the previous result; start with 0. */
+NVIO_API uint16_t nvio_crc16_t10dif(uint16_t crc, const void *buf, size_t len);
+/* The NVMe CRC-64 (poly 0xad93d23594c93659, reflected, init and final
+ * xor all ones): the 64-bit guard. Chain by passing the previous result;
+ * start with 0. */
+NVIO_API uint64_t nvio_crc64_nvme(uint64_t crc, const void *buf, size_t len);
+
+/* How a namespace's format carries protection information. */
+struct nvio_pi_format {
+	size_t sz;            /* sizeof(struct nvio_pi_format) */
+	uint32_t lba_size;    /* data bytes per LBA */
+	uint32_t md_size;     /* metadata bytes per LBA: at least the PI's 8
+				 (16 with the 64-bit guard) */
+	uint8_t type;         /* PI type 1, 2 or 3 */
+	uint8_t guard_bits;   /* 16 (8-byte PI) or 64 (16-byte PI, no storage tag) */
+	bool pi_first;        /* PI in the metadata's first bytes (DPS bit 3),
+				 else in its last */
+	bool extended;        /* metadata follows each LBA's data in the data
+				 buffer (md NULL), else a separate buffer */
+};
+
+/* Writes the PI of nlb LBAs from slba: the guard over each LBA's data
+ * (and the metadata bytes before the PI when it is last), the application
+ * tag, and the reference tag: slba + i for type 1, reftag + i for type 2,
+ * reftag for type 3. 0 or -EINVAL. */
+NVIO_API int nvio_pi_generate(const struct nvio_pi_format *f, void *data,
+			      void *md, uint64_t slba, uint32_t nlb,
+			      uint64_t reftag, uint16_t apptag);
+/* Checks the PI of nlb LBAs as PRCHK (NVIO_PRCHK_*) asks, with the
+ * controller's escapes (application tag 0xffff; for type 3 with a
+ * reference tag of all ones). 0, -EINVAL, or the status the controller
+ * would give: 0x282 guard, 0x283 application tag, 0x284 reference tag
+ * check error; *bad_lba (if not NULL) names the first failing LBA. */
+NVIO_API int nvio_pi_verify(const struct nvio_pi_format *f, const void *data,
+			    const void *md, uint64_t slba, uint32_t nlb,
+			    uint64_t reftag, uint16_t apptag, uint16_t appmask,
+			    unsigned prchk, uint64_t *bad_lba);
 
 /* "0.1.0" */
 NVIO_API const char *nvio_version(void);

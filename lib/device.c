@@ -83,6 +83,7 @@ void nvio_info_from_identify(struct nvio_dev_info *info, const void *ctrl_buf,
 		info->md_size = le16toh(ns->lbaf[fmt].ms);
 		info->md_extended = (ns->flbas >> 4) & 1;
 		info->pi_type = ns->dps & 0x7;
+		info->pi_first = ns->dps & 0x8;
 		info->nsze = le64toh(ns->nsze);
 	}
 }

@@ -24,6 +24,8 @@ dist_man_MANS += \
 	man/nvio_cmd_write.3 \
 	man/nvio_cmd_write_zeroes.3 \
 	man/nvio_compare.3 \
+	man/nvio_crc16_t10dif.3 \
+	man/nvio_crc64_nvme.3 \
 	man/nvio_dev_close.3 \
 	man/nvio_dev_fd.3 \
 	man/nvio_dev_info.3 \
@@ -40,6 +42,8 @@ dist_man_MANS += \
 	man/nvio_kernel_polls_safely.3 \
 	man/nvio_kernel_version.3 \
 	man/nvio_passthru.3 \
+	man/nvio_pi_generate.3 \
+	man/nvio_pi_verify.3 \
 	man/nvio_queue_buf.3 \
 	man/nvio_queue_compare.3 \
 	man/nvio_queue_create.3 \

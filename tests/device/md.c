@@ -2,7 +2,10 @@
 /* Namespaces with metadata and protection information type 1: separate
  * metadata ($NVIO_MD_DEV) and extended LBAs ($NVIO_MDEXT_DEV). Data and
  * metadata written come back; PRACT moves data only; plain I/O that would
- * send no metadata buffer is refused before it reaches the device. */
+ * send no metadata buffer is refused before it reaches the device.
+ * Protection information: what nvio_pi_generate() makes passes the
+ * controller's checks (PRCHK), what the controller made (PRACT) passes
+ * nvio_pi_verify(), and each field broken gets the controller's status. */
 #include "devtest.h"
 
 static void separate(const char *path)
@@ -74,6 +77,79 @@ static void extended(const char *path)
 	nvio_dev_close(dev);
 }
 
+/* A 4-LBA read or write with PI fields: initial reference tag (CDW14),
+ * application tag and mask (CDW15). */
+static int pi_io(struct nvio_queue *q, uint8_t op, uint32_t nsid, uint64_t slba,
+		 void *d, uint32_t dlen, void *m, uint32_t mlen, unsigned ctl,
+		 uint32_t reftag, uint16_t at, uint16_t mask)
+{
+	struct nvio_cmd c;
+
+	nvio_cmd_rw(&c, op, nsid, slba, 4, ctl);
+	c.cdw14 = reftag;
+	c.cdw15 = (uint32_t)mask << 16 | at;
+	return nvio_passthru(q, &c, d, dlen, m, mlen, NULL);
+}
+
+static void pi(const char *path)
+{
+	struct nvio_dev *dev = dt_open_path(path);
+	const struct nvio_dev_info *di = nvio_dev_info(dev);
+	struct nvio_queue *q = dt_queue(dev, 4, 0);
+	bool ext = di->md_extended;
+	uint32_t lb = di->lba_size, ms = di->md_size, per = lb + (ext ? ms : 0);
+	uint32_t dlen = 4 * per, mlen = ext ? 0 : 4 * ms;
+	struct nvio_pi_format f = { .sz = sizeof(f), .lba_size = lb, .md_size = ms,
+				    .type = di->pi_type, .guard_bits = 16,
+				    .pi_first = di->pi_first, .extended = ext };
+	char *d = nvio_buf_alloc(dlen), *r = nvio_buf_alloc(dlen);
+	char *m = ext ? NULL : nvio_buf_alloc(mlen), *rm = ext ? NULL : nvio_buf_alloc(mlen);
+	unsigned chk = NVIO_IO_PRINFO(NVIO_PRCHK_GUARD | NVIO_PRCHK_APP | NVIO_PRCHK_REF);
+	uint64_t s = 200, bad = 0;
+	int rc;
+
+	CHECK(di->pi_type == 1, "%s: PI type %u, the md topology has 1", path, di->pi_type);
+	/* PI made here: the controller checks it on the write and the read */
+	dt_fill(d, dlen);
+	CHECK_RC(nvio_pi_generate(&f, d, m, s, 4, 0, 0x1234), 0);
+	CHECK_RC(pi_io(q, NVIO_OP_WRITE, di->nsid, s, d, dlen, m, mlen, chk, (uint32_t)s, 0x1234, 0xffff), 0);
+	CHECK_RC(pi_io(q, NVIO_OP_READ, di->nsid, s, r, dlen, rm, mlen, chk, (uint32_t)s, 0x1234, 0xffff), 0);
+	CHECK(!memcmp(d, r, dlen) && (ext || !memcmp(m, rm, mlen)), "%s: data and PI back", path);
+	CHECK_RC(nvio_pi_verify(&f, r, rm, s, 4, 0, 0x1234, 0xffff, 7, &bad), 0);
+	/* a data byte changed after the PI was made: guard */
+	d[per + 17] ^= 0x40;
+	rc = pi_io(q, NVIO_OP_WRITE, di->nsid, s, d, dlen, m, mlen, chk, (uint32_t)s, 0x1234, 0xffff);
+	CHECK((rc & 0x7ff) == 0x282, "%s: corrupt guard: %#x (%s), want 0x282", path, rc, nvio_strerror(rc));
+	printf("%s: %s: corrupt guard: %s\n", dt_name, path, nvio_strerror(rc));
+	CHECK_RC(nvio_pi_verify(&f, d, m, s, 4, 0, 0x1234, 0xffff, 7, &bad), 0x282);
+	CHECK(bad == s + 1, "%s: the LBA nvio_pi_verify names: %llu", path, (unsigned long long)bad);
+	d[per + 17] ^= 0x40;
+	/* PI made for other LBAs: reference tag */
+	CHECK_RC(nvio_pi_generate(&f, d, m, s + 1, 4, 0, 0x1234), 0);
+	rc = pi_io(q, NVIO_OP_WRITE, di->nsid, s, d, dlen, m, mlen, chk, (uint32_t)s, 0x1234, 0xffff);
+	CHECK((rc & 0x7ff) == 0x284, "%s: wrong reference tag: %#x (%s), want 0x284", path, rc, nvio_strerror(rc));
+	printf("%s: %s: wrong reference tag: %s\n", dt_name, path, nvio_strerror(rc));
+	/* another application tag than the command expects */
+	CHECK_RC(nvio_pi_generate(&f, d, m, s, 4, 0, 0x1234), 0);
+	rc = pi_io(q, NVIO_OP_WRITE, di->nsid, s, d, dlen, m, mlen, chk, (uint32_t)s, 0x4321, 0xffff);
+	CHECK((rc & 0x7ff) == 0x283, "%s: wrong application tag: %#x (%s), want 0x283", path, rc, nvio_strerror(rc));
+	/* ... unless the mask leaves those bits out */
+	CHECK_RC(pi_io(q, NVIO_OP_WRITE, di->nsid, s, d, dlen, m, mlen, chk, (uint32_t)s, 0x1200, 0xff00), 0);
+	/* PI the controller made (PRACT, only data moves when the metadata
+	 * is the PI alone) passes nvio_pi_verify */
+	dt_fill(d, 4 * lb);
+	CHECK_RC(pi_io(q, NVIO_OP_WRITE, di->nsid, s + 8, d, 4 * lb, NULL, 0,
+		       NVIO_IO_PRACT | chk, (uint32_t)(s + 8), 0x5678, 0xffff), 0);
+	memset(r, 0, dlen);
+	CHECK_RC(pi_io(q, NVIO_OP_READ, di->nsid, s + 8, r, dlen, rm, mlen, 0, 0, 0, 0), 0);
+	rc = nvio_pi_verify(&f, r, rm, s + 8, 4, 0, 0x5678, 0xffff, 7, &bad);
+	CHECK(rc == 0, "%s: the controller's own PI fails nvio_pi_verify: %#x at LBA %llu",
+	      path, rc, (unsigned long long)bad);
+	nvio_buf_free(d); nvio_buf_free(r); nvio_buf_free(m); nvio_buf_free(rm);
+	nvio_queue_destroy(q);
+	nvio_dev_close(dev);
+}
+
 int main(void)
 {
 	dt_name = "md";
@@ -82,9 +158,13 @@ int main(void)
 	if ((!sep || !*sep) && (!ext || !*ext))
 		dt_skip("no metadata namespace in this topology (NVIO_MD_DEV, NVIO_MDEXT_DEV)");
 	dt_seed();
-	if (sep && *sep)
+	if (sep && *sep) {
 		separate(sep);
-	if (ext && *ext)
+		pi(sep);
+	}
+	if (ext && *ext) {
 		extended(ext);
+		pi(ext);
+	}
 	return dt_done();
 }
