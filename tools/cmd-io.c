@@ -380,6 +380,16 @@ static int io_failed(struct cli *c, const struct cli_dev *d, int rc,
 {
 	char what[256];
 
+	/* As root, Identify was not refused for want of rights: the
+	 * controller did not answer it (resetting, reconnecting, gone). */
+	if (rc == -EOPNOTSUPP && d->info->md_unknown && geteuid() == 0)
+		return err_refused(c, "%s: the metadata format of %s could not "
+				   "be learned: Identify failed when the device "
+				   "was opened (is the controller resetting or "
+				   "gone? see nvio doctor) and sysfs has no "
+				   "metadata_bytes, so nothing was sent: the "
+				   "command could need a metadata buffer",
+				   op, d->info->generic_path);
 	if (rc == -EOPNOTSUPP && d->info->md_unknown)
 		return err_refused(c, "%s: the metadata format of %s cannot be "
 				   "learned without admin rights here (Identify "
