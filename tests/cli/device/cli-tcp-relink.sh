@@ -17,13 +17,28 @@ link=$(ls -d "$PORT"/* 2>/dev/null | head -1)
 [ -n "$link" ] || skip "no nvmet port link under $PORT"
 target=$(readlink -f "$link")
 tb=/dev/nvme${TDEV#/dev/ng}
-ctrl=${tb%n*}; ctrl=${ctrl#/dev/}
+# With multipath the block device's parent is the subsystem, which lists
+# its controllers; without it, the controller itself.
+ctrl=$(basename "$(ls -d "/sys/block/${tb#/dev/}/device"/nvme[0-9]* 2>/dev/null | head -1)" 2>/dev/null)
+case $ctrl in nvme[0-9]*) ;; *) ctrl=${tb%n*}; ctrl=${ctrl#/dev/} ;; esac
 
 "$NVIO" lat "$TDEV" --time 10 --qd 16 -j 2 --mode irq --bs 4k -o json >"$WORK/lat" 2>"$WORK/lat.err" &
 pid=$!
 sleep 3
 rm "$link" || fail "unlink $link"
-sleep 1.5
+# While the host reconnects no path is live: a read is refused at once,
+# and named for what it is (the kernel says EINVAL).
+sleep 0.5
+st=$(cat "/sys/class/nvme/$ctrl/state")
+t0=$(date +%s.%N)
+run "$NVIO" read "$TDEV" -c 8 -d /dev/null
+t=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+echo "$ME: read during the outage (controller $st): exit $RC after $t s: $(head -c 200 "$WORK/err")"
+if [ "$st" != live ]; then
+	[ "$RC" = 3 ] && ok || fail "read during the outage: exit $RC, expected 3"
+	err_has "no live path to the namespace"
+fi
+sleep 1
 ln -s "$target" "$link" || fail "relink $link"
 wait $pid
 rc=$?
