@@ -212,6 +212,12 @@ int err_open(struct cli *c, int rc, bool admin)
 	/* Only the command line can say which namespace: a usage error. */
 	if (rc == -EDESTADDRREQ)
 		return report(c, EXIT_USAGE, -rc, 0, "%s", errno_text(rc));
+	/* The kernel refuses the controller node, and Identify, while the
+	 * controller is not live. */
+	if (rc == -EAGAIN)
+		return report(c, EXIT_SYSTEM, -rc, 0, "cannot open: the "
+			      "controller is not live (resetting or "
+			      "reconnecting; the kernel says EAGAIN): try again");
 	return report(c, EXIT_SYSTEM, -rc, 0, "cannot open: %s",
 		      errno_text(rc));
 }
@@ -220,6 +226,11 @@ int err_admin_open(struct cli *c, int err, const char *node)
 {
 	if (err == EACCES || err == EPERM)
 		return err_perm(c, err, node, true, true);
+	if (err == EAGAIN)
+		return report(c, EXIT_SYSTEM, err, 0,
+			      "cannot open the controller %s for admin commands: "
+			      "it is not live (resetting or reconnecting; the "
+			      "kernel says EAGAIN): try again", node);
 	return report(c, EXIT_SYSTEM, err, 0,
 		      "cannot open the controller %s for admin commands: %s",
 		      node, errno_text(err));
