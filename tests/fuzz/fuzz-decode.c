@@ -3,12 +3,15 @@
  * libFuzzer target: the tool's decoders of bytes from the device. The
  * first input byte picks the decoder and the output (normal, -H, JSON);
  * the rest is the page, zero-padded to its size. Besides the sanitizers'
- * checks, every JSON document must parse (json-c): a device that sends
- * anything cannot make the tool print broken JSON.
+ * checks, every JSON document must be valid (tests/fuzz/jsonv.h, with
+ * json-c's verdict on one in 16 as a second opinion that must agree): a
+ * device that sends anything cannot make the tool print broken JSON.
  */
 #include "../../tools/cmd-admin.c"
 
 #include <json-c/json.h>
+
+#include "jsonv.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -17,6 +20,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
+	/* the quick JSON check must know bad from good */
+	static const char *const good[] = { "{}", "[]", "{\"a\":[1,-2.5e+3,true,false,null,\"\\u00e9\\n\"]}",
+					    " 0 ", "\"\"" };
+	static const char *const bad[] = { "", "{", "{\"a\":1,}", "[1 2]", "01", "1.", "-",
+					   "\"\x01\"", "\"\\x\"", "{\"a\" 1}", "[1]x", "{a:1}",
+					   "tru", "\"\\u12\"", "[", "\"abc" };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (!json_valid(good[i]))
+			abort();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (json_valid(bad[i]))
+			abort();
 	/* the normal output goes nowhere: it is the decoding that is tested */
 	if (!freopen("/dev/null", "w", stdout))
 		abort();
@@ -66,12 +81,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		fclose(c.jf);
 		c.jf = NULL;
-		o = json_tokener_parse(c.jbuf);
-		if (!o && (sel >> 2) % 7 != 6) {
+		/* Every document through the quick check; one in 16 (by
+		 * its size) through json-c too, which must agree. */
+		bool ok = json_valid(c.jbuf);
+
+		if (!ok && (sel >> 2) % 7 != 6) {
 			fprintf(stderr, "invalid JSON: %s\n", c.jbuf);
 			abort();
 		}
-		json_object_put(o);
+		if (c.jlen % 16 == 0) {
+			o = json_tokener_parse(c.jbuf);
+			if (!o != !ok && (sel >> 2) % 7 != 6) {
+				fprintf(stderr, "json-c (%s) and the check (%s) disagree: %s\n",
+					o ? "valid" : "invalid", ok ? "valid" : "invalid", c.jbuf);
+				abort();
+			}
+			json_object_put(o);
+		}
 		free(c.jbuf);
 	}
 	return 0;
