@@ -84,7 +84,7 @@ tests_cli_test_cli_errors_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_cli_errors_CFLAGS = $(CLI_TEST_CFLAGS)
 tests_cli_test_cli_errors_LDADD = $(CLI_TEST_LDADD)
 
-tests_cli_test_soak_SOURCES = tests/cli/test-soak.c tools/soak-core.c
+tests_cli_test_soak_SOURCES = tests/cli/test-soak.c tools/soak-core.c tools/util.c
 tests_cli_test_soak_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_soak_CFLAGS = $(CLI_TEST_CFLAGS)
 tests_cli_test_soak_LDADD = $(CLI_TEST_LDADD)

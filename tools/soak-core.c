@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h" /* write_all */
 #include "soak.h"
 
 static uint64_t mix64(uint64_t x)
@@ -167,24 +168,6 @@ uint32_t soak_journal_crc(const struct soak_journal *j, const uint32_t *gens)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-static int write_full(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int soak_journal_save(const char *path, struct soak_journal *j,
 		      const uint32_t *gens)
 {
@@ -200,9 +183,9 @@ int soak_journal_save(const char *path, struct soak_journal *j,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
-	rc = write_full(fd, j, sizeof(*j));
+	rc = write_all(fd, j, sizeof(*j));
 	if (!rc)
-		rc = write_full(fd, gens, j->units * sizeof(*gens));
+		rc = write_all(fd, gens, j->units * sizeof(*gens));
 	if (!rc && fsync(fd))
 		rc = -errno;
 	if (close(fd) && !rc)
