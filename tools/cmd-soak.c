@@ -485,6 +485,8 @@ static int parse_soak(struct cli *c, int argc, char **argv,
 			return c->exit_code == EXIT_OK ? CLI_STOP : c->exit_code;
 		case 'n':
 			rc = opt_u64(c, "namespace-id", optarg, &o->nsid, UINT32_MAX - 1);
+			if (!rc && !o->nsid)
+				rc = err_usage(c, "--namespace-id: 0 is not a namespace");
 			break;
 		case 's':
 			rc = opt_u64(c, "start-block", optarg, &o->slba, UINT64_MAX);

@@ -107,6 +107,7 @@ row 2 "check needs --journal"                    soak "$D" --check
 row 2 "check writes nothing"                     soak "$D" --check --journal j --bytes 1M
 row 2 "size: 0 bytes is no region"               soak "$D" --size 0
 row 2 "time: at least 1 s"                       soak "$D" --time 0
+row 2 "namespace-id: 0 is not a namespace"      soak "$D" -n 0
 row 3 "reading the journal /nonexistent/j"       soak "$D" --check --journal /nonexistent/j
 # a path that is not a device: named, exit 3
 [ -z "${NVIO_BAD_INPUT_DEV:-}" ] &&
