@@ -351,6 +351,15 @@ struct nvio_dev_info {
 	/* The PI is the first bytes of the metadata (DPS bit 3), else its
 	 * last (from Identify; false when it came from sysfs). */
 	bool pi_first;
+	/* The PI's guard in bits (16, 32 or 64; 0 without PI or where the
+	 * format could not be learned), from the I/O command set Identify
+	 * Namespace (ELBAF) when the controller has extended LBA formats,
+	 * else 16; the PI's size in the metadata (8 with the 16-bit guard,
+	 * 16 otherwise); and the storage tag's bits (STS), which the
+	 * reference tag gives up. */
+	uint8_t pi_guard_bits;
+	uint8_t pi_size;
+	uint8_t pi_sts;
 };
 
 /* nvio_dev_info.id_source */
@@ -511,6 +520,54 @@ NVIO_API int nvio_queue_passthru(struct nvio_queue *q,
 				 uint32_t len, void *md, uint32_t md_len,
 				 void *user);
 NVIO_API int nvio_queue_submit(struct nvio_queue *q);
+
+/* One I/O command with every field the NVM command set gives it: the
+ * request behind read, write, compare, verify and write zeroes when the
+ * plain calls above are not enough (metadata, protection information,
+ * directives, a timeout of its own). Zero what you do not use; fields
+ * are only ever appended, and `sz` says which the caller knows. See
+ * nvio_queue_io(3). */
+struct nvio_io {
+	size_t sz;             /* sizeof(struct nvio_io) */
+	uint8_t opcode;        /* NVIO_OP_READ, WRITE, COMPARE, VERIFY or
+				  WRITE_ZEROES */
+	uint8_t dtype;         /* directive type, CDW12 bits 23:20 (writes) */
+	uint16_t dspec;        /* directive specific, CDW13 bits 31:16
+				  (writes): a stream or placement id */
+	uint32_t nsid;         /* 0: the queue's namespace */
+	uint64_t slba;
+	uint32_t nlb;          /* a count, 1..65536 */
+	unsigned ctl;          /* NVIO_IO_*: FUA, LR, PRINFO, DEAC */
+	void *buf;             /* data: buf and len, or iov and iovcnt */
+	size_t len;
+	const struct iovec *iov;
+	int iovcnt;
+	void *md;              /* separate metadata, nlb * md_size bytes */
+	uint32_t md_len;
+	/* Expected or initial reference tag: 32 bits with the 16-bit guard
+	 * (CDW14), 48 with the 64-bit guard (CDW14 and CDW3 bits 15:0),
+	 * less the storage tag's bits. */
+	uint64_t reftag;
+	uint16_t apptag;       /* CDW15 bits 15:0 */
+	uint16_t appmask;      /* CDW15 bits 31:16 */
+	uint32_t timeout_ms;   /* this command's; 0: the queue's */
+	/* ORed into the encoded command: fields nvio does not name (storage
+	 * tags, dataset management hints in CDW13 bits 7:0). */
+	uint32_t cdw2;
+	uint32_t cdw3;
+	uint32_t cdw13;
+	void *user;            /* the completion's user pointer */
+};
+
+/* Checks the request against the namespace and queues it; 0 or -errno
+ * with nothing queued (see nvio_queue_io(3) for each errno). One
+ * command: no splitting, so the transfer must fit the maximum. */
+NVIO_API int nvio_queue_io(struct nvio_queue *q, const struct nvio_io *io);
+/* The NVMe command a request becomes, for a namespace of the device (as
+ * nvio_queue_io sends it, less the buffers and the timeout); 0 or
+ * -EINVAL for a request no namespace could take. */
+NVIO_API int nvio_io_encode(const struct nvio_io *io, uint32_t nsid,
+			    struct nvio_cmd *cmd);
 /* ------------------------------------------------------------------ */
 /* The fast path: read, write, compare and reap, inline.
  *
@@ -841,6 +898,10 @@ NVIO_API int nvio_dsm(struct nvio_queue *q, const struct nvio_dsm_range *ranges,
 NVIO_API int nvio_passthru(struct nvio_queue *q, const struct nvio_cmd *cmd,
 			   void *buf, uint32_t len, void *md, uint32_t md_len,
 			   uint64_t *result);
+/* nvio_queue_io() and its completion, on an idle queue; io->user is
+ * not used. *result (if not NULL) gets completion dwords 0-1. */
+NVIO_API int nvio_io(struct nvio_queue *q, const struct nvio_io *io,
+		     uint64_t *result);
 
 /* ------------------------------------------------------------------ */
 /* Admin commands, sent to the controller's char device. Thread-safe. */

@@ -21,6 +21,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -98,7 +99,7 @@ int nvio_fast_rw_checked(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 	return 0;
 }
 
-static int iov_check(const struct iovec *iov, int iovcnt, size_t *total)
+int nvio_iov_check(const struct iovec *iov, int iovcnt, size_t *total)
 {
 	size_t sum = 0;
 
@@ -129,7 +130,7 @@ static int queue_rwv(struct nvio_queue *q, uint8_t opc, uint64_t slba,
 
 	if (rc)
 		return rc;
-	rc = iov_check(iov, iovcnt, &total);
+	rc = nvio_iov_check(iov, iovcnt, &total);
 	if (rc)
 		return rc;
 	if (unlikely(q->md_unknown))
@@ -461,6 +462,30 @@ int nvio_dsm(struct nvio_queue *q, const struct nvio_dsm_range *ranges,
 	SYNC_BEGIN(q);
 	rc = nvio_queue_dsm(q, ranges, nr, attrs, NULL);
 	return rc ? rc : sync_one(q, NULL, t0);
+}
+
+int nvio_io(struct nvio_queue *q, const struct nvio_io *io, uint64_t *result)
+{
+	struct nvio_cpl cpl;
+	uint32_t timeout;
+	int rc;
+
+	SYNC_BEGIN(q);
+	/* nvio_queue_io checks sz before any field past it is read */
+	rc = nvio_queue_io(q, io);
+	if (rc)
+		return rc;
+	t0 = nvio_mono_ms();
+	rc = sync_reap(q, &cpl);
+	if (rc < 0)
+		return rc;
+	if (result)
+		*result = cpl.result;
+	/* the command's own timeout, if it had one, says what a late
+	 * abort means */
+	timeout = io->timeout_ms ? io->timeout_ms : q->f.timeout_ms;
+	return nvio_res_no_path(q->dev,
+				nvio_res_after_timeout(cpl.res, timeout, t0));
 }
 
 int nvio_passthru(struct nvio_queue *q, const struct nvio_cmd *cmd, void *buf,

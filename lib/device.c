@@ -115,6 +115,40 @@ void nvio_info_limits(struct nvio_dev_info *info, uint64_t max_hw_kb,
 	info->max_xfer = info->max_nlb * per_lba;
 }
 
+/* The PI's guard size and storage tag: a controller with extended LBA
+ * formats (CTRATT.ELBAS) says them per format in the NVM command set's
+ * Identify Namespace (CNS 05h, CSI 0: ELBAF at byte 12, STS in bits 6:0,
+ * the guard type in 8:7); one without has only the 16-bit guard. If that
+ * Identify fails, the format stays unknown (0): commands that would
+ * need it are refused rather than guessed. `scratch` is 4 KiB. */
+static void pi_format(struct nvio_dev *dev, const void *id_ctrl,
+		      void *scratch)
+{
+	static const uint8_t guard[4] = { 16, 32, 64, 0 };
+	const struct nvme_id_ctrl *ctrl = id_ctrl;
+	struct nvio_dev_info *info = &dev->info;
+	struct nvio_cmd c;
+	uint32_t elbaf;
+
+	info->pi_guard_bits = 16;
+	info->pi_size = 8;
+	info->pi_sts = 0;
+	if (!(le32toh(ctrl->ctratt) & (1u << 15)))
+		return;
+	nvio_cmd_identify(&c, 0x05, info->nsid, 0);
+	c.cdw11 = 0; /* CSI 0: the NVM command set */
+	if (nvio_admin_passthru(dev, &c, scratch, 4096, NULL)) {
+		info->pi_guard_bits = 0;
+		info->pi_size = 0;
+		return;
+	}
+	memcpy(&elbaf, (const uint8_t *)scratch + 12 + 4 * info->flbas, 4);
+	elbaf = le32toh(elbaf);
+	info->pi_guard_bits = guard[(elbaf >> 7) & 3];
+	info->pi_size = info->pi_guard_bits == 16 ? 8 : info->pi_guard_bits ? 16 : 0;
+	info->pi_sts = elbaf & 0x7f;
+}
+
 static int identify_all(struct nvio_dev *dev)
 {
 	void *ctrl = nvio_buf_alloc(4096), *ns = nvio_buf_alloc(4096);
@@ -129,6 +163,8 @@ static int identify_all(struct nvio_dev *dev)
 	if (rc)
 		goto out;
 	nvio_info_from_identify(&dev->info, ctrl, ns);
+	if (dev->info.pi_type)
+		pi_format(dev, ctrl, ns);
 out:
 	nvio_buf_free(ctrl);
 	nvio_buf_free(ns);

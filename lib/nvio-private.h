@@ -77,7 +77,10 @@ struct nvio_queue {
 	bool md_unknown;        /* format not learned: no data I/O */
 	bool vec_fixed;         /* vectored I/O may use registered buffers */
 	bool md_sep;            /* metadata in a separate buffer */
-	bool pi_only;           /* metadata is exactly the 8-byte PI */
+	bool pi_only;           /* metadata is exactly the PI (8 or 16 B) */
+	uint8_t pi_type;        /* 0 none, 1-3 */
+	uint8_t pi_guard_bits;  /* 16, 32, 64; 0 unknown */
+	uint8_t pi_sts;         /* storage tag bits */
 	uint32_t max_nlb;
 	unsigned flags;         /* NVIO_QF_* */
 	int evfd;
@@ -144,6 +147,11 @@ static inline int nvio_check_range(const struct nvio_queue *q, uint64_t slba,
 		return -E2BIG;
 	return 0;
 }
+
+/* A vector's segments: non-NULL (unless empty), dword aligned, a sum
+ * that does not wrap; *total gets it. */
+NVIO_HIDDEN int nvio_iov_check(const struct iovec *iov, int iovcnt,
+			       size_t *total);
 
 NVIO_HIDDEN int nvio_check_rw_slow(const struct nvio_queue *q, uint64_t slba,
 				   uint64_t nlb, const void *buf, size_t len,

@@ -140,7 +140,13 @@ void nvio_queue_init_geometry(struct nvio_queue *q,
 	q->md_unknown = info->md_unknown;
 	q->md_any = info->md_size != 0 || info->md_unknown;
 	q->md_sep = info->md_size && !info->md_extended;
-	q->pi_only = info->pi_type && info->md_size == 8;
+	/* PRACT then moves no metadata at all; where the PI's size is not
+	 * known the buffer is still required (fail safe). */
+	q->pi_only = info->pi_type && info->pi_size &&
+		     info->md_size == info->pi_size;
+	q->pi_type = info->pi_type;
+	q->pi_guard_bits = info->pi_type ? info->pi_guard_bits : 0;
+	q->pi_sts = info->pi_sts;
 	q->max_nlb = info->max_nlb;
 	q->f.nsze = info->nsze;
 	/* Metadata changes the buffer rules: those reads take the long way. */

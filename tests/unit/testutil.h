@@ -14,6 +14,27 @@
 
 #include "nvio-private.h"
 
+/* A queue on no device: the geometry of `info`, a real ring no command
+ * is ever submitted to. */
+static inline struct nvio_queue *fake_queue_info(const struct nvio_dev_info *info,
+						 unsigned depth)
+{
+	struct nvio_queue *q = calloc(1, sizeof(*q));
+	struct io_uring_params p = {
+		.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32,
+	};
+
+	ck_assert_ptr_nonnull(q);
+	ck_assert_int_eq(io_uring_queue_init_params(depth, &q->ring, &p), 0);
+	q->f.depth = depth;
+	q->f.fd = 7;
+	q->evfd = -1;
+	nvio_queue_init_geometry(q, info);
+	nvio_queue_init_rings(q);
+	nvio_queue_init_words(q);
+	return q;
+}
+
 static inline struct nvio_queue *fake_queue(uint32_t lba_size, uint32_t md,
 					    bool md_ext, uint64_t nsze,
 					    uint32_t max_nlb, unsigned depth)
@@ -27,20 +48,8 @@ static inline struct nvio_queue *fake_queue(uint32_t lba_size, uint32_t md,
 		.nsze = nsze,
 		.max_nlb = max_nlb,
 	};
-	struct nvio_queue *q = calloc(1, sizeof(*q));
-	struct io_uring_params p = {
-		.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32,
-	};
 
-	ck_assert_ptr_nonnull(q);
-	ck_assert_int_eq(io_uring_queue_init_params(depth, &q->ring, &p), 0);
-	q->f.depth = depth;
-	q->f.fd = 7;
-	q->evfd = -1;
-	nvio_queue_init_geometry(q, &info);
-	nvio_queue_init_rings(q);
-	nvio_queue_init_words(q);
-	return q;
+	return fake_queue_info(&info, depth);
 }
 
 static inline void fake_queue_free(struct nvio_queue *q)

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * request.c - struct nvio_io, the I/O request with every field: its
+ * encoding and its checks against the namespace (nvio_queue_io). The
+ * synchronous nvio_io() is in commands.c with the other helpers.
+ *
+ * Beyond the errnos of commands.c, a request can be refused with:
+ *   -EINVAL   a field the command does not take: an opcode other than
+ *             read, write, compare, verify and write zeroes; a directive
+ *             on a command that is not a write; buffers on a command that
+ *             moves no data, or both buf and iov; a metadata buffer on a
+ *             format without separate metadata, or one the controller
+ *             does not move (PRACT on metadata that is only the PI); PI
+ *             fields (PRINFO, tags) on a format without PI; a reference
+ *             tag wider than the format's; fields this library does not
+ *             know set by a newer caller
+ *   -EXDEV    a namespace id that is not the queue's
+ *   -EOPNOTSUPP PI fields on a namespace whose PI format (guard size)
+ *             could not be learned
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "nvio-private.h"
+
+/* The request as the first release of it: what a caller must give. */
+#define IO_SZ_V1 (offsetof(struct nvio_io, user) + sizeof(void *))
+
+static bool op_moves_data(uint8_t opc)
+{
+	return opc == NVIO_OP_READ || opc == NVIO_OP_WRITE ||
+	       opc == NVIO_OP_COMPARE;
+}
+
+static bool op_known(uint8_t opc)
+{
+	return op_moves_data(opc) || opc == NVIO_OP_VERIFY ||
+	       opc == NVIO_OP_WRITE_ZEROES;
+}
+
+/* The caller's request as this library knows it: a shorter one (an older
+ * caller's) reads as zero past its end; a longer one (a newer caller's)
+ * may carry only zeroes past ours, since a field we do not know would
+ * otherwise be dropped in silence. */
+static int io_copy(const struct nvio_io *in, struct nvio_io *out)
+{
+	if (!in)
+		return -EFAULT;
+	if (in->sz < IO_SZ_V1)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	memcpy(out, in, in->sz < sizeof(*out) ? in->sz : sizeof(*out));
+	for (size_t i = sizeof(*out); i < in->sz; i++)
+		if (((const unsigned char *)in)[i])
+			return -EINVAL;
+	return 0;
+}
+
+int nvio_io_encode(const struct nvio_io *in, uint32_t nsid,
+		   struct nvio_cmd *c)
+{
+	struct nvio_io io;
+	int rc = io_copy(in, &io);
+
+	if (rc)
+		return rc;
+	if (!c)
+		return -EFAULT;
+	if (!op_known(io.opcode) || !io.nlb || io.nlb > NVIO_MAX_NLB ||
+	    (io.ctl & ~NVIO_IO_CTL_MASK) || io.dtype > 0xf ||
+	    io.reftag >> 48)
+		return -EINVAL;
+	/* Directives (streams, placement) are write fields: on a read the
+	 * bits are reserved. */
+	if ((io.dtype || io.dspec) && io.opcode != NVIO_OP_WRITE &&
+	    io.opcode != NVIO_OP_WRITE_ZEROES)
+		return -EINVAL;
+	nvio_cmd_rw(c, io.opcode, nsid, io.slba, io.nlb,
+		    io.ctl | (unsigned)io.dtype << 4);
+	c->cdw2 = io.cdw2;
+	/* Bits 47:32 of a 48-bit reference tag (the 64-bit guard's) */
+	c->cdw3 = io.cdw3 | (uint32_t)(io.reftag >> 32);
+	c->cdw13 = io.cdw13 | (uint32_t)io.dspec << 16;
+	c->cdw14 = (uint32_t)io.reftag;
+	c->cdw15 = io.apptag | (uint32_t)io.appmask << 16;
+	return 0;
+}
+
+/* The protection information fields against the format. */
+static int io_check_pi(const struct nvio_queue *q, const struct nvio_io *io)
+{
+	unsigned prinfo = (io->ctl >> 10) & 0xf;
+	unsigned bits;
+
+	if (!prinfo && !io->reftag && !io->apptag && !io->appmask)
+		return 0;
+	if (!q->pi_type)
+		return -EINVAL;
+	if (!q->pi_guard_bits)
+		return -EOPNOTSUPP;
+	/* The storage tag takes the reference tag's upper bits. */
+	bits = (q->pi_guard_bits == 16 ? 32u : 48u) - q->pi_sts;
+	if (bits < 64 && io->reftag >> bits)
+		return -EINVAL;
+	return 0;
+}
+
+/* The data buffers: *vec says which, *len the bytes (or segments). */
+static int io_check_data(const struct nvio_queue *q, const struct nvio_io *io,
+			 bool *vec, size_t *len)
+{
+	size_t total = io->len;
+	int rc;
+
+	if (!op_moves_data(io->opcode))
+		return io->buf || io->len || io->iov || io->iovcnt ? -EINVAL
+								    : 0;
+	if (io->buf && io->iov)
+		return -EINVAL;
+	*vec = io->iov != NULL;
+	if (*vec) {
+		rc = nvio_iov_check(io->iov, io->iovcnt, &total);
+		if (rc)
+			return rc;
+		*len = (size_t)io->iovcnt;
+	} else {
+		if (!io->buf)
+			return -EFAULT;
+		if ((uintptr_t)io->buf & (NVIO_BUF_ALIGN - 1))
+			return -EINVAL;
+		*len = io->len;
+	}
+	if (unlikely(q->md_unknown))
+		return -EOPNOTSUPP;
+	if (total != (uint64_t)io->nlb * nvio_lba_bytes(q, io->ctl))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The separate metadata buffer: needed by a command that moves LBA data
+ * on a separate-metadata format, unless the controller makes and strips
+ * PI that is all the metadata (PRACT); refused anywhere else. */
+static int io_check_md(const struct nvio_queue *q, const struct nvio_io *io)
+{
+	bool moved = op_moves_data(io->opcode) && q->md_sep &&
+		     !(q->pi_only && (io->ctl & NVIO_IO_PRACT));
+
+	if (!io->md) {
+		if (io->md_len)
+			return -EFAULT;
+		return moved ? -EOPNOTSUPP : 0;
+	}
+	if (!moved)
+		return -EINVAL;
+	if ((uintptr_t)io->md & (NVIO_BUF_ALIGN - 1))
+		return -EINVAL;
+	if (io->md_len != (uint64_t)io->nlb * q->md_size)
+		return -EMSGSIZE;
+	return 0;
+}
+
+int nvio_queue_io(struct nvio_queue *q, const struct nvio_io *in)
+{
+	struct nvio_io io;
+	struct nvio_cmd c;
+	const void *data;
+	uint32_t saved;
+	size_t len = 0;
+	bool vec = false;
+	int rc;
+
+	if (!q)
+		return -EINVAL;
+	rc = io_copy(in, &io);
+	if (rc)
+		return rc;
+	if (!op_known(io.opcode))
+		return -EINVAL;
+	if (io.nsid && io.nsid != q->f.nsid)
+		return -EXDEV;
+	/* Commands without data are bounded by the NLB field only. */
+	rc = nvio_check_range(q, io.slba, io.nlb,
+			      op_moves_data(io.opcode) ? q->max_nlb
+						       : NVIO_NLB_LIMIT);
+	if (rc)
+		return rc;
+	rc = io_check_data(q, &io, &vec, &len);
+	if (rc)
+		return rc;
+	rc = io_check_md(q, &io);
+	if (rc)
+		return rc;
+	rc = io_check_pi(q, &io);
+	if (rc)
+		return rc;
+	rc = nvio_io_encode(&io, q->f.nsid, &c);
+	if (rc)
+		return rc;
+	data = vec ? (const void *)io.iov : io.buf;
+	/* The queue's timeout is what the SQE gets; this command's own
+	 * stands in for it while the entry is filled (a queue is used from
+	 * one thread). */
+	saved = q->f.timeout_ms;
+	if (io.timeout_ms)
+		q->f.timeout_ms = io.timeout_ms;
+	rc = nvio_queue_push(q, &c, vec, data, (uint32_t)len, io.md, io.md_len,
+			     io.user);
+	q->f.timeout_ms = saved;
+	return rc;
+}
