@@ -39,6 +39,8 @@ dist_man_MANS += \
 	man/nvio_identify_active_ns.3 \
 	man/nvio_identify_ctrl.3 \
 	man/nvio_identify_ns.3 \
+	man/nvio_io.3 \
+	man/nvio_io_encode.3 \
 	man/nvio_kernel_polls_safely.3 \
 	man/nvio_kernel_version.3 \
 	man/nvio_passthru.3 \
@@ -55,6 +57,7 @@ dist_man_MANS += \
 	man/nvio_queue_flags.3 \
 	man/nvio_queue_flush.3 \
 	man/nvio_queue_inflight.3 \
+	man/nvio_queue_io.3 \
 	man/nvio_queue_passthru.3 \
 	man/nvio_queue_read.3 \
 	man/nvio_queue_readv.3 \
