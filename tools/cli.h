@@ -162,6 +162,7 @@ enum {
 	OPT_VERBOSE,
 	OPT_LR,
 	OPT_PRINFO,
+	OPT_PI,
 };
 
 /* Every command that sends something takes -t/--timeout, as nvme-cli's

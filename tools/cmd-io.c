@@ -38,9 +38,28 @@
 #define OPT_FUA_ROW { "fua", OPT_FUA, no_argument, NULL, \
 		      "force unit access" }
 
+/* Protection information fields, nvme-cli's names and letters. */
+#define OPT_PI_FIELDS                                                          \
+	{ "prinfo", 'p', required_argument, "N",                               \
+	  "PRINFO 0-15: PRACT 8 (the controller makes/strips the PI), PRCHK "  \
+	  "guard 4, application tag 2, reference tag 1" },                     \
+	{ "ref-tag", 'r', required_argument, "TAG",                            \
+	  "expected or initial reference tag (default: the LBA for PI type 1, " \
+	  "else 0)" },                                                         \
+	{ "app-tag", 'a', required_argument, "TAG", "application tag" },       \
+	{ "app-tag-mask", 'm', required_argument, "MASK",                      \
+	  "application tag bits the controller checks" }
+#define OPT_MDSIZE { "metadata-size", 'y', required_argument, "SIZE", \
+		     "metadata bytes, checked against LBAs x metadata size" }
+
 const struct cli_opt opts_read[] = {
 	OPT_SLBA, OPT_NLB, OPT_ZSIZE,
 	{ "data", 'd', required_argument, "FILE", "write the data to FILE (default stdout)" },
+	{ "metadata", 'M', required_argument, "FILE",
+	  "write the separate metadata to FILE" },
+	OPT_MDSIZE, OPT_PI_FIELDS,
+	{ "pi", OPT_PI, no_argument, NULL,
+	  "check the PI of the data read in nvio, naming the first bad LBA" },
 	OPT_FUA_ROW,
 	{ "human-readable", 'H', no_argument, NULL, "hex dump instead of raw bytes" },
 	OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
@@ -50,6 +69,11 @@ const struct cli_opt opts_write[] = {
 	OPT_SLBA, OPT_NLB, OPT_ZSIZE,
 	{ "data", 'd', required_argument, "FILE", "read the data from FILE (default stdin)" },
 	{ "pattern", OPT_PATTERN, required_argument, "P", "fill with byte P (0-255) or 'random'" },
+	{ "metadata", 'M', required_argument, "FILE",
+	  "read the separate metadata from FILE" },
+	OPT_MDSIZE, OPT_PI_FIELDS,
+	{ "pi", OPT_PI, no_argument, NULL,
+	  "make the PI of the data in nvio (guard, tags) before sending it" },
 	OPT_FUA_ROW, OPT_FORCE_ROW, OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
@@ -57,11 +81,17 @@ const struct cli_opt opts_compare[] = {
 	OPT_SLBA, OPT_NLB, OPT_ZSIZE,
 	{ "data", 'd', required_argument, "FILE", "compare with FILE (default stdin)" },
 	{ "pattern", OPT_PATTERN, required_argument, "P", "compare with byte P repeated" },
+	{ "metadata", 'M', required_argument, "FILE",
+	  "compare the separate metadata with FILE" },
+	OPT_MDSIZE, OPT_PI_FIELDS,
+	{ "pi", OPT_PI, no_argument, NULL,
+	  "make the PI of the data in nvio, as a write with --pi would" },
 	OPT_FUA_ROW, OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
 const struct cli_opt opts_verify[] = {
-	OPT_SLBA, OPT_NLB, OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
+	OPT_SLBA, OPT_NLB, OPT_PI_FIELDS, OPT_NSID, CLI_OPT_TIMEOUT,
+	CLI_OPT_COMMON, { 0 },
 };
 
 const struct cli_opt opts_write_zeroes[] = {
@@ -88,6 +118,11 @@ struct io_args {
 	unsigned ctl;
 	struct nvio_dsm_range *ranges;
 	unsigned nranges;
+	/* metadata and protection information */
+	const char *md_file;
+	uint64_t md_bytes, prinfo, reftag, apptag, appmask;
+	bool has_md_bytes, has_prinfo, has_reftag, has_apptag, has_appmask;
+	bool pi;            /* nvio makes (write) or checks (read) the PI */
 };
 
 #define PATTERN_RANDOM 256
@@ -144,6 +179,33 @@ static int parse_io(struct cli *c, int argc, char **argv, struct io_args *a)
 			break;
 		case OPT_FUA:
 			a->ctl |= NVIO_IO_FUA;
+			break;
+		case 'M':
+			a->md_file = optarg;
+			break;
+		case 'y':
+			rc = opt_size(c, "metadata-size", optarg, &a->md_bytes);
+			a->has_md_bytes = true;
+			break;
+		case 'p':
+			rc = opt_u64(c, "prinfo", optarg, &a->prinfo, 15);
+			a->has_prinfo = true;
+			break;
+		case 'r':
+			rc = opt_u64(c, "ref-tag", optarg, &a->reftag,
+				     (1ull << 48) - 1);
+			a->has_reftag = true;
+			break;
+		case 'a':
+			rc = opt_u64(c, "app-tag", optarg, &a->apptag, 0xffff);
+			a->has_apptag = true;
+			break;
+		case 'm':
+			rc = opt_u64(c, "app-tag-mask", optarg, &a->appmask, 0xffff);
+			a->has_appmask = true;
+			break;
+		case OPT_PI:
+			a->pi = true;
 			break;
 		case OPT_DEAC:
 			a->ctl |= NVIO_IO_DEAC;
@@ -247,7 +309,7 @@ struct src {
 };
 
 static int src_open(struct cli *c, struct src *s, const struct io_args *a,
-		    uint64_t total, uint32_t lb)
+		    uint64_t total, uint32_t lb, const char *kind)
 {
 	const char *name = a->file ? a->file : "stdin";
 	struct stat st;
@@ -260,8 +322,8 @@ static int src_open(struct cli *c, struct src *s, const struct io_args *a,
 	if (a->file) {
 		s->fd = open(a->file, O_RDONLY | O_CLOEXEC);
 		if (s->fd < 0)
-			return err_errno(c, errno, "cannot open data file %s",
-					 a->file);
+			return err_errno(c, errno, "cannot open %s file %s",
+					 kind, a->file);
 		s->own_fd = true;
 	} else {
 		if (isatty(STDIN_FILENO))
@@ -398,21 +460,245 @@ static int io_failed(struct cli *c, const struct cli_dev *d, int rc,
 				   "a metadata buffer; run as root, or use "
 				   "Linux 6.2+", op, d->info->generic_path);
 	if (rc == -EOPNOTSUPP && d->info->md_size && !d->info->md_extended)
-		return err_refused(c, "%s: %s has %u-byte separate metadata, "
-				   "which nvio's I/O commands do not transfer, "
-				   "so nothing was sent (without a metadata "
-				   "buffer the controller would use address 0)",
-				   op, d->info->generic_path, d->info->md_size);
-	if (rc < 0 && d->info->md_size && !d->info->md_extended)
-		snprintf(what, sizeof(what), "%s of %llu %s at LBA %llu (the "
-			 "namespace has %u-byte separate metadata, which nvio's "
-			 "I/O commands do not transfer)", op,
-			 (unsigned long long)n, lbas(n), (unsigned long long)slba,
-			 d->info->md_size);
+		return err_refused(c, "%s: %s has %u-byte separate metadata: "
+				   "give --metadata FILE%s; nothing was sent "
+				   "(without a metadata buffer the controller "
+				   "would use address 0)",
+				   op, d->info->generic_path, d->info->md_size,
+				   d->info->pi_type ? " or --pi (or --prinfo 8 "
+						      "where the metadata is "
+						      "only the PI)" : "");
 	else
 		snprintf(what, sizeof(what), "%s of %llu %s at LBA %llu", op,
 			 (unsigned long long)n, lbas(n), (unsigned long long)slba);
 	return err_result(c, rc, what);
+}
+
+/* ------------------------------------------------------------------ */
+/* Metadata and protection information. With any of their options, read,
+ * write, compare and verify send struct nvio_io requests, one command a
+ * chunk, and every option is checked against the namespace's format
+ * before the first is sent. */
+struct pi_plan {
+	bool on;                 /* the request path */
+	unsigned ctl;            /* the PRINFO bits */
+	uint32_t md_size;        /* bytes per LBA in a separate buffer that
+				    moves, else 0 */
+	uint64_t ref0;           /* the first LBA's reference tag */
+	uint64_t ref_mask;       /* the format's reference tag bits */
+	uint16_t apptag, appmask;
+	unsigned prchk;          /* what --pi checks of a read */
+	struct nvio_pi_format f; /* for --pi */
+	unsigned char *md;       /* one chunk's metadata */
+	struct src msrc;         /* write, compare: the metadata's source */
+	int md_out;              /* read: the metadata's file, or -1 */
+};
+
+static bool pi_fields(const struct io_args *a)
+{
+	return a->has_prinfo || a->has_reftag || a->has_apptag ||
+	       a->has_appmask || a->pi;
+}
+
+static void plan_free(struct pi_plan *p)
+{
+	nvio_buf_free(p->md);
+	src_close(&p->msrc);
+	if (p->md_out >= 0)
+		close(p->md_out);
+}
+
+static int plan_setup(struct cli *c, const struct cli_dev *d,
+		      const struct io_args *a, bool out, bool data,
+		      uint64_t chunk, struct pi_plan *p)
+{
+	const struct nvio_dev_info *i = d->info;
+	const char *dev = i->generic_path;
+	bool sep = i->md_size && !i->md_extended;
+	bool pi_only = i->pi_type && i->pi_size && i->md_size == i->pi_size;
+	bool pract = a->has_prinfo && (a->prinfo & 8);
+	unsigned bits;
+
+	memset(p, 0, sizeof(*p));
+	p->md_out = -1;
+	p->msrc.fd = -1;
+	if (!pi_fields(a) && !a->md_file && !a->has_md_bytes)
+		return EXIT_OK;
+	p->on = true;
+	if (i->md_unknown)
+		return err_refused(c, "%s: the metadata format of %s could not "
+				   "be learned, so its metadata and PI options "
+				   "cannot be checked; nothing was sent",
+				   c->cmd->name, dev);
+	if (pi_fields(a) && !i->pi_type)
+		return err_usage(c, "%s has no protection information (%u bytes "
+				    "of metadata, PI type 0): --prinfo, --ref-tag, "
+				    "--app-tag, --app-tag-mask and --pi need a "
+				    "format with PI", dev, i->md_size);
+	if (pi_fields(a) && !i->pi_guard_bits)
+		return err_refused(c, "the PI format of %s (its guard size) "
+				   "could not be learned: Identify for the NVM "
+				   "command set failed; nothing was sent", dev);
+	if (a->pi && pract)
+		return err_usage(c, "--pi makes and checks the PI in nvio; "
+				    "--prinfo with PRACT (8) has the controller "
+				    "make and strip it: give one");
+	if (a->pi && i->pi_guard_bits != 16 && i->pi_guard_bits != 64)
+		return err_usage(c, "--pi: nvio makes 16- and 64-bit guards; "
+				    "%s has a %u-bit guard", dev,
+				 i->pi_guard_bits);
+	if (a->md_file && !sep)
+		return err_usage(c, i->md_size
+					    ? "--metadata: the metadata of %s is "
+					      "interleaved with its data (extended "
+					      "LBAs): it travels in --data"
+					    : "--metadata: %s has no metadata",
+				 dev);
+	if (sep && pract && pi_only && (a->md_file || a->has_md_bytes))
+		return err_usage(c, "--metadata: with PRACT the controller %s "
+				    "the PI, which is all the metadata of %s: "
+				    "no metadata moves",
+				 out ? "makes" : "strips", dev);
+	if (data && sep && !(pract && pi_only)) {
+		p->md_size = i->md_size;
+		if (!a->md_file && !a->pi)
+			return err_usage(c, "%s has %u bytes of separate metadata "
+					    "per LBA: give --metadata FILE%s",
+					 dev, i->md_size,
+					 pi_only ? ", --pi, or --prinfo 8 (PRACT: "
+						   "the controller makes and "
+						   "strips the PI)"
+					 : i->pi_type ? " or --pi" : "");
+	}
+	if (a->has_md_bytes && a->md_bytes != mul_sat(a->nlb, p->md_size))
+		return err_usage(c, "--metadata-size %llu does not match %llu "
+				    "%s x %u bytes of metadata moved",
+				 (unsigned long long)a->md_bytes,
+				 (unsigned long long)a->nlb, lbas(a->nlb),
+				 p->md_size);
+	/* The storage tag takes the reference tag's upper bits. */
+	bits = (i->pi_guard_bits == 16 ? 32u : 48u) - i->pi_sts;
+	p->ref_mask = i->pi_type ? (1ull << bits) - 1 : 0;
+	if (a->has_reftag && (a->reftag & ~p->ref_mask))
+		return err_usage(c, "--ref-tag %#llx: the reference tag of %s "
+				    "has %u bits", (unsigned long long)a->reftag,
+				 dev, bits);
+	p->ref0 = a->has_reftag ? a->reftag
+		  : i->pi_type == 1 ? a->slba & p->ref_mask : 0;
+	p->apptag = (uint16_t)a->apptag;
+	p->appmask = a->has_appmask ? (uint16_t)a->appmask
+		     : a->has_apptag ? 0xffff : 0;
+	p->ctl = NVIO_IO_PRINFO(a->prinfo);
+	p->prchk = a->has_prinfo && (a->prinfo & 7) ? (unsigned)(a->prinfo & 7)
+						     : 7u;
+	p->f = (struct nvio_pi_format){
+		.sz = sizeof(p->f), .lba_size = i->lba_size,
+		.md_size = i->md_size, .type = i->pi_type,
+		.guard_bits = i->pi_guard_bits, .pi_first = i->pi_first,
+		.extended = i->md_extended,
+	};
+	if (p->md_size) {
+		p->md = nvio_buf_alloc(chunk * p->md_size);
+		if (!p->md)
+			return err_errno(c, ENOMEM, "allocating the metadata buffer");
+		memset(p->md, 0, chunk * p->md_size);
+	}
+	if (a->md_file && out) {
+		struct io_args m = { .file = a->md_file, .pattern = -1 };
+
+		return src_open(c, &p->msrc, &m, a->nlb * p->md_size,
+				p->md_size, "metadata");
+	}
+	if (a->md_file) {
+		p->md_out = open(a->md_file,
+				 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (p->md_out < 0)
+			return err_errno(c, errno, "cannot create %s", a->md_file);
+	}
+	return EXIT_OK;
+}
+
+/* The LBAs per command: a chunk, within one command's transfer, since a
+ * request is never split. */
+static uint64_t plan_chunk(const struct cli_dev *d, const struct io_args *a,
+			   uint64_t per)
+{
+	if (!pi_fields(a) && !a->md_file && !a->has_md_bytes)
+		return per;
+	return per < d->info->max_nlb ? per : d->info->max_nlb;
+}
+
+/* One chunk of n LBAs, `done` LBAs into the transfer: the metadata in
+ * from its file and the PI made (write, compare), the command, then the
+ * PI checked and the metadata out to its file (read). */
+static int plan_io(struct cli *c, struct cli_dev *d, struct pi_plan *p,
+		   const struct io_args *a, uint8_t op, uint64_t done,
+		   uint64_t n, void *buf, size_t len)
+{
+	bool out = op != NVIO_OP_READ && op != NVIO_OP_VERIFY;
+	uint64_t slba = a->slba + done, bad = 0;
+	/* type 3 has one tag for all; 1 and 2 count up per LBA */
+	uint64_t ref = d->info->pi_type == 3 ? p->ref0
+					     : (p->ref0 + done) & p->ref_mask;
+	struct nvio_io io = {
+		.sz = sizeof(io), .opcode = op, .slba = slba,
+		.nlb = (uint32_t)n, .ctl = a->ctl | p->ctl, .buf = buf,
+		.len = len, .md = p->md_size ? p->md : NULL,
+		.md_len = (uint32_t)(n * p->md_size), .reftag = ref,
+		.apptag = p->apptag, .appmask = p->appmask,
+	};
+	char what[128];
+	int rc;
+
+	if (out && a->md_file) {
+		rc = src_fill(c, &p->msrc, p->md, io.md_len);
+		if (rc)
+			return rc;
+	}
+	if (out && a->pi)
+		nvio_pi_generate(&p->f, buf, io.md, slba, (uint32_t)n, ref,
+				 p->apptag);
+	rc = nvio_io(d->q, &io, NULL);
+	if (rc)
+		return io_failed(c, d, rc, c->cmd->name, n, slba);
+	if (op == NVIO_OP_READ && a->pi) {
+		rc = nvio_pi_verify(&p->f, buf, io.md, slba, (uint32_t)n, ref,
+				    p->apptag,
+				    p->prchk & NVIO_PRCHK_APP ? p->appmask : 0,
+				    p->prchk, &bad);
+		if (rc) {
+			snprintf(what, sizeof(what), "read: nvio's PI check of "
+				 "LBA %llu", (unsigned long long)bad);
+			return err_result(c, rc, what);
+		}
+	}
+	if (p->md_out >= 0) {
+		rc = write_all(p->md_out, p->md, io.md_len);
+		if (rc)
+			return err_errno(c, rc, "writing %s", a->md_file);
+	}
+	return EXIT_OK;
+}
+
+static void plan_json(struct jw *w, const struct pi_plan *p,
+		      const struct io_args *a, bool out)
+{
+	if (!p->on)
+		return;
+	jw_u64(w, "metadata_bytes", a->nlb * p->md_size);
+	if (a->md_file)
+		jw_str(w, "metadata_file", a->md_file);
+	jw_u64(w, "prinfo", a->prinfo);
+	if (a->pi)
+		jw_str(w, "pi", out ? "generated" : "checked");
+}
+
+static const char *plan_text(const struct pi_plan *p, const struct io_args *a,
+			     bool out)
+{
+	if (!p->on || !a->pi)
+		return "";
+	return out ? "; PI made by nvio" : "; PI checked by nvio";
 }
 
 static void json_io_head(struct jw *w, struct cli *c, const struct cli_dev *d)
@@ -444,12 +730,24 @@ static int io_start(struct cli *c, int argc, char **argv, struct io_args *a,
 	return cli_open(c, (uint32_t)a->nsid, flags, true, d);
 }
 
+/* With PRACT on metadata that is only the PI, the controller inserts and
+ * strips it: an extended-LBA buffer then holds the data alone. */
+static void pract_bytes(struct cli_dev *d, const struct io_args *a)
+{
+	const struct nvio_dev_info *i = d->info;
+
+	if (a->has_prinfo && (a->prinfo & 8) && i->md_extended && i->pi_type &&
+	    i->pi_size && i->md_size == i->pi_size)
+		d->lba_bytes = i->lba_size;
+}
+
 /* ------------------------------------------------------------------ */
 
 int cmd_read(struct cli *c, int argc, char **argv)
 {
 	struct io_args a;
 	struct cli_dev d;
+	struct pi_plan p = { .md_out = -1, .msrc = { .fd = -1 } };
 	unsigned char *buf = NULL;
 	uint64_t done = 0, per;
 	int rc, out = STDOUT_FILENO;
@@ -458,10 +756,14 @@ int cmd_read(struct cli *c, int argc, char **argv)
 	rc = io_start(c, argc, argv, &a, NVIO_DEV_RDONLY, &d);
 	if (rc)
 		return rc == CLI_STOP ? EXIT_OK : rc;
+	pract_bytes(&d, &a);
 	rc = resolve_count(c, &d, &a, false);
 	if (rc)
 		goto out;
-	per = chunk_lbas(d.lba_bytes, a.nlb);
+	per = plan_chunk(&d, &a, chunk_lbas(d.lba_bytes, a.nlb));
+	rc = plan_setup(c, &d, &a, false, true, per, &p);
+	if (rc)
+		goto out;
 	buf = nvio_buf_alloc(per * d.lba_bytes);
 	if (!buf) {
 		rc = err_errno(c, ENOMEM, "allocating the buffer");
@@ -481,6 +783,7 @@ int cmd_read(struct cli *c, int argc, char **argv)
 		jw_u64(w, "bytes", a.nlb * d.lba_bytes);
 		if (a.file)
 			jw_str(w, "file", a.file);
+		plan_json(w, &p, &a, false);
 	}
 	if (w && !a.file) {
 		/* The hex string is written piece by piece as data arrives. */
@@ -491,10 +794,18 @@ int cmd_read(struct cli *c, int argc, char **argv)
 		uint64_t n = a.nlb - done < per ? a.nlb - done : per;
 		size_t len = (size_t)(n * d.lba_bytes);
 
-		rc = nvio_read(d.q, a.slba + done, n, buf, len, a.ctl);
-		if (rc) {
-			rc = io_failed(c, &d, rc, "read", n, a.slba + done);
-			goto out;
+		if (p.on) {
+			rc = plan_io(c, &d, &p, &a, NVIO_OP_READ, done, n, buf,
+				     len);
+			if (rc)
+				goto out;
+		} else {
+			rc = nvio_read(d.q, a.slba + done, n, buf, len, a.ctl);
+			if (rc) {
+				rc = io_failed(c, &d, rc, "read", n,
+					       a.slba + done);
+				goto out;
+			}
 		}
 		if (w && !a.file) {
 			for (size_t i = 0; i < len; i++)
@@ -516,15 +827,23 @@ int cmd_read(struct cli *c, int argc, char **argv)
 			fputc('"', w->f);
 		jw_obj_end(w);
 	} else if (a.file) {
-		printf("read: %llu %s at LBA %llu (%llu bytes) to %s\n",
+		printf("read: %llu %s at LBA %llu (%llu bytes) to %s%s\n",
 		       (unsigned long long)a.nlb, lbas(a.nlb),
 		       (unsigned long long)a.slba,
-		       (unsigned long long)(a.nlb * d.lba_bytes), a.file);
+		       (unsigned long long)(a.nlb * d.lba_bytes), a.file,
+		       plan_text(&p, &a, false));
 	}
+	if (p.md_out >= 0 && close(p.md_out)) {
+		p.md_out = -1;
+		rc = err_errno(c, errno, "closing %s", a.md_file);
+		goto out;
+	}
+	p.md_out = -1;
 	rc = EXIT_OK;
 out:
 	if (out >= 0 && out != STDOUT_FILENO && close(out) && !rc)
 		rc = err_errno(c, errno, "closing %s", a.file);
+	plan_free(&p);
 	nvio_buf_free(buf);
 	cli_close(&d);
 	free(a.ranges);
@@ -537,6 +856,7 @@ static int data_out(struct cli *c, int argc, char **argv, bool compare)
 	struct io_args a;
 	struct cli_dev d;
 	struct src s = { .fd = -1 };
+	struct pi_plan p = { .md_out = -1, .msrc = { .fd = -1 } };
 	unsigned char *buf = NULL;
 	uint64_t done = 0, per;
 	struct jw *w;
@@ -545,10 +865,15 @@ static int data_out(struct cli *c, int argc, char **argv, bool compare)
 	rc = io_start(c, argc, argv, &a, 0, &d);
 	if (rc)
 		return rc == CLI_STOP ? EXIT_OK : rc;
+	pract_bytes(&d, &a);
 	rc = resolve_count(c, &d, &a, true);
 	if (rc)
 		goto out;
-	rc = src_open(c, &s, &a, a.nlb * d.lba_bytes, d.lba_bytes);
+	per = plan_chunk(&d, &a, chunk_lbas(d.lba_bytes, a.nlb));
+	rc = plan_setup(c, &d, &a, true, true, per, &p);
+	if (rc)
+		goto out;
+	rc = src_open(c, &s, &a, a.nlb * d.lba_bytes, d.lba_bytes, "data");
 	if (rc)
 		goto out;
 	if (!compare) {
@@ -556,7 +881,6 @@ static int data_out(struct cli *c, int argc, char **argv, bool compare)
 		if (rc)
 			goto out;
 	}
-	per = chunk_lbas(d.lba_bytes, a.nlb);
 	buf = nvio_buf_alloc(per * d.lba_bytes);
 	if (!buf) {
 		rc = err_errno(c, ENOMEM, "allocating the buffer");
@@ -569,6 +893,15 @@ static int data_out(struct cli *c, int argc, char **argv, bool compare)
 		rc = src_fill(c, &s, buf, len);
 		if (rc)
 			goto out;
+		if (p.on) {
+			rc = plan_io(c, &d, &p, &a,
+				     compare ? NVIO_OP_COMPARE : NVIO_OP_WRITE,
+				     done, n, buf, len);
+			if (rc)
+				goto out;
+			done += n;
+			continue;
+		}
 		if (compare)
 			rc = nvio_compare(d.q, a.slba + done, (uint32_t)n, buf,
 					  len, a.ctl);
@@ -585,18 +918,21 @@ static int data_out(struct cli *c, int argc, char **argv, bool compare)
 		json_io_range(w, c, &d, &a);
 		jw_u64(w, "lba_size", d.lba_bytes);
 		jw_u64(w, "bytes", a.nlb * d.lba_bytes);
+		plan_json(w, &p, &a, true);
 		if (compare)
 			jw_bool(w, "match", true);
 		jw_obj_end(w);
 	} else {
-		printf("%s: %llu %s at LBA %llu (%llu bytes)%s\n",
+		printf("%s: %llu %s at LBA %llu (%llu bytes)%s%s\n",
 		       c->cmd->name, (unsigned long long)a.nlb, lbas(a.nlb),
 		       (unsigned long long)a.slba,
 		       (unsigned long long)(a.nlb * d.lba_bytes),
-		       compare ? ": data matches" : ": success");
+		       compare ? ": data matches" : ": success",
+		       plan_text(&p, &a, true));
 	}
 	rc = EXIT_OK;
 out:
+	plan_free(&p);
 	src_close(&s);
 	nvio_buf_free(buf);
 	cli_close(&d);
@@ -619,6 +955,7 @@ static int no_data(struct cli *c, int argc, char **argv, bool zeroes)
 {
 	struct io_args a;
 	struct cli_dev d;
+	struct pi_plan p = { .md_out = -1, .msrc = { .fd = -1 } };
 	uint64_t done = 0;
 	struct jw *w;
 	int rc;
@@ -633,6 +970,9 @@ static int no_data(struct cli *c, int argc, char **argv, bool zeroes)
 	rc = check_range(c, &d, a.slba, a.nlb);
 	if (rc)
 		goto out;
+	rc = plan_setup(c, &d, &a, false, false, 0, &p);
+	if (rc)
+		goto out;
 	if (zeroes) {
 		rc = safety_check(c, &d, "write-zeroes");
 		if (rc)
@@ -642,6 +982,14 @@ static int no_data(struct cli *c, int argc, char **argv, bool zeroes)
 		uint32_t n = a.nlb - done < NLB_FIELD_MAX ?
 				     (uint32_t)(a.nlb - done) : NLB_FIELD_MAX;
 
+		if (p.on) {
+			rc = plan_io(c, &d, &p, &a, NVIO_OP_VERIFY, done, n,
+				     NULL, 0);
+			if (rc)
+				goto out;
+			done += n;
+			continue;
+		}
 		rc = zeroes ? nvio_write_zeroes(d.q, a.slba + done, n, a.ctl) :
 			      nvio_verify(d.q, a.slba + done, n, a.ctl);
 		if (rc) {
@@ -663,6 +1011,7 @@ static int no_data(struct cli *c, int argc, char **argv, bool zeroes)
 	}
 	rc = EXIT_OK;
 out:
+	plan_free(&p);
 	cli_close(&d);
 	free(a.ranges);
 	return rc;

@@ -11,6 +11,36 @@
 
 #include "cli.h"
 
+/* The first nlb LBAs into buf. Separate metadata comes too, into a
+ * scratch buffer, one command at a time (a request is never split): the
+ * controller would otherwise transfer it at address 0. */
+static int read_start(struct cli_dev *d, uint64_t nlb, unsigned char *buf)
+{
+	const struct nvio_dev_info *info = d->info;
+	uint32_t per = info->max_nlb ? info->max_nlb : 1;
+	unsigned char *md;
+	int rc = 0;
+
+	if (!info->md_size || info->md_extended)
+		return nvio_read(d->q, 0, nlb, buf, nlb * d->lba_bytes, 0);
+	md = nvio_buf_alloc((size_t)per * info->md_size);
+	if (!md)
+		return -ENOMEM;
+	for (uint64_t done = 0; done < nlb && !rc; done += per) {
+		uint32_t n = nlb - done < per ? (uint32_t)(nlb - done) : per;
+		struct nvio_io io = {
+			.sz = sizeof(io), .opcode = NVIO_OP_READ, .slba = done,
+			.nlb = n, .buf = buf + done * d->lba_bytes,
+			.len = (size_t)n * d->lba_bytes, .md = md,
+			.md_len = n * info->md_size,
+		};
+
+		rc = nvio_io(d->q, &io, NULL);
+	}
+	nvio_buf_free(md);
+	return rc;
+}
+
 int safety_check(struct cli *c, struct cli_dev *d, const char *what)
 {
 	const struct nvio_dev_info *info = d->info;
@@ -37,7 +67,7 @@ int safety_check(struct cli *c, struct cli_dev *d, const char *what)
 	buf = nvio_buf_alloc(nlb * d->lba_bytes);
 	if (!buf)
 		return err_errno(c, ENOMEM, "safety check buffer");
-	rc = nvio_read(d->q, 0, nlb, buf, nlb * d->lba_bytes, 0);
+	rc = read_start(d, nlb, buf);
 	if (rc) {
 		nvio_buf_free(buf);
 		return err_refused(c, "refusing to %s: could not read the start "

@@ -109,6 +109,13 @@ row 2 "size: 0 bytes is no region"               soak "$D" --size 0
 row 2 "time: at least 1 s"                       soak "$D" --time 0
 row 2 "namespace-id: 0 is not a namespace"      soak "$D" -n 0
 row 3 "reading the journal /nonexistent/j"       soak "$D" --check --journal /nonexistent/j
+# metadata and protection information options
+row 2 "prinfo: .*16"                             read "$D" -c 1 --prinfo 16 -d /dev/null
+row 2 "app-tag: .*65536|app-tag"                 write "$D" -c 1 --pattern 0 --pi --app-tag 65536
+row 2 "app-tag-mask"                             read "$D" -c 1 --app-tag-mask 0x10000 -d /dev/null
+row 2 "ref-tag"                                  write "$D" -c 1 --pattern 0 --pi --ref-tag 0x1000000000000
+row 2 "metadata-size"                            read "$D" -c 1 --metadata-size 8x -d /dev/null
+
 # a path that is not a device: named, exit 3
 [ -z "${NVIO_BAD_INPUT_DEV:-}" ] &&
 	row 3 "cannot open: no such file or device" verify "$D" -c 1
@@ -137,6 +144,11 @@ if [ -n "${NVIO_BAD_INPUT_DEV:-}" ]; then
 	uerr 2 "data-size|LBA"                   read "$D" -c 1 -z 100 -d /dev/null
 	uerr 2 "not a multiple of the LBA size"  soak "$D" --bs 1000 --force
 	uerr 2 "pass the namespace's end"        soak "$D" --size 1T --force
+	# PI and metadata options on a format with neither
+	uerr 2 "no protection information"       write "$D" -c 1 --pattern 0 --pi --force
+	uerr 2 "no protection information"       read "$D" -c 1 --prinfo 8 -d /dev/null
+	uerr 2 "no protection information"       verify "$D" -c 1 --prinfo 7
+	uerr 2 "has no metadata"                 read "$D" -c 1 -M /dev/null -d /dev/null
 	after=$(counts)
 	if [ "$before" = "$after" ]; then
 		echo "PASS: SMART read/write command counts unchanged ($after)"; pass=$((pass + 1))

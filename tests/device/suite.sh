@@ -72,6 +72,7 @@ multi)	for d in ${NVIO_DEVS:-}; do
 	done
 	add threads; add admin ;;
 md)	add md
+	add "$cli/cli-md.sh"
 	add "$cli/cli-unpriv.sh" "" md ;;
 zns)	add zns ;;
 slow)	add timeout
