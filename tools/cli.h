@@ -16,6 +16,7 @@
 
 #include <nvio.h>
 
+#include "opttab.h"
 #include "safety.h"
 
 /* Exit codes, documented in nvio(1). */
@@ -106,17 +107,6 @@ struct cli {
 	int err_errno;          /* 0 when the error is not an errno */
 	int err_status;         /* NVMe status, 0 when none */
 	int exit_code;
-};
-
-/* One option of a command: long name, short letter (0 if none), whether
- * it takes an argument, and what --help says. `id` is the short letter or
- * a value >= 256 for long-only options. */
-struct cli_opt {
-	const char *name;
-	int id;
-	int has_arg;
-	const char *arg;
-	const char *help;
 };
 
 struct cli_cmd {

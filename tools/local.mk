@@ -61,7 +61,7 @@ CLI_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 CLI_TEST_LDADD = lib/libnvio.la $(CHECK_LIBS)
 
 tests_cli_test_cli_parse_SOURCES = tests/cli/test-cli-parse.c tools/util.c \
-	tools/optword.c
+	tools/opttab.c
 tests_cli_test_cli_parse_CPPFLAGS = $(CLI_TEST_CPPFLAGS)
 tests_cli_test_cli_parse_CFLAGS = $(CLI_TEST_CFLAGS)
 tests_cli_test_cli_parse_LDADD = $(CLI_TEST_LDADD)

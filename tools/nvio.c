@@ -16,7 +16,7 @@
 
 #include "cli.h"
 #include "lat/lat.h"
-#include "optword.h"
+#include "opttab.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -25,7 +25,10 @@
 #define IO_DETAILS                                                             \
 	"LBAs are counted from 0; --block-count is a count of LBAs (1 means\n"  \
 	"one LBA), unlike nvme-cli's zero-based -c. Numbers are decimal or 0x\n" \
-	"hex; sizes take k, M, G, T suffixes (powers of 1024).\n"
+	"hex; sizes take k, M, G, T suffixes (powers of 1024).\n"            \
+	"PI options (read, write, compare, verify) are nvme-cli's: --prinfo,\n" \
+	"--ref-tag, --app-tag, --app-tag-mask; --pi has nvio make and check\n" \
+	"the protection information itself. See nvio(1).\n"
 
 const struct cli_cmd cli_cmds[] = {
 	{ "list", cmd_list, "list NVMe controllers and namespaces",
@@ -41,13 +44,13 @@ const struct cli_cmd cli_cmds[] = {
 	  "nvio id-ns DEV [-n NSID] [-H] [-b] [-o json]", opts_id_ns,
 	  "JSON keys and values follow nvme-cli's `id-ns -o json`.\n" },
 	{ "read", cmd_read, "read LBAs to a file or stdout",
-	  "nvio read DEV [-s SLBA] (-c NLB | -z SIZE) [-d FILE] [--fua] [-H]",
+	  "nvio read DEV [-s SLBA] (-c NLB | -z SIZE) [-d FILE] [-M FILE] [PI options] [--fua] [-H]",
 	  opts_read,
 	  IO_DETAILS
 	  "Data goes to FILE or to stdout (raw bytes; -H for a hex dump; with\n"
 	  "-o json and no FILE, as a hex string). Reads never need --force.\n" },
 	{ "write", cmd_write, "write LBAs from a file, stdin or a pattern",
-	  "nvio write DEV [-s SLBA] [-c NLB] [-z SIZE] [-d FILE | --pattern P] [--fua] [--force]",
+	  "nvio write DEV [-s SLBA] [-c NLB] [-z SIZE] [-d FILE | --pattern P] [-M FILE] [PI options] [--fua] [--force]",
 	  opts_write,
 	  IO_DETAILS
 	  "Data comes from FILE, from stdin, or from --pattern (a byte value,\n"
@@ -57,12 +60,12 @@ const struct cli_cmd cli_cmds[] = {
 	  "Refused without --force when the namespace is mounted, in use, or\n"
 	  "holds a partition table or filesystem.\n" },
 	{ "compare", cmd_compare, "compare LBAs with data (exit 1 on mismatch)",
-	  "nvio compare DEV [-s SLBA] [-c NLB] [-z SIZE] [-d FILE | --pattern P]",
+	  "nvio compare DEV [-s SLBA] [-c NLB] [-z SIZE] [-d FILE | --pattern P] [-M FILE] [PI options]",
 	  opts_compare,
 	  IO_DETAILS
 	  "A mismatch ends with the NVMe status Compare Failure and exit code 1.\n" },
 	{ "verify", cmd_verify, "verify LBAs (the device reads and checks them)",
-	  "nvio verify DEV [-s SLBA] -c NLB", opts_verify, IO_DETAILS },
+	  "nvio verify DEV [-s SLBA] -c NLB [PI options]", opts_verify, IO_DETAILS },
 	{ "write-zeroes", cmd_write_zeroes, "zero LBAs",
 	  "nvio write-zeroes DEV [-s SLBA] -c NLB [--deac] [--fua] [--force]",
 	  opts_write_zeroes,
@@ -103,11 +106,12 @@ const struct cli_cmd cli_cmds[] = {
 	  "Sent to the controller of DEV. Admin commands are not checked for\n"
 	  "safety: they can destroy data (format, sanitize, namespace delete).\n" },
 	{ "lat", cmd_lat, "measure per-command latency (histogram, percentiles)",
-	  "nvio lat DEV [OPTIONS]", NULL,
-	  "Options and output: nvio lat --help (tools/lat).\n" },
+	  "nvio lat DEV [OPTIONS]", nvio_lat_opts,
+	  "Latencies are in microseconds in normal output, nanoseconds in\n"
+	  "JSON and CSV; see nvio(1), LATENCY PROBES.\n" },
 	{ "sweep", cmd_sweep, "run lat over block sizes, queue depths and modes",
-	  "nvio sweep DEV [OPTIONS]", NULL,
-	  "Options and output: nvio sweep --help (tools/lat).\n" },
+	  "nvio sweep DEV [OPTIONS]", nvio_sweep_opts,
+	  "One row per point of the matrix; see nvio(1), LATENCY PROBES.\n" },
 	{ "soak", cmd_soak, "data integrity soak: headed random writes, flushes, read-back",
 	  "nvio soak DEV [--size SIZE] [--bs SIZE] [-j N] [--qd N] [--time S | --bytes SIZE] [--journal FILE] [--force]\n"
 	  "       nvio soak DEV --check --journal FILE",
@@ -201,18 +205,7 @@ void cli_help(const struct cli_cmd *cmd, FILE *f)
 	if (cmd->details)
 		fprintf(f, "\n%s", cmd->details);
 	fprintf(f, "\nOptions:\n");
-	for (const struct cli_opt *o = cmd->opts; o && o->name; o++) {
-		char left[64];
-
-		if (o->id < 256)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->id,
-				 o->name, o->has_arg ? "=" : "",
-				 o->has_arg ? o->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
-				 o->has_arg ? "=" : "", o->has_arg ? o->arg : "");
-		fprintf(f, "  %-30s %s\n", left, o->help);
-	}
+	opttab_help(cmd->opts, f);
 }
 
 static void help_json(const struct cli_cmd *cmd, struct jw *w)
@@ -225,6 +218,8 @@ static void help_json(const struct cli_cmd *cmd, struct jw *w)
 	for (const struct cli_opt *o = cmd->opts; o && o->name; o++) {
 		char shrt[3] = { '-', (char)o->id, '\0' };
 
+		if (!o->help)
+			continue; /* another spelling, not listed */
 		jw_obj(w, NULL);
 		jw_str(w, "long", o->name);
 		jw_str(w, "short", o->id < 256 ? shrt : NULL);
@@ -251,44 +246,15 @@ static void show_help(struct cli *c, const struct cli_cmd *cmd)
 static struct option long_opts[64];
 static char short_opts[160];
 
-static void build_opts(const struct cli_cmd *cmd)
-{
-	size_t n = 0, s = 0;
-
-	short_opts[s++] = ':'; /* report missing arguments as ':' */
-	for (const struct cli_opt *o = cmd->opts; o && o->name; o++) {
-		if (n + 1 >= sizeof(long_opts) / sizeof(long_opts[0]))
-			break;
-		long_opts[n].name = o->name;
-		long_opts[n].has_arg = o->has_arg;
-		long_opts[n].flag = NULL;
-		long_opts[n].val = o->id;
-		n++;
-		if (o->id < 256 && s + 3 < sizeof(short_opts)) {
-			short_opts[s++] = (char)o->id;
-			if (o->has_arg == required_argument)
-				short_opts[s++] = ':';
-		}
-	}
-	memset(&long_opts[n], 0, sizeof(long_opts[n]));
-	short_opts[s] = '\0';
-}
-
-static const char *opt_name(const struct cli_cmd *cmd, int id)
-{
-	for (const struct cli_opt *o = cmd->opts; o && o->name; o++)
-		if (o->id == id)
-			return o->name;
-	return "?";
-}
-
 int cli_getopt(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_cmd *built;
 	int opt;
 
 	if (built != c->cmd) {
-		build_opts(c->cmd);
+		opttab_build(c->cmd->opts, long_opts,
+			     sizeof(long_opts) / sizeof(long_opts[0]),
+			     short_opts, sizeof(short_opts));
 		built = c->cmd;
 		optind = 1;
 		opterr = 0;
@@ -325,10 +291,10 @@ int cli_getopt(struct cli *c, int argc, char **argv)
 		case ':':
 			if (optopt && optopt < 256)
 				err_usage(c, "option -%c needs a value (--%s)",
-					  optopt, opt_name(c->cmd, optopt));
+					  optopt, opttab_name(c->cmd->opts, optopt));
 			else if (optopt)
 				err_usage(c, "option --%s needs a value",
-					  opt_name(c->cmd, optopt));
+					  opttab_name(c->cmd->opts, optopt));
 			else
 				err_usage(c, "option %s needs a value",
 					  argv[optind - 1]);
@@ -460,8 +426,9 @@ int cmd_help(struct cli *c, int argc, char **argv)
 		return err_usage(c, "unknown command '%s'", name);
 	}
 	c->dev_path = NULL;
-	if (!cmd->opts && c->fmt == FMT_NORMAL) {
-		/* A delegated command knows its own options. */
+	if ((cmd->fn == cmd_lat || cmd->fn == cmd_sweep) &&
+	    c->fmt == FMT_NORMAL) {
+		/* The same text as their --help, from the same table. */
 		char *av[] = { (char *)cmd->name, (char *)"--help", NULL };
 
 		return cmd->fn(c, 2, av);

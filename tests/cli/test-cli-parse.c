@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Command-line number, size and range parsing (tools/util.c), and the
- * naming of refused options (tools/optword.c). */
+ * naming of refused options (tools/opttab.c). */
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "optword.h"
+#include "opttab.h"
 
 START_TEST(u64_good)
 {

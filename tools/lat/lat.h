@@ -10,7 +10,12 @@
 #ifndef NVIO_LAT_H
 #define NVIO_LAT_H
 
+#include "../opttab.h"
+
 int nvio_cmd_lat(int argc, char **argv);
+/* Their option tables, from which their --help is made. */
+extern const struct cli_opt nvio_lat_opts[];
+extern const struct cli_opt nvio_sweep_opts[];
 int nvio_cmd_sweep(int argc, char **argv);
 
 /* After a failed run: the last error message, without the "nvio PROG: "

@@ -23,8 +23,8 @@ tools_lat_libnviolat_la_SOURCES = \
 	tools/lat/safety.c \
 	tools/safety.h \
 	tools/safety-core.c \
-	tools/optword.h \
-	tools/optword.c \
+	tools/opttab.h \
+	tools/opttab.c \
 	tools/lat/svg.c \
 	tools/lat/sweep.c
 tools_lat_libnviolat_la_CPPFLAGS = -I$(top_srcdir)/include

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../optword.h"
+#include "../opttab.h"
 #include "lat-int.h"
 
 enum {
@@ -34,94 +34,107 @@ enum {
 	OPT_TIMEOUT,
 };
 
-static const struct option lat_long[] = {
-	{ "pattern", required_argument, NULL, 'p' },
-	{ "rw", required_argument, NULL, 'w' },
-	{ "mix-read", required_argument, NULL, 'M' },
-	{ "bs", required_argument, NULL, 'b' },
-	{ "qd", required_argument, NULL, 'q' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "time", required_argument, NULL, 't' },
-	{ "warmup", required_argument, NULL, 'W' },
-	{ "range", required_argument, NULL, 'r' },
-	{ "mode", required_argument, NULL, 'm' },
-	{ "no-regbuf", no_argument, NULL, OPT_NO_REGBUF },
-	{ "threads", required_argument, NULL, 'j' },
-	{ "rate", required_argument, NULL, 'R' },
-	{ "output-format", required_argument, NULL, 'o' },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "clock", required_argument, NULL, OPT_CLOCK },
-	{ "no-histogram", no_argument, NULL, OPT_NO_HIST },
-	{ "hist-csv", required_argument, NULL, OPT_HIST_CSV },
-	{ "inject-error", required_argument, NULL, OPT_INJECT },
-	{ "cpus", required_argument, NULL, OPT_CPUS },
-	{ "sqpoll-cpu", required_argument, NULL, OPT_SQPOLL_CPU },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "help", no_argument, NULL, 'h' },
-	/* sweep only (refused by lat below) */
-	{ "bs-list", required_argument, NULL, OPT_BS_LIST },
-	{ "qd-list", required_argument, NULL, OPT_QD_LIST },
-	{ "modes", required_argument, NULL, OPT_MODES },
-	{ "plot", required_argument, NULL, OPT_PLOT },
-	{ NULL, 0, NULL, 0 },
+/* The options both commands take; the default measured time differs. */
+#define COMMON_ROWS(default_time)                                              \
+	{ "pattern", 'p', required_argument, "rand|seq",                       \
+	  "random (default) or sequential LBAs" },                             \
+	{ "mix-read", 'M', required_argument, "PCT",                           \
+	  "reads in percent with --rw mix (default 50)" },                     \
+	{ "count", 'c', required_argument, "N",                                \
+	  "measured commands (k, M, G: 10^3, 10^6, 10^9)" },                   \
+	{ "time", 't', required_argument, "SECONDS",                           \
+	  "measured time (default " default_time "; 500ms, 2m ...)" },         \
+	{ "warmup", 'W', required_argument, "W",                               \
+	  "not measured first: SECONDS (2s, 500ms) or N commands (1000ios); "  \
+	  "a plain number is in the run's unit: commands with --count" },      \
+	{ "range", 'r', required_argument, "SLBA:NLB",                         \
+	  "LBAs to use (default the whole namespace)" },                       \
+	{ "no-regbuf", OPT_NO_REGBUF, no_argument, NULL,                       \
+	  "do not use registered (fixed) buffers" },                           \
+	{ "cpus", OPT_CPUS, required_argument, "LIST",                         \
+	  "pin thread i to the i-th CPU of LIST (0,2-3), round robin past "    \
+	  "its end" },                                                         \
+	{ "sqpoll-cpu", OPT_SQPOLL_CPU, required_argument, "N",                \
+	  "in sqpoll mode: the SQPOLL kernel threads' CPU" },              \
+	{ "threads", 'j', required_argument, "N",                              \
+	  "threads, each with its own queue; --count and --rate are shared "   \
+	  "among them" },                                                      \
+	{ "rate", 'R', required_argument, "IOPS",                              \
+	  "open loop: issue at this rate, latency from the time each command " \
+	  "was due; the run ends on time, and what fell due but was never "    \
+	  "issued is counted as unsent" },                                     \
+	{ "timeout", OPT_TIMEOUT, required_argument, "MS",                     \
+	  "each command's timeout (default 0: the kernel's, "                  \
+	  "nvme_core.io_timeout); a command past it is aborted and counted "   \
+	  "as an error" },                                                     \
+	{ "force", OPT_FORCE, no_argument, NULL,                               \
+	  "allow writes to a namespace in use" },                              \
+	{ "clock", OPT_CLOCK, required_argument, "tsc|monotonic",              \
+	  "timestamp source (default: the TSC if invariant)" },                \
+	{ "inject-error", OPT_INJECT, required_argument, "N",                  \
+	  "testing: every Nth command reads past the namespace's end (an "     \
+	  "NVMe error); use it in irq mode on kernels whose polled error "   \
+	  "path can oops (see nvio doctor)" },                                 \
+	{ "hist-csv", OPT_HIST_CSV, required_argument, "FILE",                 \
+	  "the histogram as CSV (bs, qd, mode, rw, lo_ns, hi_ns, count per "   \
+	  "bucket in use)" },                                                  \
+	{ "help", 'h', no_argument, NULL, "this help" }
+
+/* nvio lat's options, and what nvio help lat lists (tools/nvio.c). */
+const struct cli_opt nvio_lat_opts[] = {
+	{ "bs", 'b', required_argument, "SIZE",
+	  "bytes per command, a multiple of the LBA size (default 4k)" },
+	{ "qd", 'q', required_argument, "N", "commands in flight (default 1)" },
+	{ "mode", 'm', required_argument, "poll|irq|sqpoll|hybrid",
+	  "completions polled, by interrupt, submitted by a kernel thread, or "
+	  "polled after a sleep (hybrid, Linux 6.15+); default: poll when the "
+	  "namespace has poll queues and the kernel polls safely (see nvio "
+	  "doctor), else irq" },
+	{ "output-format", 'o', required_argument, "normal|json|csv",
+	  "output format" },
+	{ "no-histogram", OPT_NO_HIST, no_argument, NULL,
+	  "normal output without the bars" },
+	{ "rw", 'w', required_argument, "read|write|mix",
+	  "direction (default read)" },
+	COMMON_ROWS("5"),
+	/* sweep's spellings: the parser names them as sweep's */
+	{ "bs-list", OPT_BS_LIST, required_argument, "LIST", NULL },
+	{ "qd-list", OPT_QD_LIST, required_argument, "LIST", NULL },
+	{ "modes", OPT_MODES, required_argument, "LIST", NULL },
+	{ "plot", OPT_PLOT, required_argument, "FILE", NULL },
+	{ 0 },
 };
 
-static const char lat_short[] = ":p:w:M:b:q:c:t:W:r:m:j:R:o:h";
-
-static const char common_help[] =
-	"  -p, --pattern rand|seq     random (default) or sequential LBAs\n"
-	"  -M, --mix-read PCT         reads in percent with --rw mix (default 50)\n"
-	"  -c, --count N              measured commands (k, M, G: 10^3, 10^6, 10^9)\n"
-	"  -t, --time SECONDS         measured time (default %s; 500ms, 2m ...)\n"
-	"  -W, --warmup W             not measured first: SECONDS (2s, 500ms) or\n"
-	"                             N commands (1000ios); a plain number is in\n"
-	"                             the run's unit: commands with --count\n"
-	"  -r, --range SLBA:NLB       LBAs to use (default the whole namespace)\n"
-	"      --no-regbuf            do not use registered (fixed) buffers\n"
-	"      --cpus LIST            pin thread i to the i-th CPU of LIST\n"
-	"                             (0,2-3), round robin past its end\n"
-	"      --sqpoll-cpu N         with --mode sqpoll: the SQPOLL kernel\n"
-	"                             threads' CPU\n"
-	"  -j, --threads N            threads, each with its own queue; --count\n"
-	"                             and --rate are shared among them\n"
-	"  -R, --rate IOPS            open loop: issue at this rate, latency from\n"
-	"                             the time each command was due; the run\n"
-	"                             ends on time, and what fell due but was\n"
-	"                             never issued is counted as unsent\n"
-	"      --timeout MS           each command's timeout (default 0: the\n"
-	"                             kernel's, nvme_core.io_timeout); a command\n"
-	"                             past it is aborted and counted as an error\n"
-	"      --force                allow writes to a namespace in use\n"
-	"      --clock tsc|monotonic  timestamp source (default: the TSC if\n"
-	"                             invariant)\n"
-	"      --inject-error N       testing: every Nth command reads past the\n"
-	"                             namespace's end (an NVMe error); use it\n"
-	"                             with --mode irq on kernels whose polled\n"
-	"                             error path can oops (see nvio doctor)\n"
-	"      --hist-csv FILE        the histogram as CSV (bs, qd, mode, rw,\n"
-	"                             lo_ns, hi_ns, count per bucket in use)\n"
-	"  -h, --help                 this help\n";
+const struct cli_opt nvio_sweep_opts[] = {
+	{ "bs-list", 'b', required_argument, "LIST",
+	  "block sizes (default 4k), e.g. 4k,8k,64k" },
+	{ "qd-list", 'q', required_argument, "LIST",
+	  "queue depths (default 1,2,4,8,16,32)" },
+	{ "modes", 'm', required_argument, "LIST",
+	  "poll, irq, sqpoll, hybrid (default: poll when available and safe, "
+	  "else irq)" },
+	{ "rw", 'w', required_argument, "LIST", "read, write, mix (default read)" },
+	{ "plot", OPT_PLOT, required_argument, "FILE.svg",
+	  "draw latency percentiles against queue depth and IOPS against "
+	  "latency" },
+	{ "output-format", 'o', required_argument, "normal|json|csv",
+	  "output format" },
+	COMMON_ROWS("2 per point"),
+	/* lat's spellings, taken as one-item lists */
+	{ "bs", 'b', required_argument, "SIZE", NULL },
+	{ "qd", 'q', required_argument, "N", NULL },
+	{ "mode", 'm', required_argument, "MODE", NULL },
+	{ "no-histogram", OPT_NO_HIST, no_argument, NULL, NULL },
+	{ 0 },
+};
 
 static void lat_help(FILE *f)
 {
 	fprintf(f,
 		"Usage: nvio lat DEV [OPTIONS]\n\n"
 		"Measure per-command latency through NVMe passthrough: submit to\n"
-		"reap, on a clock whose own cost is reported.\n\n"
-		"  -b, --bs SIZE              bytes per command, a multiple of the LBA\n"
-		"                             size (default 4k)\n"
-		"  -q, --qd N                 commands in flight (default 1)\n"
-		"  -m, --mode poll|irq|sqpoll|hybrid\n"
-		"                             completions polled, by interrupt,\n"
-		"                             submitted by a kernel thread, or polled\n"
-		"                             after a sleep (hybrid, Linux 6.15+);\n"
-		"                             default: poll when the namespace has\n"
-		"                             poll queues and the kernel polls safely\n"
-		"                             (see nvio doctor), else irq\n"
-		"  -o, --output-format normal|json|csv\n"
-		"      --no-histogram         normal output without the bars\n"
-		"  -w, --rw read|write|mix    direction (default read)\n");
-	fprintf(f, common_help, "5");
+		"reap, on a clock whose own cost is reported.\n\nOptions:\n");
+	opttab_help(nvio_lat_opts, f);
 	fprintf(f,
 		"\nLatencies are in microseconds in normal output, nanoseconds in\n"
 		"JSON and CSV. NVMe errors are counted by status and not included\n"
@@ -135,16 +148,8 @@ static void sweep_help(FILE *f)
 	fprintf(f,
 		"Usage: nvio sweep DEV [OPTIONS]\n\n"
 		"Run `nvio lat` over a matrix of block sizes, queue depths, modes\n"
-		"and directions; one row per point.\n\n"
-		"  -b, --bs-list LIST         block sizes (default 4k), e.g. 4k,8k,64k\n"
-		"  -q, --qd-list LIST         queue depths (default 1,2,4,8,16,32)\n"
-		"  -m, --modes LIST           poll, irq, sqpoll, hybrid (default: poll\n"
-		"                             when available and safe, else irq)\n"
-		"  -w, --rw LIST              read, write, mix (default read)\n"
-		"      --plot FILE.svg        draw latency percentiles against queue\n"
-		"                             depth and IOPS against latency\n"
-		"  -o, --output-format normal|json|csv\n");
-	fprintf(f, common_help, "2 per point");
+		"and directions; one row per point.\n\nOptions:\n");
+	opttab_help(nvio_sweep_opts, f);
 	fprintf(f,
 		"\nProgress goes to stderr when it is a terminal.\n"
 		"Exit: 0 ok, 1 NVMe error status seen, 2 usage, 3 system error.\n");
@@ -572,6 +577,9 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 	      FILE *err)
 {
 	const char *prog = argc > 0 && argv[0] ? argv[0] : (sw ? "sweep" : "lat");
+	const struct cli_opt *tab = sw ? nvio_sweep_opts : nvio_lat_opts;
+	struct option longs[64];
+	char shorts[96];
 	const char *warmup = NULL;
 	bool mix_set = false, rw_set = false, count_set = false,
 	     time_set = false;
@@ -591,9 +599,11 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 		sw->nrws = 1;
 		o->time_s = 2;
 	}
+	opttab_build(tab, longs, sizeof(longs) / sizeof(longs[0]), shorts,
+		     sizeof(shorts));
 	optind = 0; /* a full re-initialisation: the caller may have parsed */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, lat_short, lat_long, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		const char *a = optarg;
 		uint64_t v;
 
@@ -809,8 +819,8 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 		default: {
 			char m[128];
 
-			opt_refused(m, sizeof(m), lat_short, lat_long,
-				    optopt, argv[optind - 1]);
+			opt_refused(m, sizeof(m), shorts, longs, optopt,
+				    argv[optind - 1]);
 			return usage(err, prog, "%s", m);
 		}
 		}
