@@ -306,6 +306,12 @@ NVIO_API const char *nvio_strerror(int res);
 /* nvio_dev_opts.flags */
 #define NVIO_DEV_RDONLY (1u << 0) /* open the generic device read-only */
 #define NVIO_DEV_NO_ADMIN (1u << 1) /* do not open the controller */
+/* Open the controller alone, for admin commands: path is /dev/nvmeX or
+ * a node of one of its namespaces, nsid must be 0, and no namespace is
+ * opened, so a controller without any works. nvio_dev_info() has the
+ * controller's fields (nsid 0, ctrl_only set); queues cannot be made
+ * (-ENODEV). See nvio_dev_open(3). */
+#define NVIO_DEV_CTRL (1u << 2)
 
 struct nvio_dev_opts {
 	size_t sz;          /* sizeof(struct nvio_dev_opts) */
@@ -360,6 +366,9 @@ struct nvio_dev_info {
 	uint8_t pi_guard_bits;
 	uint8_t pi_size;
 	uint8_t pi_sts;
+	/* Opened with NVIO_DEV_CTRL: a controller, no namespace (the
+	 * namespace fields are 0 or empty). */
+	bool ctrl_only;
 };
 
 /* nvio_dev_info.id_source */
@@ -377,7 +386,8 @@ struct nvio_dev_info {
 #define NVIO_ONCS_VERIFY (1u << 7)
 #define NVIO_ONCS_COPY (1u << 8)
 
-/* Open a namespace by /dev/ngXnY, /dev/nvmeXnY, or /dev/nvmeX (+ nsid). */
+/* Open a namespace by /dev/ngXnY, /dev/nvmeXnY, or /dev/nvmeX (+ nsid);
+ * with NVIO_DEV_CTRL, a controller. */
 NVIO_API int nvio_dev_open(const char *path, const struct nvio_dev_opts *opts,
 			   struct nvio_dev **devp);
 /* Releases the caller's handle. Queues made from the device hold it open

@@ -241,6 +241,73 @@ static int info_from_sysfs(struct nvio_dev *dev, const char *sysfs,
 	return 0;
 }
 
+static struct nvio_dev *dev_alloc(const struct nvio_dev_opts *o)
+{
+	struct nvio_dev *dev = calloc(1, sizeof(*dev));
+
+	if (!dev)
+		return NULL;
+	dev->fd = -1;
+	dev->ctrl_fd = -1;
+	dev->admin_err = -ENODEV;
+	dev->admin_timeout_ms = o->admin_timeout_ms;
+	dev->refs = 1;
+	pthread_mutex_init(&dev->admin_lock, NULL);
+	return dev;
+}
+
+/* NVIO_DEV_CTRL: the controller alone. Admin commands need it open, so
+ * its failure (-EACCES without the rights) is the open's. */
+static int ctrl_open(const char *path, const struct nvio_dev_opts *o,
+		     struct nvio_dev **devp)
+{
+	struct nvio_path_map map;
+	struct nvio_dev *dev;
+	struct stat st;
+	void *id;
+	int rc;
+
+	if (o->nsid || (o->flags & NVIO_DEV_NO_ADMIN))
+		return -EINVAL;
+	if (stat(path, &st))
+		return -errno;
+	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+		return -ENODEV;
+	rc = nvio_map_ctrl(sysfs_root(),
+			   S_ISCHR(st.st_mode) ? NVIO_NODE_CHR : NVIO_NODE_BLK,
+			   major(st.st_rdev), minor(st.st_rdev), &map);
+	if (rc)
+		return rc;
+	dev = dev_alloc(o);
+	if (!dev)
+		return -ENOMEM;
+	snprintf(dev->info.ctrl_path, sizeof(dev->info.ctrl_path), "%s/%s",
+		 dev_root(), map.ctrl);
+	snprintf(dev->info.transport, sizeof(dev->info.transport), "%s",
+		 map.transport);
+	dev->info.ctrl_only = true;
+	dev->info.id_source = NVIO_ID_CTRL;
+	rc = nvio_admin_setup(dev, o->flags & NVIO_DEV_RDONLY);
+	id = rc ? NULL : nvio_buf_alloc(4096);
+	if (!rc && !id)
+		rc = -ENOMEM;
+	if (!rc) {
+		rc = nvio_identify_ctrl(dev, id);
+		if (rc > 0)
+			rc = -EIO; /* the controller refused Identify */
+	}
+	if (!rc)
+		nvio_info_from_identify(&dev->info, id, NULL);
+	nvio_buf_free(id);
+	if (rc) {
+		nvio_dev_close(dev);
+		return rc;
+	}
+	dev->info.admin = true;
+	*devp = dev;
+	return 0;
+}
+
 int nvio_dev_open(const char *path, const struct nvio_dev_opts *opts,
 		  struct nvio_dev **devp)
 {
@@ -261,9 +328,12 @@ int nvio_dev_open(const char *path, const struct nvio_dev_opts *opts,
 				       sizeof(opts->flags))
 			return -EINVAL;
 		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
-		if (o.flags & ~(NVIO_DEV_RDONLY | NVIO_DEV_NO_ADMIN))
+		if (o.flags & ~(NVIO_DEV_RDONLY | NVIO_DEV_NO_ADMIN |
+				NVIO_DEV_CTRL))
 			return -EINVAL;
 	}
+	if (o.flags & NVIO_DEV_CTRL)
+		return ctrl_open(path, &o, devp);
 	if (stat(path, &st))
 		return -errno;
 	if (S_ISCHR(st.st_mode))
@@ -277,15 +347,9 @@ int nvio_dev_open(const char *path, const struct nvio_dev_opts *opts,
 	if (rc)
 		return rc;
 
-	dev = calloc(1, sizeof(*dev));
+	dev = dev_alloc(&o);
 	if (!dev)
 		return -ENOMEM;
-	dev->fd = -1;
-	dev->ctrl_fd = -1;
-	dev->admin_err = -ENODEV;
-	dev->admin_timeout_ms = o.admin_timeout_ms;
-	dev->refs = 1;
-	pthread_mutex_init(&dev->admin_lock, NULL);
 	snprintf(dev->info.generic_path, sizeof(dev->info.generic_path),
 		 "%s/%s", dev_root(), map.ng);
 	snprintf(dev->info.block_name, sizeof(dev->info.block_name), "%s",

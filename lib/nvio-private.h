@@ -106,6 +106,10 @@ enum nvio_node_kind { NVIO_NODE_CHR, NVIO_NODE_BLK };
 NVIO_HIDDEN int nvio_map_node(const char *sysfs, enum nvio_node_kind kind,
 			      unsigned major, unsigned minor, uint32_t nsid,
 			      struct nvio_path_map *out);
+/* The controller (ctrl, transport) of a controller or namespace node. */
+NVIO_HIDDEN int nvio_map_ctrl(const char *sysfs, enum nvio_node_kind kind,
+			      unsigned major, unsigned minor,
+			      struct nvio_path_map *out);
 NVIO_HIDDEN int nvio_sysfs_read_str(const char *path, char *buf, size_t len);
 NVIO_HIDDEN int nvio_sysfs_read_u64(const char *path, uint64_t *val);
 /* 1 when controller `ctrl` or another controller of its subsystem is

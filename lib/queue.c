@@ -342,6 +342,9 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 	if (!dev || !qp)
 		return -EINVAL;
 	*qp = NULL;
+	/* a controller handle (NVIO_DEV_CTRL) has no namespace to queue to */
+	if (dev->fd < 0)
+		return -ENODEV;
 	rc = nvio_queue_opts_check(opts, &o);
 	if (rc)
 		return rc;

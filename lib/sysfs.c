@@ -256,8 +256,35 @@ static int ctrl_ns(const char *sysfs, const char *ctrl, uint32_t nsid,
 	return 0;
 }
 
+static int map_node(const char *sysfs, enum nvio_node_kind kind,
+		    unsigned major, unsigned minor, uint32_t nsid,
+		    bool ctrl_only, struct nvio_path_map *out);
+
 int nvio_map_node(const char *sysfs, enum nvio_node_kind kind, unsigned major,
 		  unsigned minor, uint32_t nsid, struct nvio_path_map *out)
+{
+	return map_node(sysfs, kind, major, minor, nsid, false, out);
+}
+
+/* The controller of a node: a controller's own, or a namespace's. With
+ * native multipath a namespace's is one of its subsystem's. Only ctrl
+ * and transport are filled. */
+int nvio_map_ctrl(const char *sysfs, enum nvio_node_kind kind, unsigned major,
+		  unsigned minor, struct nvio_path_map *out)
+{
+	int rc = map_node(sysfs, kind, major, minor, 0, true, out);
+
+	if (rc)
+		return rc;
+	memset(out->ng, 0, sizeof(out->ng));
+	memset(out->block, 0, sizeof(out->block));
+	out->nsid = 0;
+	return out->ctrl[0] ? 0 : -ENODEV;
+}
+
+static int map_node(const char *sysfs, enum nvio_node_kind kind,
+		    unsigned major, unsigned minor, uint32_t nsid,
+		    bool ctrl_only, struct nvio_path_map *out)
 {
 	char path[PATH_MAX], target[PATH_MAX], cls[PATH_MAX], name[NAME_MAX + 1];
 	const char *kdir = kind == NVIO_NODE_CHR ? "char" : "block";
@@ -295,6 +322,14 @@ int nvio_map_node(const char *sysfs, enum nvio_node_kind kind, unsigned major,
 		fmt(out->block, sizeof(out->block), "nvme%un%u", s, n);
 	} else if (!strcmp(cname, "nvme") && is_ctrl_name(name)) {
 		fmt(out->ctrl, sizeof(out->ctrl), "%s", name);
+		if (ctrl_only) {
+			/* the controller, whatever namespaces it has */
+			fmt(path, sizeof(path), "%s/class/nvme/%s/transport",
+			    sysfs, out->ctrl);
+			nvio_sysfs_read_str(path, out->transport,
+					    sizeof(out->transport));
+			return 0;
+		}
 		rc = ctrl_ns(sysfs, name, nsid, out->block, sizeof(out->block),
 			     &out->nsid);
 		if (rc)

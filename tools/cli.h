@@ -254,6 +254,7 @@ int read_sysfs_u64(const char *path, uint64_t *v);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_id_ctrl(struct cli *c, int argc, char **argv);
 int cmd_id_ns(struct cli *c, int argc, char **argv);
+int cmd_list_ns(struct cli *c, int argc, char **argv);
 int cmd_read(struct cli *c, int argc, char **argv);
 int cmd_write(struct cli *c, int argc, char **argv);
 int cmd_compare(struct cli *c, int argc, char **argv);
@@ -275,6 +276,7 @@ int cmd_help(struct cli *c, int argc, char **argv);
 
 /* Option tables, defined beside their handlers. */
 extern const struct cli_opt opts_list[], opts_id_ctrl[], opts_id_ns[],
+	opts_list_ns[],
 	opts_read[], opts_write[], opts_compare[], opts_flush[],
 	opts_write_zeroes[], opts_trim[], opts_verify[], opts_get_log[],
 	opts_get_feature[], opts_set_feature[], opts_io_passthru[],

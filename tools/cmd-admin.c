@@ -567,6 +567,12 @@ static int cmd_identify(struct cli *c, int argc, char **argv, bool ns)
 	rc = cli_need_admin(c, &d);
 	if (rc)
 		goto out;
+	if (ns && !nsid && d.info->ctrl_only) {
+		rc = err_usage(c, "%s has no namespace: Identify Namespace "
+				  "needs one (give --namespace-id; nvio list-ns "
+				  "lists them)", d.info->ctrl_path);
+		goto out;
+	}
 	if (ns && !nsid)
 		nsid = d.info->nsid;
 	buf = nvio_buf_alloc(4096);
@@ -604,6 +610,99 @@ int cmd_id_ctrl(struct cli *c, int argc, char **argv)
 int cmd_id_ns(struct cli *c, int argc, char **argv)
 {
 	return cmd_identify(c, argc, argv, true);
+}
+
+/* ------------------------------------------------------------------ */
+/* list-ns: the controller's namespace ids, as nvme-cli's list-ns. */
+
+const struct cli_opt opts_list_ns[] = {
+	{ "namespace-id", 'n', required_argument, "NSID",
+	  "list the ids greater than NSID (default 0: all)" },
+	{ "all", 'a', no_argument, NULL,
+	  "allocated namespaces too, attached or not (CNS 10h)" },
+	CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
+};
+
+int cmd_list_ns(struct cli *c, int argc, char **argv)
+{
+	uint64_t start = 0;
+	bool all = false;
+	struct cli_dev d;
+	uint32_t *list = NULL, n = 0;
+	struct jw *w;
+	int opt, rc;
+
+	while ((opt = cli_getopt(c, argc, argv)) != -1) {
+		switch (opt) {
+		case CLI_STOP:
+			return c->exit_code == EXIT_OK ? EXIT_OK : c->exit_code;
+		case 'n':
+			rc = opt_u64(c, "namespace-id", optarg, &start,
+				     0xfffffffdu);
+			if (rc)
+				return rc;
+			break;
+		case 'a':
+			all = true;
+			break;
+		default:
+			return err_usage(c, "option not handled");
+		}
+	}
+	rc = cli_take_dev(c, argc, argv, true);
+	if (rc)
+		return rc;
+	rc = cli_open_any(c, 0, NVIO_DEV_RDONLY, false, &d);
+	if (rc)
+		return rc;
+	rc = cli_need_admin(c, &d);
+	if (rc)
+		goto out;
+	list = nvio_buf_alloc(4096);
+	if (!list) {
+		rc = err_errno(c, ENOMEM, "buffer");
+		goto out;
+	}
+	/* One page of up to 1024 ids above `start`, as nvme-cli shows. */
+	if (all) {
+		struct nvio_cmd cmd;
+
+		nvio_cmd_identify(&cmd, 0x10, (uint32_t)start, 0);
+		rc = nvio_admin_passthru(d.dev, &cmd, list, 4096, NULL);
+	} else {
+		rc = nvio_identify_active_ns(d.dev, (uint32_t)start, list);
+	}
+	if (rc) {
+		rc = err_result(c, rc, all ? "identify allocated namespace list"
+					   : "identify active namespace list");
+		goto out;
+	}
+	while (n < 1024 && list[n])
+		n++;
+	w = cli_json(c);
+	if (w) {
+		jw_obj(w, NULL);
+		jw_arr(w, "nsid_list");
+		for (uint32_t i = 0; i < n; i++) {
+			jw_obj(w, NULL);
+			jw_u64(w, "nsid", le32toh(list[i]));
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_obj_end(w);
+	} else {
+		for (uint32_t i = 0; i < n; i++)
+			printf("[%4u]:%#x\n", i, le32toh(list[i]));
+		if (!n)
+			printf("%s: no %s namespaces%s\n", d.info->ctrl_path,
+			       all ? "allocated" : "active",
+			       start ? " above that id" : "");
+	}
+	rc = EXIT_OK;
+out:
+	nvio_buf_free(list);
+	cli_close(&d);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */

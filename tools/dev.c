@@ -127,7 +127,7 @@ int cli_open(struct cli *c, uint32_t nsid, uint32_t flags, bool queue,
 	d->info = nvio_dev_info(d->dev);
 	d->lba_bytes = d->info->lba_size +
 		       (d->info->md_extended ? d->info->md_size : 0);
-	if (queue) {
+	if (queue && !d->info->ctrl_only) {
 		/* Interrupt completions: a one-shot command gains nothing from
 		 * polling, and polled passthrough on fabrics controllers oopses
 		 * some 6.1 kernels (see nvio doctor). */
@@ -222,6 +222,13 @@ int cli_open_any(struct cli *c, uint32_t nsid, uint32_t flags, bool queue,
 	if (rc == -EDESTADDRREQ) {
 		node_sysfs_name(c->dev_path, name, sizeof(name), &blk);
 		nsid = first_nsid(name);
+	}
+	/* A controller without namespaces: the controller alone, for the
+	 * admin commands that need none (queues are for namespaces). */
+	if (rc == -ENODEV) {
+		node_sysfs_name(c->dev_path, name, sizeof(name), &blk);
+		if (!blk && !strncmp(name, "nvme", 4) && !strchr(name + 4, 'n'))
+			return cli_open(c, 0, flags | NVIO_DEV_CTRL, false, d);
 	}
 	return cli_open(c, nsid, flags, queue, d);
 }

@@ -43,6 +43,10 @@ const struct cli_cmd cli_cmds[] = {
 	{ "id-ns", cmd_id_ns, "show Identify Namespace data",
 	  "nvio id-ns DEV [-n NSID] [-H] [-b] [-o json]", opts_id_ns,
 	  "JSON keys and values follow nvme-cli's `id-ns -o json`.\n" },
+	{ "list-ns", cmd_list_ns, "list a controller's namespace ids",
+	  "nvio list-ns DEV [-n NSID] [-a] [-o json]", opts_list_ns,
+	  "DEV is a controller (/dev/nvmeX), which may have no namespace at\n"
+	  "all, or one of its namespaces. JSON as nvme-cli's list-ns.\n" },
 	{ "read", cmd_read, "read LBAs to a file or stdout",
 	  "nvio read DEV [-s SLBA] (-c NLB | -z SIZE) [-d FILE] [-M FILE] [PI options] [--fua] [-H]",
 	  opts_read,

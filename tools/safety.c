@@ -50,7 +50,8 @@ int safety_check(struct cli *c, struct cli_dev *d, const char *what)
 	const char *sig;
 	int rc;
 
-	if (c->force)
+	/* a controller without namespaces: no data to protect here */
+	if (c->force || info->ctrl_only)
 		return EXIT_OK;
 	if (safety_in_use(cli_sysfs(), info->block_name, why, sizeof(why)))
 		return err_refused(c, "refusing to %s: %s; unmount or release "

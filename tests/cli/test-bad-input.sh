@@ -109,6 +109,10 @@ row 2 "size: 0 bytes is no region"               soak "$D" --size 0
 row 2 "time: at least 1 s"                       soak "$D" --time 0
 row 2 "namespace-id: 0 is not a namespace"      soak "$D" -n 0
 row 3 "reading the journal /nonexistent/j"       soak "$D" --check --journal /nonexistent/j
+# list-ns
+row 2 "no device given"                          list-ns
+row 2 "namespace-id: .*x"                        list-ns "$D" -n x
+
 # metadata and protection information options
 row 2 "prinfo: .*16"                             read "$D" -c 1 --prinfo 16 -d /dev/null
 row 2 "app-tag: .*65536|app-tag"                 write "$D" -c 1 --pattern 0 --pi --app-tag 65536

@@ -19,6 +19,78 @@ static void *idloop(void *arg)
 	return NULL;
 }
 
+/* NVIO_DEV_CTRL: the controller alone. On a controller without any
+ * namespace ($NVIO_EMPTY_CTRL, multi topology) it is the only way in;
+ * on the tested namespace's node it opens that namespace's controller. */
+static void ctrl_only(struct nvio_dev *nsdev)
+{
+	const char *empty = getenv("NVIO_EMPTY_CTRL");
+	struct nvio_dev_opts o = { .sz = sizeof(o), .flags = NVIO_DEV_CTRL };
+	const struct nvio_dev_info *ni = nvio_dev_info(nsdev);
+	struct nvio_dev *dev = NULL;
+	struct nvio_queue *q = NULL;
+	uint32_t *list = nvio_buf_alloc(4096);
+	uint8_t *buf = nvio_buf_alloc(4096);
+	uint32_t res = 0;
+
+	/* the namespace's own node: its controller, no namespace */
+	CHECK_RC(nvio_dev_open(ni->generic_path, &o, &dev), 0);
+	if (dev) {
+		const struct nvio_dev_info *i = nvio_dev_info(dev);
+
+		CHECK(i->ctrl_only && i->nsid == 0 && i->admin &&
+			      !strcmp(i->ctrl_path, ni->ctrl_path) &&
+			      !strcmp(i->serial, ni->serial) && !i->lba_size &&
+			      !i->generic_path[0],
+		      "controller of %s: ctrl_only %d nsid %u %s serial '%s'",
+		      ni->generic_path, i->ctrl_only, i->nsid, i->ctrl_path,
+		      i->serial);
+		CHECK_RC(nvio_queue_create(dev, NULL, &q), -ENODEV);
+		CHECK(nvio_dev_fd(dev) < 0, "a controller handle has no I/O fd");
+		CHECK_RC(nvio_identify_active_ns(dev, 0, list), 0);
+		CHECK(list[0] == ni->nsid || list[1] == ni->nsid,
+		      "active list names nsid %u: %u %u", ni->nsid, list[0], list[1]);
+		nvio_dev_close(dev);
+	}
+	o.nsid = 1;
+	CHECK_RC(nvio_dev_open(ni->ctrl_path, &o, &dev), -EINVAL);
+	o.nsid = 0;
+	o.flags |= NVIO_DEV_NO_ADMIN;
+	CHECK_RC(nvio_dev_open(ni->ctrl_path, &o, &dev), -EINVAL);
+	o.flags = NVIO_DEV_CTRL;
+	CHECK_RC(nvio_dev_open("/dev/null", &o, &dev), -ENODEV);
+	CHECK_RC(nvio_dev_open("/nonexistent/nvme9", &o, &dev), -ENOENT);
+
+	if (empty && *empty) {
+		/* no namespace: a namespace open fails, the controller works */
+		struct nvio_dev_opts plain = { .sz = sizeof(plain) };
+
+		CHECK_RC(nvio_dev_open(empty, &plain, &dev), -ENODEV);
+		CHECK_RC(nvio_dev_open(empty, &o, &dev), 0);
+		if (dev) {
+			const struct nvio_dev_info *i = nvio_dev_info(dev);
+
+			printf("%s: %s: serial '%s', model '%s', no namespace\n",
+			       dt_name, empty, i->serial, i->model);
+			CHECK(i->ctrl_only && !strcmp(i->serial, "nvio0003") &&
+				      i->model[0] && i->mdts,
+			      "empty controller's info: serial '%s'", i->serial);
+			CHECK_RC(nvio_identify_ctrl(dev, buf), 0);
+			CHECK(!memcmp(buf + 4, "nvio0003", 8), "Identify's serial");
+			memset(list, 0xff, 4096);
+			CHECK_RC(nvio_identify_active_ns(dev, 0, list), 0);
+			CHECK(list[0] == 0, "active namespaces of an empty "
+			      "controller: first %u", list[0]);
+			CHECK_RC(nvio_get_log(dev, 0x02, 0xffffffffu, 0, buf, 512), 0);
+			CHECK_RC(nvio_get_feature(dev, 0x07, 0, 0, 0, NULL, 0, &res), 0);
+			CHECK_RC(nvio_queue_create(dev, NULL, &q), -ENODEV);
+			nvio_dev_close(dev);
+		}
+	}
+	nvio_buf_free(list);
+	nvio_buf_free(buf);
+}
+
 int main(void)
 {
 	dt_name = "admin";
@@ -75,6 +147,8 @@ int main(void)
 		       nvio_status_sc(rc) == NVIO_SC_INVALID_FIELD),
 	      "identify nsid 4000: %#x (%s)", rc, nvio_strerror(rc));
 	printf("%s: identify nsid 4000 -> %#x %s\n", dt_name, rc, nvio_strerror(rc));
+
+	ctrl_only(dev);
 
 	/* thread safety */
 	pthread_t t[3];

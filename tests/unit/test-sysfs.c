@@ -157,6 +157,13 @@ static void build_tree(void)
 	       NULL, NULL);
 	put("devices/virtual/nvme-fabrics/ctl/nvme2/nvme1c2n1/nsid", "1\n");
 
+	/* nvme3: a PCIe controller with no namespace at all */
+	device("devices/pci0000:00/0000:00:06.0/nvme/nvme3", "nvme", "char",
+	       "239:3");
+	put("devices/pci0000:00/0000:00:06.0/nvme/nvme3/transport", "pcie\n");
+	put("devices/pci0000:00/0000:00:06.0/nvme/nvme3/state", "live\n");
+	lnk("../../devices/pci0000:00/0000:00:06.0/nvme/nvme3", "class/nvme/nvme3");
+
 	/* Not NVMe: /dev/null and a SCSI disk */
 	device("devices/virtual/mem/null", "mem", "char", "1:3");
 	device("devices/pci0000:00/0000:00:05.0/host0/target0:0:0/0:0:0:0/block/sda",
@@ -222,6 +229,39 @@ START_TEST(controller_path)
 	/* no such namespace */
 	ck_assert_int_eq(nvio_map_node(root, NVIO_NODE_CHR, 239, 0, 9, &m),
 			 -ENXIO);
+}
+END_TEST
+
+/* The controller alone (NVIO_DEV_CTRL): from its own node whatever
+ * namespaces it has, none included, and from a namespace's nodes. */
+START_TEST(controller_only)
+{
+	struct nvio_path_map m;
+
+	/* no namespace: no namespace path, but the controller */
+	ck_assert_int_eq(nvio_map_node(root, NVIO_NODE_CHR, 239, 3, 0, &m),
+			 -ENODEV);
+	ck_assert_int_eq(nvio_map_ctrl(root, NVIO_NODE_CHR, 239, 3, &m), 0);
+	ck_assert_str_eq(m.ctrl, "nvme3");
+	ck_assert_str_eq(m.transport, "pcie");
+	ck_assert_str_eq(m.ng, "");
+	ck_assert_uint_eq(m.nsid, 0);
+	/* two namespaces: no need to name one */
+	ck_assert_int_eq(nvio_map_ctrl(root, NVIO_NODE_CHR, 239, 0, &m), 0);
+	ck_assert_str_eq(m.ctrl, "nvme0");
+	/* from a namespace's generic and block nodes */
+	ck_assert_int_eq(nvio_map_ctrl(root, NVIO_NODE_CHR, 240, 0, &m), 0);
+	ck_assert_str_eq(m.ctrl, "nvme0");
+	ck_assert_str_eq(m.block, "");
+	ck_assert_int_eq(nvio_map_ctrl(root, NVIO_NODE_BLK, 259, 0, &m), 0);
+	ck_assert_str_eq(m.ctrl, "nvme0");
+	/* a multipath head: a controller of its subsystem */
+	ck_assert_int_eq(nvio_map_ctrl(root, NVIO_NODE_CHR, 240, 1, &m), 0);
+	ck_assert_str_ne(m.ctrl, "");
+	ck_assert_str_eq(m.transport, "tcp");
+	/* not NVMe */
+	ck_assert_int_eq(nvio_map_ctrl(root, NVIO_NODE_CHR, 1, 3, &m), -ENODEV);
+	ck_assert_int_eq(nvio_map_ctrl(root, NVIO_NODE_BLK, 8, 0, &m), -ENODEV);
 }
 END_TEST
 
@@ -307,6 +347,7 @@ int main(void)
 	tcase_add_test(tc, block_pcie);
 	tcase_add_test(tc, partition_refused);
 	tcase_add_test(tc, controller_path);
+	tcase_add_test(tc, controller_only);
 	tcase_add_test(tc, multipath);
 	tcase_add_test(tc, path_live);
 	tcase_add_test(tc, not_nvme);
