@@ -498,6 +498,14 @@ NVIO_API struct nvio_dev *nvio_queue_dev(const struct nvio_queue *q);
  * -EOPNOTSUPP on polled queues: they must be reaped by polling. */
 NVIO_API int nvio_queue_event_fd(const struct nvio_queue *q);
 
+/* Adds namespace `dev` (another namespace of the queue's controller,
+ * opened by the caller) to the queue: nvio_queue_io() and
+ * nvio_queue_passthru() then send to it by nsid, so one queue serves
+ * several namespaces. The queue holds a reference until it is destroyed.
+ * Up to 32 namespaces a queue. Call it before the queue's first use or
+ * from the thread that uses it. See nvio_queue_add_ns(3). */
+NVIO_API int nvio_queue_add_ns(struct nvio_queue *q, struct nvio_dev *dev);
+
 /* Registered buffer i (0..reg_bufs-1), or NULL. Commands whose data lies
  * inside one such buffer use it as a fixed buffer automatically. */
 NVIO_API void *nvio_queue_buf(const struct nvio_queue *q, unsigned i);
@@ -544,7 +552,8 @@ struct nvio_io {
 	uint8_t dtype;         /* directive type, CDW12 bits 23:20 (writes) */
 	uint16_t dspec;        /* directive specific, CDW13 bits 31:16
 				  (writes): a stream or placement id */
-	uint32_t nsid;         /* 0: the queue's namespace */
+	uint32_t nsid;         /* 0: the queue's namespace; else it or one
+				  added with nvio_queue_add_ns() */
 	uint64_t slba;
 	uint32_t nlb;          /* a count, 1..65536 */
 	unsigned ctl;          /* NVIO_IO_*: FUA, LR, PRINFO, DEAC */

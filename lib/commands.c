@@ -222,7 +222,7 @@ int nvio_queue_dsm(struct nvio_queue *q, const struct nvio_dsm_range *ranges,
  * buffer for a separate-metadata format, the controller would write it to
  * (or read it from) address 0. Where the format is unknown, any such
  * command may be that one. */
-static bool md_buf_missing(const struct nvio_queue *q,
+static bool md_buf_missing(const struct nvio_qns *q,
 			   const struct nvio_cmd *cmd, const void *md)
 {
 	bool lba_data = cmd->opcode == NVIO_OP_READ ||
@@ -242,21 +242,28 @@ int nvio_queue_passthru(struct nvio_queue *q, const struct nvio_cmd *cmd,
 			void *buf, uint32_t len, void *md, uint32_t md_len,
 			void *user)
 {
+	const struct nvio_qns *g;
+
 	if (!cmd)
 		return -EINVAL;
-	if (md_buf_missing(q, cmd, md))
+	/* A generic device serves its own namespace only (the kernel would
+	 * say -EINVAL): the command goes to the queue's namespace or one
+	 * added to it, by its nsid, and to no other. */
+	g = cmd->nsid ? nvio_queue_ns(q, cmd->nsid) : NULL;
+	if (md_buf_missing(g ? g : &q->ns[0], cmd, md))
 		return -EOPNOTSUPP;
 	if ((!buf && len) || (!md && md_len))
 		return -EFAULT;
 	if ((buf && !len) || (md && !md_len))
 		return -EMSGSIZE;
-	if (len > q->max_nlb * (uint64_t)q->lba_bytes && len > NVIO_PAGE)
+	if (!g)
+		g = &q->ns[0];
+	if (len > g->max_nlb * (uint64_t)g->lba_bytes && len > NVIO_PAGE)
 		return -E2BIG;
-	/* The generic device serves its own namespace only; the kernel
-	 * would say -EINVAL, this says why first. */
-	if (cmd->nsid != q->f.nsid)
+	if (cmd->nsid != g->nsid)
 		return -EXDEV;
-	return nvio_queue_push(q, cmd, false, buf, len, md, md_len, user);
+	return nvio_queue_push_ns(q, g, cmd, false, buf, len, md, md_len, user,
+				  0);
 }
 
 /* ------------------------------------------------------------------ */

@@ -62,6 +62,32 @@ struct nvio_dev {
 NVIO_HIDDEN void nvio_dev_get(struct nvio_dev *dev);
 NVIO_HIDDEN void nvio_dev_put(struct nvio_dev *dev);
 
+/* A namespace a queue's commands reach: the queue's own (ns[0]) or one
+ * added with nvio_queue_add_ns(), chosen by nsid on the request paths. */
+struct nvio_qns {
+	struct nvio_dev *dev;   /* the queue's device, or a reference held
+				   on an added one */
+	uint32_t nsid;
+	int32_t fd;             /* what the SQE names: a registered index
+				   (IOSQE_FIXED_FILE in sqe_flags) or the fd */
+	uint8_t sqe_flags;
+	int ioctl_fd;           /* for commands run by ioctl (nodata_sync) */
+	uint64_t nsze;
+	uint32_t lba_shift;
+	uint32_t lba_bytes;     /* per-LBA bytes in the data buffer */
+	uint32_t md_size;
+	uint32_t max_nlb;
+	bool md_unknown;
+	bool md_sep;
+	bool pi_only;           /* metadata is exactly the PI (8 or 16 B) */
+	uint8_t pi_type;
+	uint8_t pi_guard_bits;  /* 16, 32, 64; 0 unknown */
+	uint8_t pi_sts;
+};
+
+/* The namespaces one queue may reach: its file table's size. */
+#define NVIO_QUEUE_MAX_NS 32u
+
 struct nvio_queue {
 	/* first: the inline functions of nvio.h reach it through the
 	 * queue pointer */
@@ -90,6 +116,16 @@ struct nvio_queue {
 	char *rbuf;             /* registered buffers, one region */
 	size_t rbuf_total;
 	unsigned rbuf_nr;
+	struct nvio_qns ns[NVIO_QUEUE_MAX_NS]; /* [0]: the queue's own */
+	unsigned nr_ns;
+};
+
+/* Where a queued command goes and with what timeout. */
+struct nvio_target {
+	int32_t fd;
+	uint8_t sqe_flags;
+	int ioctl_fd;
+	uint32_t timeout_ms;
 };
 
 /* sysfs.c: path mapping, testable against a fake tree. */
@@ -251,6 +287,16 @@ NVIO_HIDDEN uint64_t nvio_split(uint64_t slba, uint64_t nlb, uint32_t max_nlb,
 /* queue.c */
 NVIO_HIDDEN int nvio_queue_opts_check(const struct nvio_queue_opts *opts,
 				      struct nvio_queue_opts *out);
+/* The namespace nsid of the queue (0: its own), or NULL. */
+NVIO_HIDDEN const struct nvio_qns *nvio_queue_ns(const struct nvio_queue *q,
+						 uint32_t nsid);
+/* nvio_queue_push() to namespace g, with timeout_ms (0: the queue's). */
+NVIO_HIDDEN int nvio_queue_push_ns(struct nvio_queue *q,
+				   const struct nvio_qns *g,
+				   const struct nvio_cmd *cmd, bool vec,
+				   const void *buf, uint32_t len, void *md,
+				   uint32_t md_len, void *user,
+				   uint32_t timeout_ms);
 NVIO_HIDDEN int nvio_queue_push(struct nvio_queue *q,
 				const struct nvio_cmd *cmd, bool vec,
 				const void *buf, uint32_t len, void *md,

@@ -128,27 +128,50 @@ int nvio_queue_opts_check(const struct nvio_queue_opts *opts,
 	return 0;
 }
 
+/* What the request paths check a namespace's commands against. */
+static void ns_geometry(struct nvio_qns *g, const struct nvio_dev_info *info)
+{
+	g->nsid = info->nsid;
+	g->nsze = info->nsze;
+	g->lba_shift = info->lba_shift;
+	g->lba_bytes = info->lba_size + (info->md_extended ? info->md_size : 0);
+	g->md_size = info->md_size;
+	g->max_nlb = info->max_nlb;
+	/* An unknown format takes the checked path, which refuses data
+	 * I/O: nvio cannot size the buffers such a command needs. */
+	g->md_unknown = info->md_unknown;
+	g->md_sep = info->md_size && !info->md_extended;
+	/* PRACT then moves no metadata at all; where the PI's size is not
+	 * known the buffer is still required (fail safe). */
+	g->pi_only = info->pi_type && info->pi_size &&
+		     info->md_size == info->pi_size;
+	g->pi_type = info->pi_type;
+	g->pi_guard_bits = info->pi_type ? info->pi_guard_bits : 0;
+	g->pi_sts = info->pi_sts;
+}
+
 void nvio_queue_init_geometry(struct nvio_queue *q,
 			      const struct nvio_dev_info *info)
 {
-	q->f.nsid = info->nsid;
-	q->f.lba_shift = info->lba_shift;
-	q->md_size = info->md_size;
-	q->lba_bytes = info->lba_size + (info->md_extended ? info->md_size : 0);
-	/* An unknown format takes the checked path, which refuses data
-	 * I/O: nvio cannot size the buffers such a command needs. */
-	q->md_unknown = info->md_unknown;
+	const struct nvio_qns *g = &q->ns[0];
+
+	ns_geometry(&q->ns[0], info);
+	if (!q->nr_ns)
+		q->nr_ns = 1;
+	/* the queue's own namespace, as the fast path reads it */
+	q->f.nsid = g->nsid;
+	q->f.lba_shift = g->lba_shift;
+	q->md_size = g->md_size;
+	q->lba_bytes = g->lba_bytes;
+	q->md_unknown = g->md_unknown;
 	q->md_any = info->md_size != 0 || info->md_unknown;
-	q->md_sep = info->md_size && !info->md_extended;
-	/* PRACT then moves no metadata at all; where the PI's size is not
-	 * known the buffer is still required (fail safe). */
-	q->pi_only = info->pi_type && info->pi_size &&
-		     info->md_size == info->pi_size;
-	q->pi_type = info->pi_type;
-	q->pi_guard_bits = info->pi_type ? info->pi_guard_bits : 0;
-	q->pi_sts = info->pi_sts;
-	q->max_nlb = info->max_nlb;
-	q->f.nsze = info->nsze;
+	q->md_sep = g->md_sep;
+	q->pi_only = g->pi_only;
+	q->pi_type = g->pi_type;
+	q->pi_guard_bits = g->pi_guard_bits;
+	q->pi_sts = g->pi_sts;
+	q->max_nlb = g->max_nlb;
+	q->f.nsze = g->nsze;
 	/* Metadata changes the buffer rules: those reads take the long way. */
 	q->f.fast_max_nlb = q->md_any ? 0
 			    : info->max_nlb && info->max_nlb < NVIO_NLB_LIMIT
@@ -174,6 +197,10 @@ void nvio_queue_init_rings(struct nvio_queue *q)
  * are final. */
 void nvio_queue_init_words(struct nvio_queue *q)
 {
+	q->ns[0].dev = q->dev;
+	q->ns[0].fd = q->f.fd;
+	q->ns[0].sqe_flags = q->f.sqe_flags;
+	q->ns[0].ioctl_fd = q->dev ? q->dev->fd : q->f.fd;
 	q->f.sqe_word0 = IORING_OP_URING_CMD |
 			 (uint64_t)q->f.sqe_flags << 8 |
 			 (uint64_t)(uint32_t)q->f.fd << 32;
@@ -417,8 +444,15 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 	}
 
 	q->f.fd = dev->fd;
+	/* A table with room for the namespaces nvio_queue_add_ns() may
+	 * add: index 0 is this one's, the rest empty (-1) until then. */
+	int files[NVIO_QUEUE_MAX_NS];
+
+	files[0] = dev->fd;
+	for (unsigned i = 1; i < NVIO_QUEUE_MAX_NS; i++)
+		files[i] = -1;
 	if (!(o.flags & NVIO_QUEUE_NO_REG_FILE) &&
-	    io_uring_register_files(&q->ring, &dev->fd, 1) == 0) {
+	    io_uring_register_files(&q->ring, files, NVIO_QUEUE_MAX_NS) == 0) {
 		q->f.fd = 0;
 		q->f.sqe_flags = IOSQE_FIXED_FILE;
 		q->flags |= NVIO_QF_REG_FILE;
@@ -465,6 +499,8 @@ int nvio_queue_destroy(struct nvio_queue *q)
 		close(q->evfd);
 	if (q->rbuf)
 		munmap(q->rbuf, q->rbuf_total);
+	for (unsigned i = 1; i < q->nr_ns; i++)
+		nvio_dev_put(q->ns[i].dev);
 	nvio_dev_put(q->dev);
 	free(q->soft);
 	free(q);
@@ -509,15 +545,15 @@ void *nvio_queue_buf(const struct nvio_queue *q, unsigned i)
 /* A command without data on a queue where it must not be polled: run it
  * now through the synchronous ioctl and keep its completion for reap. */
 static int push_sync(struct nvio_queue *q, const struct nvio_cmd *cmd,
-		     void *user)
+		     void *user, int fd, uint32_t timeout_ms)
 {
 	struct nvme_passthru_cmd64 pc;
 	struct nvio_cpl *c = &q->soft[q->soft_tail % q->f.depth];
 	int rc;
 
 	nvio_cmd_to_ioctl(cmd, NULL, 0, &pc);
-	pc.timeout_ms = q->f.timeout_ms;
-	rc = ioctl(q->dev->fd, NVME_IOCTL_IO64_CMD, &pc);
+	pc.timeout_ms = timeout_ms;
+	rc = ioctl(fd, NVME_IOCTL_IO64_CMD, &pc);
 	c->user = user;
 	c->res = rc < 0 ? -errno : rc;
 	c->rsvd = 0;
@@ -528,18 +564,85 @@ static int push_sync(struct nvio_queue *q, const struct nvio_cmd *cmd,
 	return 0;
 }
 
+int nvio_queue_push_ns(struct nvio_queue *q, const struct nvio_qns *g,
+		       const struct nvio_cmd *cmd, bool vec, const void *buf,
+		       uint32_t len, void *md, uint32_t md_len, void *user,
+		       uint32_t timeout_ms)
+{
+	struct nvme_uring_cmd *uc;
+	struct io_uring_sqe *sqe;
+
+	if (unlikely(q->f.inflight >= q->f.depth))
+		return -EBUSY;
+	if (!timeout_ms)
+		timeout_ms = q->f.timeout_ms;
+	if (unlikely(q->nodata_sync) && !len && !md_len)
+		return push_sync(q, cmd, user, g->ioctl_fd, timeout_ms);
+	uc = nvio_sqe_begin(q, vec, buf, len, md, md_len, user);
+	nvio_uring_cmd_from(cmd, uc);
+	uc->timeout_ms = timeout_ms;
+	sqe = (struct io_uring_sqe *)(void *)((char *)uc -
+					      offsetof(struct io_uring_sqe, cmd));
+	sqe->fd = g->fd;
+	sqe->flags = g->sqe_flags;
+	return 0;
+}
+
 int nvio_queue_push(struct nvio_queue *q, const struct nvio_cmd *cmd, bool vec,
 		    const void *buf, uint32_t len, void *md, uint32_t md_len,
 		    void *user)
 {
-	struct nvme_uring_cmd *uc;
+	return nvio_queue_push_ns(q, &q->ns[0], cmd, vec, buf, len, md, md_len,
+				  user, 0);
+}
 
-	if (unlikely(q->f.inflight >= q->f.depth))
-		return -EBUSY;
-	if (unlikely(q->nodata_sync) && !len && !md_len)
-		return push_sync(q, cmd, user);
-	uc = nvio_sqe_begin(q, vec, buf, len, md, md_len, user);
-	nvio_uring_cmd_from(cmd, uc);
+const struct nvio_qns *nvio_queue_ns(const struct nvio_queue *q, uint32_t nsid)
+{
+	if (!nsid)
+		return &q->ns[0];
+	for (unsigned i = 0; i < q->nr_ns; i++)
+		if (q->ns[i].nsid == nsid)
+			return &q->ns[i];
+	return NULL;
+}
+
+int nvio_queue_add_ns(struct nvio_queue *q, struct nvio_dev *dev)
+{
+	struct nvio_qns *g;
+	int rc;
+
+	if (!q || !dev)
+		return -EINVAL;
+	if (dev->fd < 0)
+		return -ENODEV; /* a controller handle: no namespace */
+	/* One controller: the same poll queues (an IOPOLL ring takes only
+	 * files it can poll) and the same lifetime. */
+	if (!q->dev || strcmp(dev->info.ctrl_path, q->dev->info.ctrl_path) ||
+	    !dev->info.ctrl_path[0])
+		return -EXDEV;
+	if (nvio_queue_ns(q, dev->info.nsid))
+		return -EEXIST;
+	if (q->nr_ns >= NVIO_QUEUE_MAX_NS)
+		return -ENOSPC;
+	g = &q->ns[q->nr_ns];
+	memset(g, 0, sizeof(*g));
+	ns_geometry(g, &dev->info);
+	g->ioctl_fd = dev->fd;
+	if (q->flags & NVIO_QF_REG_FILE) {
+		int fd = dev->fd;
+
+		/* the slot at this index was registered empty */
+		rc = io_uring_register_files_update(&q->ring, q->nr_ns, &fd, 1);
+		if (rc < 0)
+			return rc;
+		g->fd = (int32_t)q->nr_ns;
+		g->sqe_flags = IOSQE_FIXED_FILE;
+	} else {
+		g->fd = dev->fd;
+	}
+	nvio_dev_get(dev);
+	g->dev = dev;
+	q->nr_ns++;
 	return 0;
 }
 

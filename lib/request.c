@@ -14,7 +14,8 @@
  *             fields (PRINFO, tags) on a format without PI; a reference
  *             tag wider than the format's; fields this library does not
  *             know set by a newer caller
- *   -EXDEV    a namespace id that is not the queue's
+ *   -EXDEV    a namespace id that is neither the queue's nor one added
+ *             with nvio_queue_add_ns()
  *   -EOPNOTSUPP PI fields on a namespace whose PI format (guard size)
  *             could not be learned
  */
@@ -90,7 +91,7 @@ int nvio_io_encode(const struct nvio_io *in, uint32_t nsid,
 }
 
 /* The protection information fields against the format. */
-static int io_check_pi(const struct nvio_queue *q, const struct nvio_io *io)
+static int io_check_pi(const struct nvio_qns *q, const struct nvio_io *io)
 {
 	unsigned prinfo = (io->ctl >> 10) & 0xf;
 	unsigned bits;
@@ -108,8 +109,17 @@ static int io_check_pi(const struct nvio_queue *q, const struct nvio_io *io)
 	return 0;
 }
 
+/* Bytes per LBA in the data buffer: with PRACT and PI-only metadata the
+ * controller inserts and strips it, so the buffer holds data only. */
+static uint32_t lba_bytes(const struct nvio_qns *q, unsigned ctl)
+{
+	if (q->pi_only && (ctl & NVIO_IO_PRACT))
+		return 1u << q->lba_shift;
+	return q->lba_bytes;
+}
+
 /* The data buffers: *vec says which, *len the bytes (or segments). */
-static int io_check_data(const struct nvio_queue *q, const struct nvio_io *io,
+static int io_check_data(const struct nvio_qns *q, const struct nvio_io *io,
 			 bool *vec, size_t *len)
 {
 	size_t total = io->len;
@@ -135,7 +145,7 @@ static int io_check_data(const struct nvio_queue *q, const struct nvio_io *io,
 	}
 	if (unlikely(q->md_unknown))
 		return -EOPNOTSUPP;
-	if (total != (uint64_t)io->nlb * nvio_lba_bytes(q, io->ctl))
+	if (total != (uint64_t)io->nlb * lba_bytes(q, io->ctl))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -143,7 +153,7 @@ static int io_check_data(const struct nvio_queue *q, const struct nvio_io *io,
 /* The separate metadata buffer: needed by a command that moves LBA data
  * on a separate-metadata format, unless the controller makes and strips
  * PI that is all the metadata (PRACT); refused anywhere else. */
-static int io_check_md(const struct nvio_queue *q, const struct nvio_io *io)
+static int io_check_md(const struct nvio_qns *q, const struct nvio_io *io)
 {
 	bool moved = op_moves_data(io->opcode) && q->md_sep &&
 		     !(q->pi_only && (io->ctl & NVIO_IO_PRACT));
@@ -162,12 +172,25 @@ static int io_check_md(const struct nvio_queue *q, const struct nvio_io *io)
 	return 0;
 }
 
+/* A range against namespace g, bounded by max_nlb (0: none). */
+static int io_check_range(const struct nvio_qns *g, uint64_t slba,
+			  uint32_t nlb, uint32_t max_nlb)
+{
+	if (!nlb)
+		return -ENODATA;
+	if (slba >= g->nsze || nlb > g->nsze - slba)
+		return -ERANGE;
+	if (max_nlb && nlb > max_nlb)
+		return -E2BIG;
+	return 0;
+}
+
 int nvio_queue_io(struct nvio_queue *q, const struct nvio_io *in)
 {
+	const struct nvio_qns *g;
 	struct nvio_io io;
 	struct nvio_cmd c;
 	const void *data;
-	uint32_t saved;
 	size_t len = 0;
 	bool vec = false;
 	int rc;
@@ -179,35 +202,29 @@ int nvio_queue_io(struct nvio_queue *q, const struct nvio_io *in)
 		return rc;
 	if (!op_known(io.opcode))
 		return -EINVAL;
-	if (io.nsid && io.nsid != q->f.nsid)
+	/* the queue's namespace, or one added with nvio_queue_add_ns() */
+	g = nvio_queue_ns(q, io.nsid);
+	if (!g)
 		return -EXDEV;
 	/* Commands without data are bounded by the NLB field only. */
-	rc = nvio_check_range(q, io.slba, io.nlb,
-			      op_moves_data(io.opcode) ? q->max_nlb
-						       : NVIO_NLB_LIMIT);
+	rc = io_check_range(g, io.slba, io.nlb,
+			    op_moves_data(io.opcode) ? g->max_nlb
+						     : NVIO_NLB_LIMIT);
 	if (rc)
 		return rc;
-	rc = io_check_data(q, &io, &vec, &len);
+	rc = io_check_data(g, &io, &vec, &len);
 	if (rc)
 		return rc;
-	rc = io_check_md(q, &io);
+	rc = io_check_md(g, &io);
 	if (rc)
 		return rc;
-	rc = io_check_pi(q, &io);
+	rc = io_check_pi(g, &io);
 	if (rc)
 		return rc;
-	rc = nvio_io_encode(&io, q->f.nsid, &c);
+	rc = nvio_io_encode(&io, g->nsid, &c);
 	if (rc)
 		return rc;
 	data = vec ? (const void *)io.iov : io.buf;
-	/* The queue's timeout is what the SQE gets; this command's own
-	 * stands in for it while the entry is filled (a queue is used from
-	 * one thread). */
-	saved = q->f.timeout_ms;
-	if (io.timeout_ms)
-		q->f.timeout_ms = io.timeout_ms;
-	rc = nvio_queue_push(q, &c, vec, data, (uint32_t)len, io.md, io.md_len,
-			     io.user);
-	q->f.timeout_ms = saved;
-	return rc;
+	return nvio_queue_push_ns(q, g, &c, vec, data, (uint32_t)len, io.md,
+				  io.md_len, io.user, io.timeout_ms);
 }

@@ -46,6 +46,7 @@ dist_man_MANS += \
 	man/nvio_passthru.3 \
 	man/nvio_pi_generate.3 \
 	man/nvio_pi_verify.3 \
+	man/nvio_queue_add_ns.3 \
 	man/nvio_queue_buf.3 \
 	man/nvio_queue_compare.3 \
 	man/nvio_queue_create.3 \

@@ -6,7 +6,8 @@ DEVICE_TESTS = \
 	tests/device/poll tests/device/threads tests/device/admin \
 	tests/device/errors tests/device/eventfd tests/device/md \
 	tests/device/zns tests/device/reset tests/device/timeout \
-	tests/device/lifetime tests/device/remove tests/device/media
+	tests/device/lifetime tests/device/remove tests/device/media \
+	tests/device/multins
 check_PROGRAMS += $(DEVICE_TESTS)
 # -no-install: the binaries run in place (the guest sees the build tree
 # read-only, so libtool's relinking wrapper could not work there).
@@ -48,6 +49,8 @@ tests_device_remove_LDADD = $(DEVICE_LDADD)
 tests_device_remove_LDFLAGS = $(DEVTEST_LINKFLAGS)
 tests_device_media_LDADD = $(DEVICE_LDADD)
 tests_device_media_LDFLAGS = $(DEVTEST_LINKFLAGS)
+tests_device_multins_LDADD = $(DEVICE_LDADD)
+tests_device_multins_LDFLAGS = $(DEVTEST_LINKFLAGS)
 
 # The kernel x topology matrix (tests/vm/README.md): every device test
 # runs on the basic topology of each kernel (Debian 12's 6.1, 13's 6.12,

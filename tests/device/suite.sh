@@ -70,7 +70,7 @@ basic)	if [ -n "${NVIO_VALGRIND:-}" ]; then
 multi)	for d in ${NVIO_DEVS:-}; do
 		for t in dev-open identify rw cmds; do add $t "$d" "${d#/dev/}"; done
 	done
-	add threads; add admin
+	add threads; add admin; add multins
 	add "$cli/cli-ctrl.sh" ;;
 md)	add md
 	add "$cli/cli-md.sh"

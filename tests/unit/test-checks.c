@@ -197,8 +197,9 @@ START_TEST(passthru_metadata)
 	ck_assert_int_eq(nvio_queue_passthru(m, &c, buf, 1024, md, 16, NULL), 0);
 	nvio_cmd_write_zeroes(&c, 1, 0, 2, 0);
 	ck_assert_int_eq(nvio_queue_passthru(m, &c, NULL, 0, NULL, 0, NULL), 0);
-	/* PRACT with PI-only metadata: the controller makes the PI */
-	m->pi_only = true;
+	/* PRACT with PI-only metadata: the controller makes the PI (the
+	 * passthrough path reads the namespace's table entry) */
+	m->pi_only = m->ns[0].pi_only = true;
 	nvio_cmd_write(&c, 1, 0, 2, NVIO_IO_PRACT);
 	ck_assert_int_eq(nvio_queue_passthru(m, &c, buf, 1024, NULL, 0, NULL), 0);
 	fake_queue_free(m);

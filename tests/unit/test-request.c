@@ -3,7 +3,9 @@
  * nvio_queue_io against the namespace's format, with nothing queued on
  * a refusal. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
 #include <linux/nvme_ioctl.h>
 
@@ -334,6 +336,93 @@ START_TEST(extended)
 }
 END_TEST
 
+/* A second namespace on the queue: its own geometry, fd and nsid; the
+ * queue's own stays as it was; other namespaces and controllers are
+ * refused. The devices are made by hand: no kernel is needed. */
+static struct nvio_dev *fake_dev(const char *ctrl, int fd,
+				 const struct nvio_dev_info *info)
+{
+	struct nvio_dev *d = calloc(1, sizeof(*d));
+
+	ck_assert_ptr_nonnull(d);
+	if (info)
+		d->info = *info;
+	snprintf(d->info.ctrl_path, sizeof(d->info.ctrl_path), "%s", ctrl);
+	d->fd = fd;
+	d->ctrl_fd = -1;
+	d->refs = 1;
+	return d;
+}
+
+START_TEST(second_namespace)
+{
+	struct nvio_queue *q = queue_fmt(0, false, 0, 0, 0);
+	struct nvio_dev_info bi = {
+		.nsid = 2, .lba_size = 4096, .lba_shift = 12, .nsze = 50,
+		.max_nlb = 16, .md_size = 8, .pi_type = 1, .pi_guard_bits = 16,
+		.pi_size = 8,
+	};
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	struct nvio_dev *a = fake_dev("/dev/nvme0", -1, NULL);
+	struct nvio_dev *b = fake_dev("/dev/nvme0", fd, &bi);
+	struct nvio_dev *other = fake_dev("/dev/nvme1", fd, &bi);
+	struct nvio_dev *ctrl = fake_dev("/dev/nvme0", -1, &bi);
+	struct nvio_io io;
+	struct nvio_cmd c;
+
+	ck_assert_int_ge(fd, 0);
+	q->dev = a;
+	other->info.nsid = 3;
+	ck_assert_int_eq(nvio_queue_add_ns(q, b), 0);
+	ck_assert_uint_eq(b->refs, 2);
+	ck_assert_int_eq(nvio_queue_add_ns(q, b), -EEXIST);
+	ck_assert_int_eq(nvio_queue_add_ns(q, other), -EXDEV);
+	ck_assert_int_eq(nvio_queue_add_ns(q, ctrl), -ENODEV);
+	ck_assert_int_eq(nvio_queue_add_ns(NULL, b), -EINVAL);
+
+	/* nsid 2 is checked against its own format: 50 LBAs of 4 KiB with
+	 * 8 bytes of separate metadata */
+	io = req(NVIO_OP_READ, 60, 1);
+	io.nsid = 2; io.buf = buf; io.len = 4096;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -ERANGE);
+	io.slba = 10; io.len = 512;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EMSGSIZE);
+	io.len = 4096;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EOPNOTSUPP);
+	io.nlb = 17; io.len = 17 * 4096;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -E2BIG);
+	io.nsid = 3; io.nlb = 1; io.len = 4096;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EXDEV);
+	ck_assert_uint_eq(fake_queued(q), 0);
+	io.nsid = 2; io.md = md; io.md_len = 8;
+	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
+	ck_assert_int_eq(fake_sqe(q, 0)->fd, fd);
+	ck_assert_uint_eq(fake_sqe(q, 0)->flags, 0);
+	ck_assert_uint_eq(queued_cmd(q, 0)->nsid, 2);
+	ck_assert_uint_eq(queued_cmd(q, 0)->metadata, (uintptr_t)md);
+	/* the queue's own: 1000 LBAs of 512 bytes, its fd */
+	io = req(NVIO_OP_READ, 60, 1);
+	io.buf = buf; io.len = 512;
+	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
+	ck_assert_int_eq(fake_sqe(q, 1)->fd, 7);
+	ck_assert_uint_eq(queued_cmd(q, 1)->nsid, 1);
+	/* passthrough goes by the command's nsid */
+	nvio_cmd_verify(&c, 2, 0, 1, 0);
+	ck_assert_int_eq(nvio_queue_passthru(q, &c, NULL, 0, NULL, 0, NULL), 0);
+	ck_assert_int_eq(fake_sqe(q, 2)->fd, fd);
+	nvio_cmd_read(&c, 2, 0, 1, 0);
+	ck_assert_int_eq(nvio_queue_passthru(q, &c, buf, 4096, NULL, 0, NULL),
+			 -EOPNOTSUPP); /* nsid 2 needs its metadata buffer */
+	nvio_cmd_verify(&c, 5, 0, 1, 0);
+	ck_assert_int_eq(nvio_queue_passthru(q, &c, NULL, 0, NULL, 0, NULL),
+			 -EXDEV);
+	ck_assert_uint_eq(fake_queued(q), 3);
+	fake_queue_free(q);
+	close(fd);
+	free(a); free(b); free(other); free(ctrl);
+}
+END_TEST
+
 /* nvio_io() refuses like nvio_queue_io() before anything is queued. */
 START_TEST(sync_refuses)
 {
@@ -363,6 +452,7 @@ int main(void)
 	tcase_add_test(tc, separate_pi64);
 	tcase_add_test(tc, extended);
 	tcase_add_test(tc, sync_refuses);
+	tcase_add_test(tc, second_namespace);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

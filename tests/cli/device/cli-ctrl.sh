@@ -5,6 +5,13 @@
 # list-ns agrees with nvme-cli's list-ns, key for key, where nvme-cli is
 # installed.
 #   tests/vm/nvme-vm --topology multi -- tests/cli/device/cli-ctrl.sh
+# The suite names the topology's namespaces in NVIO_DEVS: the first is
+# controller A's, whose controller has two namespaces.
+if [ -n "${NVIO_DEVS:-}" ] && [ -z "${NVIO_TEST_DEV:-}" ]; then
+	first=${NVIO_DEVS%% *}
+	x=${first#/dev/ng}
+	export NVIO_TEST_DEV=$first NVIO_TEST_BLK=/dev/nvme$x NVIO_TEST_CTRL=/dev/nvme${x%%n*}
+fi
 . "$(dirname "$0")/lib.sh"
 require_device
 command -v jq >/dev/null || skip "jq is needed"
