@@ -104,9 +104,6 @@ struct nvio_queue {
 	bool vec_fixed;         /* vectored I/O may use registered buffers */
 	bool md_sep;            /* metadata in a separate buffer */
 	bool pi_only;           /* metadata is exactly the PI (8 or 16 B) */
-	uint8_t pi_type;        /* 0 none, 1-3 */
-	uint8_t pi_guard_bits;  /* 16, 32, 64; 0 unknown */
-	uint8_t pi_sts;         /* storage tag bits */
 	uint32_t max_nlb;
 	unsigned flags;         /* NVIO_QF_* */
 	int evfd;

@@ -167,9 +167,6 @@ void nvio_queue_init_geometry(struct nvio_queue *q,
 	q->md_any = info->md_size != 0 || info->md_unknown;
 	q->md_sep = g->md_sep;
 	q->pi_only = g->pi_only;
-	q->pi_type = g->pi_type;
-	q->pi_guard_bits = g->pi_guard_bits;
-	q->pi_sts = g->pi_sts;
 	q->max_nlb = g->max_nlb;
 	q->f.nsze = g->nsze;
 	/* Metadata changes the buffer rules: those reads take the long way. */

@@ -91,19 +91,19 @@ int nvio_io_encode(const struct nvio_io *in, uint32_t nsid,
 }
 
 /* The protection information fields against the format. */
-static int io_check_pi(const struct nvio_qns *q, const struct nvio_io *io)
+static int io_check_pi(const struct nvio_qns *g, const struct nvio_io *io)
 {
 	unsigned prinfo = (io->ctl >> 10) & 0xf;
 	unsigned bits;
 
 	if (!prinfo && !io->reftag && !io->apptag && !io->appmask)
 		return 0;
-	if (!q->pi_type)
+	if (!g->pi_type)
 		return -EINVAL;
-	if (!q->pi_guard_bits)
+	if (!g->pi_guard_bits)
 		return -EOPNOTSUPP;
 	/* The storage tag takes the reference tag's upper bits. */
-	bits = (q->pi_guard_bits == 16 ? 32u : 48u) - q->pi_sts;
+	bits = (g->pi_guard_bits == 16 ? 32u : 48u) - g->pi_sts;
 	if (bits < 64 && io->reftag >> bits)
 		return -EINVAL;
 	return 0;
@@ -111,15 +111,15 @@ static int io_check_pi(const struct nvio_qns *q, const struct nvio_io *io)
 
 /* Bytes per LBA in the data buffer: with PRACT and PI-only metadata the
  * controller inserts and strips it, so the buffer holds data only. */
-static uint32_t lba_bytes(const struct nvio_qns *q, unsigned ctl)
+static uint32_t lba_bytes(const struct nvio_qns *g, unsigned ctl)
 {
-	if (q->pi_only && (ctl & NVIO_IO_PRACT))
-		return 1u << q->lba_shift;
-	return q->lba_bytes;
+	if (g->pi_only && (ctl & NVIO_IO_PRACT))
+		return 1u << g->lba_shift;
+	return g->lba_bytes;
 }
 
 /* The data buffers: *vec says which, *len the bytes (or segments). */
-static int io_check_data(const struct nvio_qns *q, const struct nvio_io *io,
+static int io_check_data(const struct nvio_qns *g, const struct nvio_io *io,
 			 bool *vec, size_t *len)
 {
 	size_t total = io->len;
@@ -143,7 +143,7 @@ static int io_check_data(const struct nvio_qns *q, const struct nvio_io *io,
 			return -EINVAL;
 		*len = io->len;
 	}
-	if (unlikely(q->md_unknown))
+	if (unlikely(g->md_unknown))
 		return -EOPNOTSUPP;
 	if (total != (uint64_t)io->nlb * lba_bytes(q, io->ctl))
 		return -EMSGSIZE;
@@ -153,10 +153,10 @@ static int io_check_data(const struct nvio_qns *q, const struct nvio_io *io,
 /* The separate metadata buffer: needed by a command that moves LBA data
  * on a separate-metadata format, unless the controller makes and strips
  * PI that is all the metadata (PRACT); refused anywhere else. */
-static int io_check_md(const struct nvio_qns *q, const struct nvio_io *io)
+static int io_check_md(const struct nvio_qns *g, const struct nvio_io *io)
 {
-	bool moved = op_moves_data(io->opcode) && q->md_sep &&
-		     !(q->pi_only && (io->ctl & NVIO_IO_PRACT));
+	bool moved = op_moves_data(io->opcode) && g->md_sep &&
+		     !(g->pi_only && (io->ctl & NVIO_IO_PRACT));
 
 	if (!io->md) {
 		if (io->md_len)
@@ -167,7 +167,7 @@ static int io_check_md(const struct nvio_qns *q, const struct nvio_io *io)
 		return -EINVAL;
 	if ((uintptr_t)io->md & (NVIO_BUF_ALIGN - 1))
 		return -EINVAL;
-	if (io->md_len != (uint64_t)io->nlb * q->md_size)
+	if (io->md_len != (uint64_t)io->nlb * g->md_size)
 		return -EMSGSIZE;
 	return 0;
 }
