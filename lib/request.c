@@ -145,7 +145,7 @@ static int io_check_data(const struct nvio_qns *g, const struct nvio_io *io,
 	}
 	if (unlikely(g->md_unknown))
 		return -EOPNOTSUPP;
-	if (total != (uint64_t)io->nlb * lba_bytes(q, io->ctl))
+	if (total != (uint64_t)io->nlb * lba_bytes(g, io->ctl))
 		return -EMSGSIZE;
 	return 0;
 }
