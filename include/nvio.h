@@ -21,6 +21,7 @@
 #ifndef NVIO_H
 #define NVIO_H
 
+#include <endian.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,6 +99,7 @@ enum nvio_opcode {
 	NVIO_OP_WRITE_ZEROES = 0x08,
 	NVIO_OP_DSM = 0x09,
 	NVIO_OP_VERIFY = 0x0c,
+	NVIO_OP_COPY = 0x19,
 	NVIO_OP_ZONE_APPEND = 0x7d,
 };
 
@@ -142,6 +144,40 @@ struct nvio_dsm_range {
 NVIO_STATIC_ASSERT(sizeof(struct nvio_dsm_range) == 16, "DSM range is 16 bytes");
 
 #define NVIO_DSM_MAX_RANGES 256
+
+/* One source range of a Copy command: descriptor format 0, in the
+ * specification's 32-byte little-endian layout (fill it with
+ * nvio_copy_range_set). */
+struct nvio_copy_range {
+	uint64_t rsvd0;
+	uint64_t slba;
+	uint16_t nlb;     /* zero-based, as the specification has it */
+	uint16_t rsvd18;
+	uint32_t rsvd20;
+	uint32_t eilbrt;  /* expected initial reference tag */
+	uint16_t elbat;   /* expected application tag */
+	uint16_t elbatm;  /* and its mask */
+};
+NVIO_STATIC_ASSERT(sizeof(struct nvio_copy_range) == 32,
+		   "Copy source range (format 0) is 32 bytes");
+
+/* Copy takes at most 256 source ranges (NR is 8 bits, zero-based); the
+ * namespace's MSRC may allow fewer. */
+#define NVIO_COPY_MAX_RANGES 256
+
+/* A source range of nlb LBAs (a count, 1..65536) from slba. */
+static inline void nvio_copy_range_set(struct nvio_copy_range *r,
+				       uint64_t slba, uint32_t nlb,
+				       uint32_t reftag, uint16_t apptag,
+				       uint16_t appmask)
+{
+	memset(r, 0, sizeof(*r));
+	r->slba = htole64(slba);
+	r->nlb = htole16((uint16_t)(nlb - 1));
+	r->eilbrt = htole32(reftag);
+	r->elbat = htole16(apptag);
+	r->elbatm = htole16(appmask);
+}
 
 static inline void nvio_cmd_init(struct nvio_cmd *c, uint8_t opcode,
 				 uint32_t nsid)
@@ -369,6 +405,12 @@ struct nvio_dev_info {
 	/* Opened with NVIO_DEV_CTRL: a controller, no namespace (the
 	 * namespace fields are 0 or empty). */
 	bool ctrl_only;
+	/* Copy's limits (Identify Namespace): the longest single source
+	 * range and the longest copy, in LBAs, and the most source ranges
+	 * (MSRC + 1); 0 where the namespace does not say. */
+	uint32_t copy_max_range;
+	uint32_t copy_max_len;
+	uint32_t copy_max_ranges;
 };
 
 /* nvio_dev_info.id_source */
@@ -547,15 +589,18 @@ NVIO_API int nvio_queue_submit(struct nvio_queue *q);
  * nvio_queue_io(3). */
 struct nvio_io {
 	size_t sz;             /* sizeof(struct nvio_io) */
-	uint8_t opcode;        /* NVIO_OP_READ, WRITE, COMPARE, VERIFY or
-				  WRITE_ZEROES */
+	uint8_t opcode;        /* NVIO_OP_READ, WRITE, COMPARE, VERIFY,
+				  WRITE_ZEROES, WRITE_UNCOR, ZONE_APPEND or
+				  COPY */
 	uint8_t dtype;         /* directive type, CDW12 bits 23:20 (writes) */
 	uint16_t dspec;        /* directive specific, CDW13 bits 31:16
 				  (writes): a stream or placement id */
 	uint32_t nsid;         /* 0: the queue's namespace; else it or one
 				  added with nvio_queue_add_ns() */
-	uint64_t slba;
-	uint32_t nlb;          /* a count, 1..65536 */
+	uint64_t slba;         /* Copy: the destination's first LBA */
+	uint32_t nlb;          /* a count, 1..65536; Copy: of source ranges
+				  (1..256), given in buf as struct
+				  nvio_copy_range */
 	unsigned ctl;          /* NVIO_IO_*: FUA, LR, PRINFO, DEAC */
 	void *buf;             /* data: buf and len, or iov and iovcnt */
 	size_t len;

@@ -85,6 +85,10 @@ void nvio_info_from_identify(struct nvio_dev_info *info, const void *ctrl_buf,
 		info->pi_type = ns->dps & 0x7;
 		info->pi_first = ns->dps & 0x8;
 		info->nsze = le64toh(ns->nsze);
+		info->copy_max_range = le16toh(ns->mssrl);
+		info->copy_max_len = le32toh(ns->mcl);
+		/* MSRC is zero-based; 0 with MCL 0 says nothing */
+		info->copy_max_ranges = info->copy_max_len ? ns->msrc + 1u : 0;
 	}
 }
 

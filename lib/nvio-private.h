@@ -83,6 +83,8 @@ struct nvio_qns {
 	uint8_t pi_type;
 	uint8_t pi_guard_bits;  /* 16, 32, 64; 0 unknown */
 	uint8_t pi_sts;
+	uint16_t oncs;          /* optional commands the controller has */
+	uint32_t copy_max_range, copy_max_len, copy_max_ranges;
 };
 
 /* The namespaces one queue may reach: its file table's size. */

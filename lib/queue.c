@@ -148,6 +148,10 @@ static void ns_geometry(struct nvio_qns *g, const struct nvio_dev_info *info)
 	g->pi_type = info->pi_type;
 	g->pi_guard_bits = info->pi_type ? info->pi_guard_bits : 0;
 	g->pi_sts = info->pi_sts;
+	g->oncs = info->oncs;
+	g->copy_max_range = info->copy_max_range;
+	g->copy_max_len = info->copy_max_len;
+	g->copy_max_ranges = info->copy_max_ranges;
 }
 
 void nvio_queue_init_geometry(struct nvio_queue *q,

@@ -5,9 +5,9 @@
  * synchronous nvio_io() is in commands.c with the other helpers.
  *
  * Beyond the errnos of commands.c, a request can be refused with:
- *   -EINVAL   a field the command does not take: an opcode other than
- *             read, write, compare, verify and write zeroes; a directive
- *             on a command that is not a write; buffers on a command that
+ *   -EINVAL   a field the command does not take: an opcode the request
+ *             does not carry; a directive on a command that does not
+ *             write; buffers on a command that
  *             moves no data, or both buf and iov; a metadata buffer on a
  *             format without separate metadata, or one the controller
  *             does not move (PRACT on metadata that is only the PI); PI
@@ -17,9 +17,14 @@
  *   -EXDEV    a namespace id that is neither the queue's nor one added
  *             with nvio_queue_add_ns()
  *   -EOPNOTSUPP PI fields on a namespace whose PI format (guard size)
- *             could not be learned
+ *             could not be learned; Copy or Write Uncorrectable on a
+ *             controller without them (ONCS), Copy with a PI format other
+ *             than the 16-bit guard's (descriptor format 0 only)
+ *   -E2BIG    Copy: more source ranges than MSRC allows, a range longer
+ *             than MSSRL, a total longer than MCL
  */
 #define _GNU_SOURCE
+#include <endian.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -30,16 +35,26 @@
 /* The request as the first release of it: what a caller must give. */
 #define IO_SZ_V1 (offsetof(struct nvio_io, user) + sizeof(void *))
 
+/* Commands that move LBA data (and its metadata). */
 static bool op_moves_data(uint8_t opc)
 {
 	return opc == NVIO_OP_READ || opc == NVIO_OP_WRITE ||
-	       opc == NVIO_OP_COMPARE;
+	       opc == NVIO_OP_COMPARE || opc == NVIO_OP_ZONE_APPEND;
 }
 
 static bool op_known(uint8_t opc)
 {
 	return op_moves_data(opc) || opc == NVIO_OP_VERIFY ||
-	       opc == NVIO_OP_WRITE_ZEROES;
+	       opc == NVIO_OP_WRITE_ZEROES || opc == NVIO_OP_WRITE_UNCOR ||
+	       opc == NVIO_OP_COPY;
+}
+
+/* Directives (streams, placement) are fields of the commands that write;
+ * on the others the bits are reserved. */
+static bool op_writes(uint8_t opc)
+{
+	return opc == NVIO_OP_WRITE || opc == NVIO_OP_WRITE_ZEROES ||
+	       opc == NVIO_OP_ZONE_APPEND || opc == NVIO_OP_COPY;
 }
 
 /* The caller's request as this library knows it: a shorter one (an older
@@ -74,10 +89,11 @@ int nvio_io_encode(const struct nvio_io *in, uint32_t nsid,
 	    (io.ctl & ~NVIO_IO_CTL_MASK) || io.dtype > 0xf ||
 	    io.reftag >> 48)
 		return -EINVAL;
-	/* Directives (streams, placement) are write fields: on a read the
-	 * bits are reserved. */
-	if ((io.dtype || io.dspec) && io.opcode != NVIO_OP_WRITE &&
-	    io.opcode != NVIO_OP_WRITE_ZEROES)
+	if ((io.dtype || io.dspec) && !op_writes(io.opcode))
+		return -EINVAL;
+	/* Copy: NR, the zero-based range count, is CDW12 bits 7:0 (and
+	 * descriptor format 0 in 11:8), where the others have NLB */
+	if (io.opcode == NVIO_OP_COPY && io.nlb > NVIO_COPY_MAX_RANGES)
 		return -EINVAL;
 	nvio_cmd_rw(c, io.opcode, nsid, io.slba, io.nlb,
 		    io.ctl | (unsigned)io.dtype << 4);
@@ -172,6 +188,46 @@ static int io_check_md(const struct nvio_qns *g, const struct nvio_io *io)
 	return 0;
 }
 
+/* Copy: the source ranges in buf, descriptor format 0, against the
+ * namespace's limits (MSRC, MSSRL, MCL) and size, and the destination. */
+static int io_check_copy(const struct nvio_qns *g, const struct nvio_io *io)
+{
+	const struct nvio_copy_range *r = io->buf;
+	uint64_t total = 0;
+
+	if (!(g->oncs & NVIO_ONCS_COPY))
+		return -EOPNOTSUPP;
+	/* format 0 carries the 16-bit guard's tags; the others need
+	 * format 1, which this request does not build */
+	if (g->pi_type && g->pi_guard_bits != 16)
+		return -EOPNOTSUPP;
+	if (io->iov || io->iovcnt)
+		return -EINVAL;
+	if (!r)
+		return -EFAULT;
+	if ((uintptr_t)r & (NVIO_BUF_ALIGN - 1))
+		return -EINVAL;
+	if (io->len != (size_t)io->nlb * sizeof(*r))
+		return -EMSGSIZE;
+	if (g->copy_max_ranges && io->nlb > g->copy_max_ranges)
+		return -E2BIG;
+	for (uint32_t i = 0; i < io->nlb; i++) {
+		uint64_t slba = le64toh(r[i].slba);
+		uint32_t n = le16toh(r[i].nlb) + 1u;
+
+		if (g->copy_max_range && n > g->copy_max_range)
+			return -E2BIG;
+		if (slba >= g->nsze || n > g->nsze - slba)
+			return -ERANGE;
+		total += n;
+	}
+	if (g->copy_max_len && total > g->copy_max_len)
+		return -E2BIG;
+	if (io->slba >= g->nsze || total > g->nsze - io->slba)
+		return -ERANGE;
+	return 0;
+}
+
 /* A range against namespace g, bounded by max_nlb (0: none). */
 static int io_check_range(const struct nvio_qns *g, uint64_t slba,
 			  uint32_t nlb, uint32_t max_nlb)
@@ -206,13 +262,21 @@ int nvio_queue_io(struct nvio_queue *q, const struct nvio_io *in)
 	g = nvio_queue_ns(q, io.nsid);
 	if (!g)
 		return -EXDEV;
-	/* Commands without data are bounded by the NLB field only. */
-	rc = io_check_range(g, io.slba, io.nlb,
-			    op_moves_data(io.opcode) ? g->max_nlb
-						     : NVIO_NLB_LIMIT);
-	if (rc)
-		return rc;
-	rc = io_check_data(g, &io, &vec, &len);
+	if (io.opcode == NVIO_OP_COPY) {
+		rc = io_check_copy(g, &io);
+		len = io.len;
+	} else {
+		if (io.opcode == NVIO_OP_WRITE_UNCOR &&
+		    !(g->oncs & NVIO_ONCS_WRITE_UNCOR))
+			return -EOPNOTSUPP;
+		/* Commands without data are bounded by the NLB field
+		 * only. */
+		rc = io_check_range(g, io.slba, io.nlb,
+				    op_moves_data(io.opcode) ? g->max_nlb
+							     : NVIO_NLB_LIMIT);
+		if (!rc)
+			rc = io_check_data(g, &io, &vec, &len);
+	}
 	if (rc)
 		return rc;
 	rc = io_check_md(g, &io);

@@ -24,6 +24,7 @@ dist_man_MANS += \
 	man/nvio_cmd_write.3 \
 	man/nvio_cmd_write_zeroes.3 \
 	man/nvio_compare.3 \
+	man/nvio_copy_range_set.3 \
 	man/nvio_crc16_t10dif.3 \
 	man/nvio_crc64_nvme.3 \
 	man/nvio_dev_close.3 \

@@ -106,6 +106,19 @@ const struct cli_opt opts_trim[] = {
 	OPT_FORCE_ROW, OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
+const struct cli_opt opts_copy[] = {
+	{ "sdlba", 'd', required_argument, "SLBA", "the destination's first LBA" },
+	{ "range", OPT_RANGE, required_argument, "SLBA:NLB",
+	  "a source range (repeatable, in order)" },
+	OPT_FUA_ROW, OPT_FORCE_ROW, OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON,
+	{ 0 },
+};
+
+const struct cli_opt opts_write_uncor[] = {
+	OPT_SLBA, OPT_NLB, OPT_FORCE_ROW, OPT_NSID, CLI_OPT_TIMEOUT,
+	CLI_OPT_COMMON, { 0 },
+};
+
 const struct cli_opt opts_flush[] = {
 	OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
@@ -123,6 +136,8 @@ struct io_args {
 	uint64_t md_bytes, prinfo, reftag, apptag, appmask;
 	bool has_md_bytes, has_prinfo, has_reftag, has_apptag, has_appmask;
 	bool pi;            /* nvio makes (write) or checks (read) the PI */
+	uint64_t sdlba;     /* copy's destination */
+	bool has_sdlba;
 };
 
 #define PATTERN_RANDOM 256
@@ -164,6 +179,12 @@ static int parse_io(struct cli *c, int argc, char **argv, struct io_args *a)
 				rc = err_usage(c, "--data-size: 0 bytes");
 			break;
 		case 'd':
+			if (c->cmd->fn == cmd_copy) {
+				rc = opt_u64(c, "sdlba", optarg, &a->sdlba,
+					     UINT64_MAX);
+				a->has_sdlba = true;
+				break;
+			}
 			a->file = optarg;
 			break;
 		case 'H':
@@ -1156,5 +1177,193 @@ int cmd_flush(struct cli *c, int argc, char **argv)
 	}
 out:
 	cli_close(&d);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* copy: source ranges to a destination, in the controller. Every range is
+ * checked against the namespace and its Copy limits (MSRC, MSSRL, MCL)
+ * before the command goes, so a refusal names the limit. */
+int cmd_copy(struct cli *c, int argc, char **argv)
+{
+	struct nvio_copy_range *rg = NULL;
+	const struct nvio_dev_info *i;
+	struct io_args a;
+	struct cli_dev d;
+	uint64_t total = 0, res = 0;
+	struct jw *w;
+	int rc;
+
+	rc = parse_io(c, argc, argv, &a);
+	if (rc)
+		return rc == CLI_STOP ? EXIT_OK : rc;
+	if (!a.has_sdlba || !a.nranges) {
+		free(a.ranges);
+		return err_usage(c, "give the destination (--sdlba) and at "
+				    "least one --range SLBA:NLB");
+	}
+	if (a.nranges > NVIO_COPY_MAX_RANGES) {
+		free(a.ranges);
+		return err_usage(c, "%u ranges: a Copy command takes at most %u",
+				 a.nranges, NVIO_COPY_MAX_RANGES);
+	}
+	rc = cli_open(c, (uint32_t)a.nsid, 0, true, &d);
+	if (rc) {
+		free(a.ranges);
+		return rc;
+	}
+	i = d.info;
+	if (!(i->oncs & NVIO_ONCS_COPY)) {
+		rc = err_refused(c, "copy: the controller of %s has no Copy "
+				 "command (ONCS %#x); nothing was sent",
+				 i->generic_path, i->oncs);
+		goto out;
+	}
+	if (i->copy_max_ranges && a.nranges > i->copy_max_ranges) {
+		rc = err_usage(c, "%u source ranges: %s takes at most %u "
+			       "(MSRC)", a.nranges, i->generic_path,
+			       i->copy_max_ranges);
+		goto out;
+	}
+	for (unsigned k = 0; k < a.nranges; k++) {
+		rc = check_range(c, &d, a.ranges[k].slba, a.ranges[k].nlb);
+		if (rc)
+			goto out;
+		if (i->copy_max_range && a.ranges[k].nlb > i->copy_max_range) {
+			rc = err_usage(c, "--range %llu:%u: %s copies at most %u "
+				       "LBAs a range (MSSRL)",
+				       (unsigned long long)a.ranges[k].slba,
+				       a.ranges[k].nlb, i->generic_path,
+				       i->copy_max_range);
+			goto out;
+		}
+		total += a.ranges[k].nlb;
+	}
+	if (i->copy_max_len && total > i->copy_max_len) {
+		rc = err_usage(c, "%llu LBAs in all: %s copies at most %u in one "
+			       "command (MCL)", (unsigned long long)total,
+			       i->generic_path, i->copy_max_len);
+		goto out;
+	}
+	rc = check_range(c, &d, a.sdlba, total);
+	if (rc)
+		goto out;
+	rc = safety_check(c, &d, "copy");
+	if (rc)
+		goto out;
+	rg = nvio_buf_alloc(a.nranges * sizeof(*rg));
+	if (!rg) {
+		rc = err_errno(c, ENOMEM, "ranges");
+		goto out;
+	}
+	for (unsigned k = 0; k < a.nranges; k++)
+		nvio_copy_range_set(&rg[k], a.ranges[k].slba, a.ranges[k].nlb,
+				    0, 0, 0);
+	{
+		struct nvio_io io = {
+			.sz = sizeof(io), .opcode = NVIO_OP_COPY,
+			.slba = a.sdlba, .nlb = a.nranges, .ctl = a.ctl,
+			.buf = rg, .len = a.nranges * sizeof(*rg),
+		};
+
+		rc = nvio_io(d.q, &io, &res);
+	}
+	if (rc) {
+		char what[160];
+
+		/* a failed Copy says in Dword 0 which range failed first */
+		snprintf(what, sizeof(what), "copy of %llu LBAs to LBA %llu "
+			 "(first range not copied: %llu)",
+			 (unsigned long long)total, (unsigned long long)a.sdlba,
+			 (unsigned long long)(res & 0xffffffffu));
+		rc = err_result(c, rc, what);
+		goto out;
+	}
+	w = cli_json(c);
+	if (w) {
+		json_io_head(w, c, &d);
+		jw_u64(w, "sdlba", a.sdlba);
+		jw_u64(w, "nlb", total);
+		jw_arr(w, "ranges");
+		for (unsigned k = 0; k < a.nranges; k++) {
+			jw_obj(w, NULL);
+			jw_u64(w, "slba", a.ranges[k].slba);
+			jw_u64(w, "nlb", a.ranges[k].nlb);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_obj_end(w);
+	} else {
+		printf("copy: %llu %s from %u %s to LBA %llu: success\n",
+		       (unsigned long long)total, lbas(total), a.nranges,
+		       a.nranges == 1 ? "range" : "ranges",
+		       (unsigned long long)a.sdlba);
+	}
+	rc = EXIT_OK;
+out:
+	nvio_buf_free(rg);
+	cli_close(&d);
+	free(a.ranges);
+	return rc;
+}
+
+/* write-uncor: marks LBAs unreadable until written again; split by the
+ * 16-bit NLB field. */
+int cmd_write_uncor(struct cli *c, int argc, char **argv)
+{
+	struct io_args a;
+	struct cli_dev d;
+	uint64_t done = 0;
+	struct jw *w;
+	int rc;
+
+	rc = parse_io(c, argc, argv, &a);
+	if (rc)
+		return rc == CLI_STOP ? EXIT_OK : rc;
+	if (!a.has_nlb)
+		return err_usage(c, "give the LBA count with --block-count/-c");
+	rc = cli_open(c, (uint32_t)a.nsid, 0, true, &d);
+	if (rc)
+		return rc;
+	rc = check_range(c, &d, a.slba, a.nlb);
+	if (rc)
+		goto out;
+	if (!(d.info->oncs & NVIO_ONCS_WRITE_UNCOR)) {
+		rc = err_refused(c, "write-uncor: the controller of %s has no "
+				 "Write Uncorrectable command (ONCS %#x); "
+				 "nothing was sent", d.info->generic_path,
+				 d.info->oncs);
+		goto out;
+	}
+	rc = safety_check(c, &d, "write-uncor");
+	if (rc)
+		goto out;
+	while (done < a.nlb) {
+		uint32_t n = a.nlb - done < NLB_FIELD_MAX ?
+				     (uint32_t)(a.nlb - done) : NLB_FIELD_MAX;
+		struct nvio_io io = { .sz = sizeof(io),
+				      .opcode = NVIO_OP_WRITE_UNCOR,
+				      .slba = a.slba + done, .nlb = n };
+
+		rc = nvio_io(d.q, &io, NULL);
+		if (rc) {
+			rc = io_failed(c, &d, rc, "write-uncor", n, a.slba + done);
+			goto out;
+		}
+		done += n;
+	}
+	w = cli_json(c);
+	if (w) {
+		json_io_range(w, c, &d, &a);
+		jw_obj_end(w);
+	} else {
+		printf("write-uncor: %llu %s at LBA %llu: success\n",
+		       (unsigned long long)a.nlb, lbas(a.nlb),
+		       (unsigned long long)a.slba);
+	}
+	rc = EXIT_OK;
+out:
+	cli_close(&d);
+	free(a.ranges);
 	return rc;
 }

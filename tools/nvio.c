@@ -80,6 +80,18 @@ const struct cli_cmd cli_cmds[] = {
 	  opts_trim,
 	  IO_DETAILS
 	  "--range may be given many times; NLB is a count of LBAs.\n" },
+	{ "copy", cmd_copy, "copy LBA ranges to a destination inside the drive",
+	  "nvio copy DEV --sdlba SLBA --range SLBA:NLB [--range ...] [--fua] [--force]",
+	  opts_copy,
+	  "The Copy command (format 0 source ranges): the controller reads the\n"
+	  "ranges, in order, and writes them from --sdlba on. Every range and\n"
+	  "the total are checked against the namespace's limits (MSRC, MSSRL,\n"
+	  "MCL) before it is sent; NLB counts LBAs from 1. Refused without\n"
+	  "--force when the namespace is in use or holds a filesystem.\n" },
+	{ "write-uncor", cmd_write_uncor, "mark LBAs uncorrectable (Write Uncorrectable)",
+	  "nvio write-uncor DEV [-s SLBA] -c NLB [--force]", opts_write_uncor,
+	  "Reads of the LBAs fail until they are written again. Refused,\n"
+	  "with nothing sent, where the controller lacks the command (ONCS).\n" },
 	{ "flush", cmd_flush, "flush the volatile write cache",
 	  "nvio flush DEV", opts_flush, NULL },
 	{ "get-log", cmd_get_log, "read a log page",

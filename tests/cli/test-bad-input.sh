@@ -109,6 +109,13 @@ row 2 "size: 0 bytes is no region"               soak "$D" --size 0
 row 2 "time: at least 1 s"                       soak "$D" --time 0
 row 2 "namespace-id: 0 is not a namespace"      soak "$D" -n 0
 row 3 "reading the journal /nonexistent/j"       soak "$D" --check --journal /nonexistent/j
+# copy and write-uncor
+row 2 "sdlba.*range"                             copy "$D" --range 1:2
+row 2 "sdlba.*range"                             copy "$D" --sdlba 5
+row 2 "range: .*zero LBAs"                       copy "$D" --sdlba 5 --range 1:0
+row 2 "sdlba"                                    copy "$D" --sdlba x --range 1:2
+row 2 "give the LBA count"                       write-uncor "$D" -s 5
+
 # list-ns
 row 2 "no device given"                          list-ns
 row 2 "namespace-id: .*x"                        list-ns "$D" -n x

@@ -84,6 +84,54 @@ int main(void)
 		printf("%s: ONCS %#x lacks verify; device answered %#x (%s)\n",
 		       dt_name, di->oncs, rc, nvio_strerror(rc));
 	}
+	/* copy: two source ranges to one destination, through the
+	 * request; the namespace's limits are checked first */
+	if ((di->oncs & NVIO_ONCS_COPY) && !di->md_size) {
+		struct nvio_copy_range *rg = nvio_buf_alloc(4096);
+		struct nvio_io cp = { .sz = sizeof(cp), .opcode = NVIO_OP_COPY,
+				      .slba = 700, .nlb = 2, .buf = rg,
+				      .len = 2 * sizeof(*rg) };
+		uint64_t res = ~0ull;
+
+		printf("%s: copy limits: range %u, length %u, ranges %u\n",
+		       dt_name, di->copy_max_range, di->copy_max_len,
+		       di->copy_max_ranges);
+		CHECK(di->copy_max_range && di->copy_max_len &&
+			      di->copy_max_ranges, "copy limits from Identify");
+		dt_fill(w, len);
+		CHECK_RC(nvio_write(q, 500, 8, w, 8 * (size_t)per, 0), 0);
+		CHECK_RC(nvio_write(q, 600, 8, w + 8 * per, 8 * (size_t)per, 0), 0);
+		nvio_copy_range_set(&rg[0], 500, 8, 0, 0, 0);
+		nvio_copy_range_set(&rg[1], 600, 8, 0, 0, 0);
+		CHECK_RC(nvio_io(q, &cp, &res), 0);
+		memset(r, 0, len);
+		CHECK_RC(nvio_read(q, 700, 16, r, len, 0), 0);
+		CHECK(!memcmp(w, r, len), "copied data at the destination");
+		/* past MSSRL: refused, nothing sent (the destination keeps
+		 * what the copy wrote) */
+		if (di->copy_max_range < 65536) {
+			nvio_copy_range_set(&rg[0], 0, di->copy_max_range + 1,
+					    0, 0, 0);
+			CHECK_RC(nvio_io(q, &cp, NULL), -E2BIG);
+		}
+		nvio_copy_range_set(&rg[0], di->nsze - 4, 8, 0, 0, 0);
+		CHECK_RC(nvio_io(q, &cp, NULL), -ERANGE);
+		CHECK_RC(nvio_read(q, 700, 16, r, len, 0), 0);
+		CHECK(!memcmp(w, r, len), "refused copies changed nothing");
+		nvio_buf_free(rg);
+	} else {
+		printf("%s: no copy here (ONCS %#x, md %u); not tested\n",
+		       dt_name, di->oncs, di->md_size);
+	}
+	/* write uncorrectable: where ONCS lacks it, refused unsent */
+	if (!(di->oncs & NVIO_ONCS_WRITE_UNCOR)) {
+		struct nvio_io wu = { .sz = sizeof(wu),
+				      .opcode = NVIO_OP_WRITE_UNCOR,
+				      .slba = 800, .nlb = 1 };
+
+		CHECK_RC(nvio_io(q, &wu, NULL), -EOPNOTSUPP);
+	}
+
 	CHECK(nvio_queue_inflight(q) == 0, "queue drained");
 	nvio_buf_free(w);
 	nvio_buf_free(r);

@@ -59,7 +59,7 @@ basic)	if [ -n "${NVIO_VALGRIND:-}" ]; then
 		# the bad-input table on a real namespace: nothing sent
 		add "$src/tests/cli/test-bad-input.sh" "" dev \
 			"NVIO_BAD_INPUT_DEV=${NVIO_DEVS%% *}"
-		for c in cli-basic cli-safety cli-doctor cli-soak; do
+		for c in cli-basic cli-safety cli-doctor cli-soak cli-copy; do
 			[ "$c" = cli-basic ] && [ -n "${NVIO_SUITE_SANITIZED:-}${NVIO_SUITE_QUICK:-}" ] && continue
 			add "$cli/$c.sh"
 		done

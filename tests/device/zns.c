@@ -2,7 +2,8 @@
 /* A zoned namespace ($NVIO_ZNS_DEV) through raw passthrough, a command the
  * block layer does not expose: writes at the write pointer succeed, a
  * write elsewhere gets the zoned status, Zone Management Send resets the
- * zone, Zone Management Receive reports it. */
+ * zone, Zone Management Receive reports it; zone append (struct nvio_io)
+ * returns the LBA the controller wrote. */
 #include "devtest.h"
 
 #define ZNS_MGMT_SEND 0x79
@@ -74,8 +75,25 @@ int main(void)
 		      nvio_status_sc(rc) == 0xbc,
 	      "write behind the wp: %#x (%s)", rc, nvio_strerror(rc));
 	printf("%s: write behind wp -> %#x %s\n", dt_name, rc, nvio_strerror(rc));
+	/* zone append through the request: the controller picks the LBA,
+	 * the write pointer, and returns it in the completion */
 	CHECK_RC(zone_reset(q, di->nsid, 0), 0);
 	CHECK_RC(nvio_write(q, 0, 8, w, 8 * lb, 0), 0);
+	{
+		struct nvio_io ap = { .sz = sizeof(ap),
+				      .opcode = NVIO_OP_ZONE_APPEND, .slba = 0,
+				      .nlb = 4, .buf = r, .len = 4 * lb };
+		uint64_t alba = ~0ull;
+
+		dt_fill(r, 4 * lb);
+		CHECK_RC(nvio_io(q, &ap, &alba), 0);
+		CHECK(alba == 8, "zone append wrote at LBA %" PRIu64 ", the "
+		      "write pointer was 8", alba);
+		CHECK_RC(nvio_io(q, &ap, &alba), 0);
+		CHECK(alba == 12, "second append at %" PRIu64, alba);
+		CHECK_RC(nvio_read(q, 12, 4, w, 4 * lb, 0), 0);
+		CHECK(!memcmp(w, r, 4 * lb), "appended data at the LBA returned");
+	}
 	nvio_buf_free(w);
 	nvio_buf_free(r);
 	nvio_queue_destroy(q);

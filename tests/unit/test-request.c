@@ -423,6 +423,102 @@ START_TEST(second_namespace)
 }
 END_TEST
 
+/* Copy: the source ranges in format 0, against MSRC, MSSRL and MCL and
+ * the namespace's size; Write Uncorrectable and Copy only where ONCS
+ * says the controller has them; zone append moves data as a write. */
+START_TEST(copy_uncor_append)
+{
+	struct nvio_dev_info info = {
+		.nsid = 1, .lba_size = 512, .lba_shift = 9, .nsze = 1000,
+		.max_nlb = 128, .oncs = NVIO_ONCS_COPY, .copy_max_range = 16,
+		.copy_max_len = 32, .copy_max_ranges = 4,
+	};
+	struct nvio_queue *q = fake_queue_info(&info, 4);
+	struct nvio_copy_range *r = (struct nvio_copy_range *)(void *)md;
+	const uint8_t *b = (const uint8_t *)r;
+	struct nvio_io io = req(NVIO_OP_COPY, 500, 2);
+	struct nvio_cmd c;
+
+	nvio_copy_range_set(&r[0], 10, 8, 0x11223344, 0xbeef, 0xffff);
+	nvio_copy_range_set(&r[1], 100, 16, 0, 0, 0);
+	/* the specification's bytes: SLBA at 8, zero-based NLB at 16,
+	 * EILBRT at 24, ELBAT at 28, ELBATM at 30 */
+	ck_assert_uint_eq(b[8], 10);
+	ck_assert_uint_eq(b[16], 7);
+	ck_assert_uint_eq(b[24], 0x44);
+	ck_assert_uint_eq(b[28], 0xef);
+	ck_assert_uint_eq(b[30], 0xff);
+	io.buf = r; io.len = 64;
+	io.dtype = 2; io.dspec = 7;
+	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
+	ck_assert_uint_eq(queued_cmd(q, 0)->opcode, NVIO_OP_COPY);
+	ck_assert_uint_eq(queued_cmd(q, 0)->cdw10, 500);
+	ck_assert_uint_eq(queued_cmd(q, 0)->cdw12, 1u | 2u << 20); /* NR 1 */
+	ck_assert_uint_eq(queued_cmd(q, 0)->cdw13, 7u << 16);
+	ck_assert_uint_eq(queued_cmd(q, 0)->data_len, 64);
+	io.dtype = 0; io.dspec = 0;
+
+	io.len = 32;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EMSGSIZE);
+	io.nlb = 5; io.len = 5 * 32; /* MSRC allows 4 */
+	ck_assert_int_eq(nvio_queue_io(q, &io), -E2BIG);
+	nvio_copy_range_set(&r[1], 100, 17, 0, 0, 0); /* MSSRL 16 */
+	io.nlb = 2; io.len = 64;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -E2BIG);
+	nvio_copy_range_set(&r[1], 100, 16, 0, 0, 0);
+	nvio_copy_range_set(&r[2], 200, 16, 0, 0, 0); /* 40 > MCL 32 */
+	io.nlb = 3; io.len = 96;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -E2BIG);
+	nvio_copy_range_set(&r[1], 995, 8, 0, 0, 0); /* source past the end */
+	io.nlb = 2; io.len = 64;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -ERANGE);
+	nvio_copy_range_set(&r[1], 100, 16, 0, 0, 0);
+	io.slba = 990; /* 24 LBAs do not fit there */
+	ck_assert_int_eq(nvio_queue_io(q, &io), -ERANGE);
+	io.slba = 500; io.md = md + 4096; io.md_len = 8;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EINVAL);
+	io.md = NULL; io.md_len = 0; io.buf = NULL;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EFAULT);
+	io.buf = (char *)r + 2;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EINVAL);
+	io.buf = r; io.nlb = 257; io.len = 257 * 32;
+	ck_assert_int_eq(nvio_io_encode(&io, 1, &c), -EINVAL);
+	/* not in ONCS: refused before the device */
+	io.nlb = 2; io.len = 64;
+	io.opcode = NVIO_OP_WRITE_UNCOR; io.buf = NULL; io.len = 0;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EOPNOTSUPP);
+	ck_assert_uint_eq(fake_queued(q), 1);
+	fake_queue_free(q);
+
+	info.oncs = NVIO_ONCS_WRITE_UNCOR;
+	q = fake_queue_info(&info, 4);
+	io = req(NVIO_OP_COPY, 500, 1);
+	io.buf = r; io.len = 32;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EOPNOTSUPP);
+	io = req(NVIO_OP_WRITE_UNCOR, 0, 1000);
+	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
+	io.buf = buf; io.len = 512;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EINVAL); /* moves no data */
+	/* zone append: data as a write, a placement directive allowed */
+	io = req(NVIO_OP_ZONE_APPEND, 0, 2);
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EFAULT);
+	io.buf = buf; io.len = 1024; io.dtype = 2; io.dspec = 1;
+	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
+	ck_assert_uint_eq(queued_cmd(q, 1)->opcode, NVIO_OP_ZONE_APPEND);
+	fake_queue_free(q);
+
+	/* Copy with the 64-bit guard's PI needs descriptor format 1 */
+	info.oncs = NVIO_ONCS_COPY;
+	info.md_size = 16; info.pi_type = 1; info.pi_guard_bits = 64;
+	info.pi_size = 16;
+	q = fake_queue_info(&info, 4);
+	io = req(NVIO_OP_COPY, 500, 1);
+	io.buf = r; io.len = 32;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EOPNOTSUPP);
+	fake_queue_free(q);
+}
+END_TEST
+
 /* nvio_io() refuses like nvio_queue_io() before anything is queued. */
 START_TEST(sync_refuses)
 {
@@ -453,6 +549,7 @@ int main(void)
 	tcase_add_test(tc, extended);
 	tcase_add_test(tc, sync_refuses);
 	tcase_add_test(tc, second_namespace);
+	tcase_add_test(tc, copy_uncor_append);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
