@@ -100,6 +100,8 @@ enum nvio_opcode {
 	NVIO_OP_DSM = 0x09,
 	NVIO_OP_VERIFY = 0x0c,
 	NVIO_OP_COPY = 0x19,
+	NVIO_OP_ZONE_MGMT_SEND = 0x79,
+	NVIO_OP_ZONE_MGMT_RECV = 0x7a,
 	NVIO_OP_ZONE_APPEND = 0x7d,
 };
 
@@ -286,6 +288,52 @@ static inline void nvio_cmd_set_features(struct nvio_cmd *c, uint8_t fid,
 	c->cdw11 = cdw11;
 }
 
+/* Zone Management Send (zoned namespaces): an action on the zone that
+ * starts at slba, or with `all` on every zone it applies to. */
+enum nvio_zone_action {
+	NVIO_ZSA_CLOSE = 0x1,
+	NVIO_ZSA_FINISH = 0x2,
+	NVIO_ZSA_OPEN = 0x3,
+	NVIO_ZSA_RESET = 0x4,
+	NVIO_ZSA_OFFLINE = 0x5,
+};
+
+static inline void nvio_cmd_zone_mgmt_send(struct nvio_cmd *c, uint32_t nsid,
+					   uint64_t slba, unsigned action,
+					   bool all)
+{
+	nvio_cmd_init(c, NVIO_OP_ZONE_MGMT_SEND, nsid);
+	c->cdw10 = (uint32_t)slba;
+	c->cdw11 = (uint32_t)(slba >> 32);
+	c->cdw13 = (action & 0xffu) | ((uint32_t)all << 8);
+}
+
+/* Zone Management Receive, Report Zones: `len` bytes (a multiple of 4)
+ * of zone descriptors from the zone holding slba, of the zones in state
+ * `filter` (NVIO_ZONE_REPORT_*); with `partial`, the report's count is
+ * of the descriptors it holds rather than of all that match. */
+enum {
+	NVIO_ZONE_REPORT_ALL = 0,
+	NVIO_ZONE_REPORT_EMPTY = 1,
+	NVIO_ZONE_REPORT_IMP_OPEN = 2,
+	NVIO_ZONE_REPORT_EXP_OPEN = 3,
+	NVIO_ZONE_REPORT_CLOSED = 4,
+	NVIO_ZONE_REPORT_FULL = 5,
+	NVIO_ZONE_REPORT_READ_ONLY = 6,
+	NVIO_ZONE_REPORT_OFFLINE = 7,
+};
+
+static inline void nvio_cmd_zone_mgmt_recv(struct nvio_cmd *c, uint32_t nsid,
+					   uint64_t slba, uint32_t len,
+					   unsigned filter, bool partial)
+{
+	nvio_cmd_init(c, NVIO_OP_ZONE_MGMT_RECV, nsid);
+	c->cdw10 = (uint32_t)slba;
+	c->cdw11 = (uint32_t)(slba >> 32);
+	c->cdw12 = len / 4 - 1;
+	c->cdw13 = ((filter & 0xffu) << 8) | ((uint32_t)partial << 16);
+}
+
 /* ------------------------------------------------------------------ */
 /* Completions and status.
  *
@@ -411,6 +459,16 @@ struct nvio_dev_info {
 	uint32_t copy_max_range;
 	uint32_t copy_max_len;
 	uint32_t copy_max_ranges;
+	/* A zoned namespace (command set 2, from Identify's namespace
+	 * identification descriptors or sysfs): its zone size in LBAs, its
+	 * zones, the most zones open and active at once (0: no limit), and
+	 * the most bytes a zone append carries (ZASL, cut to max_xfer). */
+	bool zoned;
+	uint64_t zone_size;
+	uint64_t nr_zones;
+	uint32_t max_open_zones;
+	uint32_t max_active_zones;
+	uint32_t zone_append_max;
 };
 
 /* nvio_dev_info.id_source */
@@ -986,6 +1044,54 @@ NVIO_API int nvio_set_feature(struct nvio_dev *dev, uint8_t fid,
 NVIO_API int nvio_admin_passthru(struct nvio_dev *dev,
 				 const struct nvio_cmd *cmd, void *buf,
 				 uint32_t len, uint64_t *result);
+
+/* ------------------------------------------------------------------ */
+/* Zones: report and manage the zones of a zoned namespace
+ * (nvio_dev_info.zoned); zone append is a request (nvio_queue_io). */
+
+/* Zone states (ZS) and the zone type of sequential write required. */
+enum {
+	NVIO_ZS_EMPTY = 0x1,
+	NVIO_ZS_IMP_OPEN = 0x2,
+	NVIO_ZS_EXP_OPEN = 0x3,
+	NVIO_ZS_CLOSED = 0x4,
+	NVIO_ZS_READ_ONLY = 0xd,
+	NVIO_ZS_FULL = 0xe,
+	NVIO_ZS_OFFLINE = 0xf,
+};
+#define NVIO_ZONE_TYPE_SEQ 0x2
+
+/* One zone, decoded from its 64-byte descriptor. */
+struct nvio_zone {
+	uint64_t slba;       /* the zone's first LBA */
+	uint64_t wp;         /* write pointer */
+	uint64_t cap;        /* writable LBAs */
+	uint8_t type;        /* NVIO_ZONE_TYPE_SEQ */
+	uint8_t state;       /* NVIO_ZS_* */
+	uint8_t attrs;       /* zone attributes (ZA) */
+	uint8_t attrs_info;  /* zone attributes information (ZAI) */
+	uint32_t rsvd;
+};
+
+/* Decodes a Report Zones buffer of len bytes (a 64-byte header, then
+ * 64-byte descriptors): up to max zones into zones, *nr (may be NULL)
+ * gets how many, *total (may be NULL) the header's count. 0, or -EINVAL
+ * for a buffer shorter than the header. */
+NVIO_API int nvio_zone_report_decode(const void *buf, size_t len,
+				     struct nvio_zone *zones, unsigned max,
+				     unsigned *nr, uint64_t *total);
+/* Report Zones on an idle queue: up to max zones from the zone holding
+ * slba, filtered (NVIO_ZONE_REPORT_*), partial or not; *nr and *total
+ * as above. 0, -errno, or an NVMe status; see nvio_zone_report(3). */
+NVIO_API int nvio_zone_report(struct nvio_queue *q, uint64_t slba,
+			      unsigned filter, bool partial,
+			      struct nvio_zone *zones, unsigned max,
+			      unsigned *nr, uint64_t *total);
+/* Zone Management Send on an idle queue: `action` (NVIO_ZSA_*) on the
+ * zone starting at slba, or with `all` on every zone it applies to
+ * (slba is then ignored). 0, -errno, or an NVMe status. */
+NVIO_API int nvio_zone_mgmt(struct nvio_queue *q, uint64_t slba,
+			    unsigned action, bool all);
 
 /* ------------------------------------------------------------------ */
 /* Buffers: page-aligned memory suitable for any command. */

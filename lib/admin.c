@@ -215,6 +215,14 @@ int nvio_identify_ns(struct nvio_dev *dev, uint32_t nsid, void *buf)
 	return nvio_admin_passthru(dev, &c, buf, 4096, NULL);
 }
 
+int nvio_identify_ns_descs(struct nvio_dev *dev, uint32_t nsid, void *buf)
+{
+	struct nvio_cmd c;
+
+	nvio_cmd_identify(&c, 0x03, nsid, 0);
+	return nvio_admin_passthru(dev, &c, buf, 4096, NULL);
+}
+
 int nvio_identify_active_ns(struct nvio_dev *dev, uint32_t start,
 			    uint32_t *list)
 {

@@ -153,6 +153,64 @@ static void pi_format(struct nvio_dev *dev, const void *id_ctrl,
 	info->pi_sts = elbaf & 0x7f;
 }
 
+/* An Identify of command set `csi` into scratch (4 KiB): 0 or what the
+ * admin path returned. */
+static int identify_csi(struct nvio_dev *dev, uint8_t cns, uint32_t nsid,
+			uint8_t csi, void *scratch)
+{
+	struct nvio_cmd c;
+
+	nvio_cmd_identify(&c, cns, nsid, 0);
+	c.cdw11 = (uint32_t)csi << 24;
+	return nvio_admin_passthru(dev, &c, scratch, 4096, NULL);
+}
+
+/* The namespace's command set from its identification descriptors (CNS
+ * 03h: NIDT 4 is the CSI), or -1 where they do not say. */
+static int ns_csi(struct nvio_dev *dev, uint8_t *buf)
+{
+	if (nvio_identify_ns_descs(dev, dev->info.nsid, buf))
+		return -1;
+	for (unsigned off = 0; off + 4 <= 4096;) {
+		uint8_t type = buf[off], len = buf[off + 1];
+
+		if (!type || !len)
+			break;
+		if (type == 4 && len >= 1 && off + 4 < 4096)
+			return buf[off + 4];
+		off += 4u + len;
+	}
+	return -1;
+}
+
+/* Zoned: the zone size of the active format (Identify Namespace for
+ * CSI 2: MAR at byte 4, MOR at 8, the LBA format extensions at 2816,
+ * 16 bytes each, ZSZE first) and ZASL (Identify Controller for CSI 2,
+ * byte 0: 2^ZASL minimum pages; 0 means MDTS). A failure leaves the
+ * namespace zoned with no zone size: zone commands are then refused. */
+static void zns_info(struct nvio_dev *dev, uint8_t *buf)
+{
+	struct nvio_dev_info *i = &dev->info;
+	uint64_t zsze;
+	uint32_t v;
+
+	i->zoned = true;
+	if (identify_csi(dev, 0x05, i->nsid, 2, buf))
+		return;
+	memcpy(&v, buf + 4, 4);
+	v = le32toh(v);
+	i->max_active_zones = v == UINT32_MAX ? 0 : v + 1;
+	memcpy(&v, buf + 8, 4);
+	v = le32toh(v);
+	i->max_open_zones = v == UINT32_MAX ? 0 : v + 1;
+	memcpy(&zsze, buf + 2816 + 16 * i->flbas, 8);
+	i->zone_size = le64toh(zsze);
+	if (i->zone_size)
+		i->nr_zones = (i->nsze + i->zone_size - 1) / i->zone_size;
+	if (!identify_csi(dev, 0x06, 0, 2, buf) && buf[0] && buf[0] < 20)
+		i->zone_append_max = NVIO_PAGE << buf[0];
+}
+
 static int identify_all(struct nvio_dev *dev)
 {
 	void *ctrl = nvio_buf_alloc(4096), *ns = nvio_buf_alloc(4096);
@@ -169,6 +227,8 @@ static int identify_all(struct nvio_dev *dev)
 	nvio_info_from_identify(&dev->info, ctrl, ns);
 	if (dev->info.pi_type)
 		pi_format(dev, ctrl, ns);
+	if (ns_csi(dev, ns) == 2)
+		zns_info(dev, ns);
 out:
 	nvio_buf_free(ctrl);
 	nvio_buf_free(ns);
@@ -424,6 +484,21 @@ int nvio_dev_open(const char *path, const struct nvio_dev_opts *opts,
 		nvio_sysfs_read_u64(p, &segs);
 		nvio_info_limits(&dev->info, hw_kb, segs);
 	}
+	if (!dev->info.zoned) {
+		/* the identification descriptors could not be read (an
+		 * unprivileged caller): the block layer knows */
+		char z[32] = "";
+
+		snprintf(p, sizeof(p), "%s/block/%s/queue/zoned", sysfs,
+			 map.block);
+		if (!nvio_sysfs_read_str(p, z, sizeof(z)) &&
+		    !strncmp(z, "host-managed", 12))
+			dev->info.zoned = true;
+	}
+	if (dev->info.zoned &&
+	    (!dev->info.zone_append_max ||
+	     dev->info.zone_append_max > dev->info.max_xfer))
+		dev->info.zone_append_max = dev->info.max_xfer;
 	*devp = dev;
 	return 0;
 fail:

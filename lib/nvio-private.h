@@ -85,6 +85,9 @@ struct nvio_qns {
 	uint8_t pi_sts;
 	uint16_t oncs;          /* optional commands the controller has */
 	uint32_t copy_max_range, copy_max_len, copy_max_ranges;
+	bool zoned;
+	uint64_t zone_size;     /* LBAs; 0 unknown */
+	uint32_t zone_append_max; /* bytes */
 };
 
 /* The namespaces one queue may reach: its file table's size. */
@@ -348,6 +351,9 @@ NVIO_HIDDEN int nvio_res_after_timeout(int res, uint32_t timeout_ms,
 				       uint64_t t0);
 
 /* admin.c */
+/* Identify's namespace identification descriptor list (CNS 03h). */
+NVIO_HIDDEN int nvio_identify_ns_descs(struct nvio_dev *dev, uint32_t nsid,
+				       void *buf4096);
 NVIO_HIDDEN int nvio_admin_setup(struct nvio_dev *dev, bool rdonly);
 NVIO_HIDDEN void nvio_admin_teardown(struct nvio_dev *dev);
 

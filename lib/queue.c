@@ -152,6 +152,9 @@ static void ns_geometry(struct nvio_qns *g, const struct nvio_dev_info *info)
 	g->copy_max_range = info->copy_max_range;
 	g->copy_max_len = info->copy_max_len;
 	g->copy_max_ranges = info->copy_max_ranges;
+	g->zoned = info->zoned;
+	g->zone_size = info->zone_size;
+	g->zone_append_max = info->zone_append_max;
 }
 
 void nvio_queue_init_geometry(struct nvio_queue *q,

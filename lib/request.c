@@ -21,7 +21,10 @@
  *             controller without them (ONCS), Copy with a PI format other
  *             than the 16-bit guard's (descriptor format 0 only)
  *   -E2BIG    Copy: more source ranges than MSRC allows, a range longer
- *             than MSSRL, a total longer than MCL
+ *             than MSSRL, a total longer than MCL; a zone append larger
+ *             than ZASL
+ * and a zone append to a namespace that is not zoned gets -EOPNOTSUPP,
+ * one whose slba does not start a zone -EINVAL.
  */
 #define _GNU_SOURCE
 #include <endian.h>
@@ -228,6 +231,24 @@ static int io_check_copy(const struct nvio_qns *g, const struct nvio_io *io)
 	return 0;
 }
 
+/* Zone append: to a zoned namespace, at a zone's first LBA, within
+ * the zone and ZASL. */
+static int io_check_append(const struct nvio_qns *g, const struct nvio_io *io)
+{
+	if (!g->zoned)
+		return -EOPNOTSUPP;
+	if (!g->zone_size)
+		return -EOPNOTSUPP; /* the zone size could not be learned */
+	if (io->slba % g->zone_size)
+		return -EINVAL;
+	if (io->nlb > g->zone_size)
+		return -ERANGE;
+	if (g->zone_append_max &&
+	    (uint64_t)io->nlb * g->lba_bytes > g->zone_append_max)
+		return -E2BIG;
+	return 0;
+}
+
 /* A range against namespace g, bounded by max_nlb (0: none). */
 static int io_check_range(const struct nvio_qns *g, uint64_t slba,
 			  uint32_t nlb, uint32_t max_nlb)
@@ -269,6 +290,11 @@ int nvio_queue_io(struct nvio_queue *q, const struct nvio_io *in)
 		if (io.opcode == NVIO_OP_WRITE_UNCOR &&
 		    !(g->oncs & NVIO_ONCS_WRITE_UNCOR))
 			return -EOPNOTSUPP;
+		if (io.opcode == NVIO_OP_ZONE_APPEND) {
+			rc = io_check_append(g, &io);
+			if (rc)
+				return rc;
+		}
 		/* Commands without data are bounded by the NLB field
 		 * only. */
 		rc = io_check_range(g, io.slba, io.nlb,

@@ -23,6 +23,8 @@ dist_man_MANS += \
 	man/nvio_cmd_verify.3 \
 	man/nvio_cmd_write.3 \
 	man/nvio_cmd_write_zeroes.3 \
+	man/nvio_cmd_zone_mgmt_recv.3 \
+	man/nvio_cmd_zone_mgmt_send.3 \
 	man/nvio_compare.3 \
 	man/nvio_copy_range_set.3 \
 	man/nvio_crc16_t10dif.3 \
@@ -88,7 +90,10 @@ dist_man_MANS += \
 	man/nvio_version.3 \
 	man/nvio_write.3 \
 	man/nvio_write_zeroes.3 \
-	man/nvio_writev.3
+	man/nvio_writev.3 \
+	man/nvio_zone_mgmt.3 \
+	man/nvio_zone_report.3 \
+	man/nvio_zone_report_decode.3
 
 EXTRA_DIST += man/example.c man/check-pages.sh
 

@@ -13,6 +13,7 @@ tools_nvio_SOURCES = \
 	tools/cmd-io.c \
 	tools/cmd-list.c \
 	tools/cmd-passthru.c \
+	tools/cmd-zone.c \
 	tools/dev.c \
 	tools/json.c \
 	tools/output.c \

@@ -92,6 +92,15 @@ const struct cli_cmd cli_cmds[] = {
 	  "nvio write-uncor DEV [-s SLBA] -c NLB [--force]", opts_write_uncor,
 	  "Reads of the LBAs fail until they are written again. Refused,\n"
 	  "with nothing sent, where the controller lacks the command (ONCS).\n" },
+	{ "zone", cmd_zone, "zoned namespaces: report, open, close, finish, reset, offline, append",
+	  "nvio zone report|open|close|finish|reset|offline|append DEV [OPTIONS]",
+	  opts_zone,
+	  "nvio zone report DEV [-s SLBA] [-d N] [-S STATE] [-p]   zones, as nvme-cli's\n"
+	  "                                     zns report-zones (JSON key for key)\n"
+	  "nvio zone open|close|finish|reset|offline DEV (-s SLBA | -a)\n"
+	  "nvio zone append DEV -s SLBA (-c NLB | -z SIZE) (-d FILE | --pattern P)\n"
+	  "                                     prints the LBA the device wrote at\n"
+	  "See nvio zone SUBCOMMAND --help.\n" },
 	{ "flush", cmd_flush, "flush the volatile write cache",
 	  "nvio flush DEV", opts_flush, NULL },
 	{ "get-log", cmd_get_log, "read a log page",

@@ -116,6 +116,17 @@ row 2 "range: .*zero LBAs"                       copy "$D" --sdlba 5 --range 1:0
 row 2 "sdlba"                                    copy "$D" --sdlba x --range 1:2
 row 2 "give the LBA count"                       write-uncor "$D" -s 5
 
+# zone
+row 2 "no zone command"                          zone
+row 2 "unknown zone command"                     zone frobnicate "$D"
+row 2 "state: 'sleepy'"                          zone report "$D" -S sleepy
+row 2 "descs: 0 zones"                           zone report "$D" -d 0
+row 2 "-s SLBA.*--select-all"                    zone open "$D"
+row 2 "-s SLBA.*--select-all"                    zone reset "$D" -s 0 -a
+row 2 "give the zone with -s"                    zone append "$D" -c 1 --pattern 0
+row 2 "-d FILE or --pattern"                     zone append "$D" -s 0 -c 1
+row 2 "block-count"                              zone append "$D" -s 0 -c 70000 --pattern 0
+
 # list-ns
 row 2 "no device given"                          list-ns
 row 2 "namespace-id: .*x"                        list-ns "$D" -n x

@@ -75,7 +75,8 @@ multi)	for d in ${NVIO_DEVS:-}; do
 md)	add md
 	add "$cli/cli-md.sh"
 	add "$cli/cli-unpriv.sh" "" md ;;
-zns)	add zns ;;
+zns)	add zns
+	add "$cli/cli-zone.sh" ;;
 slow)	add timeout
 	add "$cli/cli-timeout.sh"
 	add media

@@ -499,13 +499,27 @@ START_TEST(copy_uncor_append)
 	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
 	io.buf = buf; io.len = 512;
 	ck_assert_int_eq(nvio_queue_io(q, &io), -EINVAL); /* moves no data */
-	/* zone append: data as a write, a placement directive allowed */
+	/* zone append to a namespace that is not zoned */
+	io = req(NVIO_OP_ZONE_APPEND, 0, 2);
+	io.buf = buf; io.len = 1024;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EOPNOTSUPP);
+	fake_queue_free(q);
+
+	/* a zoned one: 64-LBA zones, 8 KiB appends at most */
+	info.zoned = true; info.zone_size = 64; info.zone_append_max = 8192;
+	q = fake_queue_info(&info, 4);
 	io = req(NVIO_OP_ZONE_APPEND, 0, 2);
 	ck_assert_int_eq(nvio_queue_io(q, &io), -EFAULT);
 	io.buf = buf; io.len = 1024; io.dtype = 2; io.dspec = 1;
 	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
-	ck_assert_uint_eq(queued_cmd(q, 1)->opcode, NVIO_OP_ZONE_APPEND);
+	ck_assert_uint_eq(queued_cmd(q, 0)->opcode, NVIO_OP_ZONE_APPEND);
+	io.slba = 3; /* not a zone's first LBA */
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EINVAL);
+	io.slba = 64; io.nlb = 17; io.len = 17 * 512; /* > ZASL */
+	ck_assert_int_eq(nvio_queue_io(q, &io), -E2BIG);
+	ck_assert_uint_eq(fake_queued(q), 1);
 	fake_queue_free(q);
+	info.zoned = false; info.zone_size = 0; info.zone_append_max = 0;
 
 	/* Copy with the 64-bit guard's PI needs descriptor format 1 */
 	info.oncs = NVIO_ONCS_COPY;
