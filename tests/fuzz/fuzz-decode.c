@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target: the tool's decoders of bytes from the device. The
+ * libFuzzer target: the decoders of bytes from the device (the tool's,
+ * and the library's Report Zones decoder, which must stay inside its
+ * buffer whatever the header claims). The
  * first input byte picks the decoder and the output (normal, -H, JSON);
  * the rest is the page, zero-padded to its size. Besides the sanitizers'
  * checks, every JSON document must be valid (tests/fuzz/jsonv.h, with
@@ -56,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&c, 0, sizeof(c));
 	c.fmt = (sel & 1) ? FMT_JSON : FMT_NORMAL;
 	c.human = sel & 2;
-	switch ((sel >> 2) % 7) {
+	switch ((sel >> 2) % 8) {
 	case 0: print_id_ctrl(&c, page, "/dev/nvme0"); break;
 	case 1: print_id_ns(&c, page, 1); break;
 	case 2: print_smart(&c, (const struct nvme_smart_log *)page); break;
@@ -68,6 +70,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 5:
 		print_effects(&c, (const struct nvme_cmd_effects_log *)page);
 		break;
+	case 6: {
+		/* a Report Zones buffer of any length and any claim: the
+		 * library's decoder must stay inside it */
+		static struct nvio_zone z[64];
+		unsigned nr = 0;
+		uint64_t total = 0;
+		int rc = nvio_zone_report_decode(page, n, z, 64, &nr, &total);
+
+		if ((rc != 0) != (n < 64) || nr > 64 ||
+		    (n >= 64 && (nr > (n - 64) / 64 || nr > total)))
+			abort();
+		for (unsigned i = 0; i < nr; i++)
+			if (z[i].state != page[64 + 64 * i + 1] >> 4)
+				abort();
+		break;
+	}
 	default: {
 		uint32_t v;
 
@@ -85,13 +103,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * its size) through json-c too, which must agree. */
 		bool ok = json_valid(c.jbuf);
 
-		if (!ok && (sel >> 2) % 7 != 6) {
+		if (!ok && (sel >> 2) % 8 < 6) {
 			fprintf(stderr, "invalid JSON: %s\n", c.jbuf);
 			abort();
 		}
 		if (c.jlen % 16 == 0) {
 			o = json_tokener_parse(c.jbuf);
-			if (!o != !ok && (sel >> 2) % 7 != 6) {
+			if (!o != !ok && (sel >> 2) % 8 < 6) {
 				fprintf(stderr, "json-c (%s) and the check (%s) disagree: %s\n",
 					o ? "valid" : "invalid", ok ? "valid" : "invalid", c.jbuf);
 				abort();
