@@ -84,6 +84,38 @@ int main(void)
 		printf("%s: ONCS %#x lacks verify; device answered %#x (%s)\n",
 		       dt_name, di->oncs, rc, nvio_strerror(rc));
 	}
+	/* the request: a write with FUA and a timeout of its own, read
+	 * back through a vector; PI fields on a format without PI are
+	 * refused before the device (also on the tcp topology) */
+	{
+		struct iovec iov[2] = { { r, 8 * (size_t)per },
+					{ r + 8 * per, 8 * (size_t)per } };
+		struct nvio_io wr = { .sz = sizeof(wr), .opcode = NVIO_OP_WRITE,
+				      .slba = 900, .nlb = 16, .ctl = NVIO_IO_FUA,
+				      .buf = w, .len = len, .timeout_ms = 20000 };
+		struct nvio_io rd = { .sz = sizeof(rd), .opcode = NVIO_OP_READ,
+				      .slba = 900, .nlb = 16, .iov = iov,
+				      .iovcnt = 2 };
+
+		dt_fill(w, len);
+		memset(r, 0, len);
+		if (!di->md_size || di->md_extended) {
+			CHECK_RC(nvio_io(q, &wr, NULL), 0);
+			CHECK_RC(nvio_io(q, &rd, NULL), 0);
+			CHECK(!memcmp(w, r, len), "request write and vector read");
+		}
+		if (!di->pi_type) {
+			wr.ctl = NVIO_IO_PRACT;
+			CHECK_RC(nvio_io(q, &wr, NULL), -EINVAL);
+			wr.ctl = 0;
+			wr.reftag = 7;
+			CHECK_RC(nvio_io(q, &wr, NULL), -EINVAL);
+		}
+		wr.reftag = 0;
+		wr.nsid = di->nsid + 1;
+		CHECK_RC(nvio_io(q, &wr, NULL), -EXDEV);
+	}
+
 	/* copy: two source ranges to one destination, through the
 	 * request; the namespace's limits are checked first */
 	if ((di->oncs & NVIO_ONCS_COPY) && !di->md_size) {
