@@ -249,8 +249,9 @@ static int zone_report(struct cli *c, int argc, char **argv)
 				jw_u64(w, "cap", z[i].cap);
 				jw_str(w, "state", state_name(z[i].state));
 				jw_str(w, "type", type_name(z[i].type));
+				/* nvme-cli 2.4 (Debian 12's) stops here; newer
+				 * ones add attrs_info */
 				jw_u64(w, "attrs", z[i].attrs);
-				jw_u64(w, "attrs_info", z[i].attrs_info);
 				jw_obj_end(w);
 			} else {
 				printf("SLBA: %#-10llx WP: %#-10llx Cap: %#-10llx "

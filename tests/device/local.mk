@@ -68,13 +68,14 @@ VM_TOPOLOGY_TESTS = \
 	tests/device/vm-trixie-null.tap tests/device/vm-sid-null.tap \
 	tests/device/vm-nopoll.tap tests/device/vm-sid-nopoll.tap \
 	tests/device/vm-tcp.tap tests/device/vm-sid-tcp.tap \
-	tests/device/vm-slow.tap tests/device/vm-trixie-slow.tap \
-	tests/device/vm-sid-slow.tap \
+	tests/device/vm-slow.tap tests/device/vm-sid-slow.tap \
 	tests/device/vm-valgrind.tap
-# Kept for running by hand (make check TESTS=...), not in the matrix.
+# Kept for running by hand (make check TESTS=...), not in the matrix. The
+# slow topology (5 s commands, timeouts, resets) on 6.12 left it for time:
+# 6.1 and the newest kernel keep the suite within its bound.
 VM_EXTRA_TESTS = \
 	tests/device/vm-multi.tap tests/device/vm-zns.tap \
-	tests/device/vm-null.tap
+	tests/device/vm-null.tap tests/device/vm-trixie-slow.tap
 if SANITIZERS
 # The ASan/UBSan build runs the library and the tool on the real driver in
 # the topology that exercises the most of them (polled PCIe, admin, the

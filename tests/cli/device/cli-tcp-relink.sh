@@ -22,7 +22,7 @@ tb=/dev/nvme${TDEV#/dev/ng}
 ctrl=$(basename "$(ls -d "/sys/block/${tb#/dev/}/device"/nvme[0-9]* 2>/dev/null | head -1)" 2>/dev/null)
 case $ctrl in nvme[0-9]*) ;; *) ctrl=${tb%n*}; ctrl=${ctrl#/dev/} ;; esac
 
-"$NVIO" lat "$TDEV" --time 10 --qd 16 -j 2 --mode irq --bs 4k -o json >"$WORK/lat" 2>"$WORK/lat.err" &
+"$NVIO" lat "$TDEV" --time 8 --qd 16 -j 2 --mode irq --bs 4k -o json >"$WORK/lat" 2>"$WORK/lat.err" &
 pid=$!
 sleep 3
 rm "$link" || fail "unlink $link"
