@@ -38,7 +38,8 @@ static const struct cli_opt opts_zone_report[] = {
 static const struct cli_opt opts_zone_action[] = {
 	OPT_ZSLBA,
 	{ "select-all", 'a', no_argument, NULL,
-	  "every zone the action applies to" },
+	  "every zone the action applies to (also --all)" },
+	{ "all", 'a', no_argument, NULL, NULL },
 	{ "force", OPT_FORCE, no_argument, NULL,
 	  "skip the in-use and signature safety checks" },
 	OPT_ZNSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },

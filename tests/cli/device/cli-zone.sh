@@ -81,5 +81,5 @@ if [ -n "$conv" ] && [ "$conv" != "$Z" ]; then
 	expect 2 "append on a conventional namespace" "$NVIO" zone append "$conv" -s 0 -c 1 --pattern 0 --force
 	err_has "not a zoned namespace"
 fi
-expect 0 "reset all at the end" "$NVIO" zone reset "$Z" -a --force
+expect 0 "reset all at the end (--all)" "$NVIO" zone reset "$Z" --all --force
 finish
