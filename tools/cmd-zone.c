@@ -166,6 +166,22 @@ static int zone_open_dev(struct cli *c, uint64_t nsid, uint32_t flags,
 	return EXIT_OK;
 }
 
+/* slba names a zone: inside the namespace and at a zone's first LBA. */
+static int zone_start(struct cli *c, struct cli_dev *d, uint64_t slba)
+{
+	uint64_t zs = d->info->zone_size;
+
+	if (slba >= d->info->nsze)
+		return check_range(c, d, slba, 1);
+	if (slba % zs)
+		return err_usage(c, "LBA %llu does not start a zone (zones of "
+				 "%llu LBAs: %llu does)",
+				 (unsigned long long)slba,
+				 (unsigned long long)zs,
+				 (unsigned long long)(slba - slba % zs));
+	return EXIT_OK;
+}
+
 static int zone_report(struct cli *c, int argc, char **argv)
 {
 	uint64_t slba = 0, descs = UINT64_MAX, state = 0, nsid = 0, total = 0;
@@ -328,16 +344,10 @@ static int zone_action(struct cli *c, int argc, char **argv)
 	rc = zone_open_dev(c, nsid, 0, &d);
 	if (rc)
 		return rc;
-	if (!all && slba >= d.info->nsze) {
-		rc = check_range(c, &d, slba, 1);
-		goto out;
-	}
-	if (!all && slba % d.info->zone_size) {
-		rc = err_usage(c, "LBA %llu does not start a zone (zones of %llu "
-			       "LBAs: %llu does)", (unsigned long long)slba,
-			       (unsigned long long)d.info->zone_size,
-			       (unsigned long long)(slba - slba % d.info->zone_size));
-		goto out;
+	if (!all) {
+		rc = zone_start(c, &d, slba);
+		if (rc)
+			goto out;
 	}
 	/* reset and offline lose data */
 	if (action == NVIO_ZSA_RESET || action == NVIO_ZSA_OFFLINE) {
@@ -442,17 +452,9 @@ static int zone_append(struct cli *c, int argc, char **argv)
 	if (!has_nlb)
 		nlb = size / d.lba_bytes;
 	len = (size_t)(nlb * d.lba_bytes);
-	if (slba >= d.info->nsze) {
-		rc = check_range(c, &d, slba, 1);
+	rc = zone_start(c, &d, slba);
+	if (rc)
 		goto out;
-	}
-	if (slba % d.info->zone_size) {
-		rc = err_usage(c, "LBA %llu does not start a zone (zones of %llu "
-			       "LBAs: %llu does)", (unsigned long long)slba,
-			       (unsigned long long)d.info->zone_size,
-			       (unsigned long long)(slba - slba % d.info->zone_size));
-		goto out;
-	}
 	if (d.info->zone_append_max && len > d.info->zone_append_max) {
 		rc = err_usage(c, "%zu bytes: %s appends at most %u bytes at a "
 			       "time (ZASL)", len, d.info->generic_path,
