@@ -397,6 +397,77 @@ START_TEST(timeout)
 }
 END_TEST
 
+/* --zoned: parsed, and checked against a zoned namespace's geometry:
+ * 32 zones of 16384 LBAs, 8 open and active at most, 64 KiB appends. */
+START_TEST(zoned)
+{
+	struct nvio_dev_info zi = { .lba_size = 512, .nsze = 32 * 16384,
+				    .zoned = true, .zone_size = 16384,
+				    .nr_zones = 32, .max_open_zones = 8,
+				    .max_active_zones = 8,
+				    .zone_append_max = 65536 };
+	struct nvio_dev_info conv = { .lba_size = 512, .nsze = 1 << 20 };
+	struct lat_opts o;
+	struct lat_sweep sw;
+
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", NULL), 0);
+	ck_assert_int_eq(o.zoned, LAT_ZONED_NONE);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "write", "--zoned",
+			       "append", NULL), 0);
+	ck_assert_int_eq(o.zoned, LAT_ZONED_APPEND);
+	ck_assert_str_eq(lat_zoned_name(o.zoned), "append");
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "mix", "--zoned",
+			       "write", NULL), 0);
+	ck_assert_int_eq(o.zoned, LAT_ZONED_WRITE);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "write", "--zoned",
+			       "seq", NULL), LAT_EXIT_USAGE);
+	/* reads only: nothing to place */
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "--zoned", "write", NULL),
+			 LAT_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, &sw, "/dev/x", "-w", "read,write",
+			       "--zoned", "write", NULL), 0);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "write", "--zoned",
+			       "write", "--inject-error", "10", NULL),
+			 LAT_EXIT_USAGE);
+
+	/* the geometry: whole zones, one per writer, within the limits */
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "write", NULL), 0);
+	ck_assert_int_eq(lat_check_geometry(&o, &zi, devnull, "lat"),
+			 LAT_EXIT_USAGE); /* random writes to zones */
+	ck_assert_int_eq(lat_check_geometry(&o, &conv, devnull, "lat"), 0);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", NULL), 0);
+	ck_assert_int_eq(lat_check_geometry(&o, &zi, devnull, "lat"), 0);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "write", "--zoned",
+			       "write", "-q", "8", NULL), 0);
+	ck_assert_int_eq(lat_check_geometry(&o, &zi, devnull, "lat"), 0);
+	ck_assert_int_eq(lat_check_geometry(&o, &conv, devnull, "lat"),
+			 LAT_EXIT_USAGE); /* not zoned */
+	o.qd = 9; /* more zones open than the namespace allows */
+	ck_assert_int_eq(lat_check_geometry(&o, &zi, devnull, "lat"),
+			 LAT_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "write", "--zoned",
+			       "write", "-q", "4", "-r", "16384:65536", NULL), 0);
+	ck_assert_int_eq(lat_check_geometry(&o, &zi, devnull, "lat"), 0);
+	o.qd = 4;
+	o.threads = 1;
+	o.range_slba = 16384, o.range_nlb = 3 * 16384 - 1; /* not whole */
+	ck_assert_int_eq(lat_check_geometry(&o, &zi, devnull, "lat"),
+			 LAT_EXIT_USAGE);
+	o.range_slba = 100, o.range_nlb = 16384; /* not at a zone start */
+	ck_assert_int_eq(lat_check_geometry(&o, &zi, devnull, "lat"),
+			 LAT_EXIT_USAGE);
+	o.range_slba = 16384, o.range_nlb = 3 * 16384; /* 3 zones, qd 4 */
+	ck_assert_int_eq(lat_check_geometry(&o, &zi, devnull, "lat"),
+			 LAT_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "write", "--zoned",
+			       "append", "-b", "64k", "-j", "8", NULL), 0);
+	ck_assert_int_eq(lat_check_geometry(&o, &zi, devnull, "lat"), 0);
+	o.bs = 128 * 1024; /* past ZASL */
+	ck_assert_int_eq(lat_check_geometry(&o, &zi, devnull, "lat"),
+			 LAT_EXIT_USAGE);
+}
+END_TEST
+
 START_TEST(sweep_lists)
 {
 	struct lat_opts o;
@@ -469,6 +540,7 @@ int main(void)
 	tcase_add_test(tc, sweep_lists);
 	tcase_add_test(tc, cpus);
 	tcase_add_test(tc, timeout);
+	tcase_add_test(tc, zoned);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

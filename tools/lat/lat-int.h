@@ -29,6 +29,8 @@ enum {
 
 enum lat_pattern { LAT_RAND, LAT_SEQ };
 enum lat_rw { LAT_READ, LAT_WRITE, LAT_MIX };
+/* --zoned: how writes reach a zoned namespace */
+enum lat_zoned { LAT_ZONED_NONE, LAT_ZONED_APPEND, LAT_ZONED_WRITE };
 enum lat_mode {
 	LAT_MODE_AUTO,
 	LAT_MODE_POLL,
@@ -72,6 +74,7 @@ struct lat_opts {
 	unsigned ncpus;
 	int sqpoll_cpu;         /* the SQPOLL kernel threads' CPU, or -1 */
 	uint32_t timeout_ms;    /* every command's timeout, 0 the kernel's */
+	enum lat_zoned zoned;
 };
 
 /* What `sweep` varies; the rest of its lat_opts is shared by all points. */
@@ -111,6 +114,7 @@ int lat_check_cpus(const struct lat_opts *o, FILE *err, const char *prog);
 const char *lat_mode_name(enum lat_mode m);
 const char *lat_rw_name(enum lat_rw rw);
 const char *lat_pattern_name(enum lat_pattern p);
+const char *lat_zoned_name(enum lat_zoned z);
 
 /* NVMe error statuses seen, by `res` value. */
 #define LAT_MAX_ERR_KINDS 16
@@ -148,6 +152,9 @@ struct lat_result {
 	/* Completed after --timeout as the kernel ends such a command
 	 * (-EINTR, or status Command Abort Requested); not latencies. */
 	uint64_t timed_out;
+	/* --zoned: the zones reset during the measured run (their writers
+	 * had filled them), not counting the resets before it */
+	uint64_t zone_resets;
 	struct lat_stats lag;     /* open loop: issue time - due time, ns */
 	uint64_t bytes;
 	double elapsed_s;         /* measured window */
@@ -183,6 +190,9 @@ bool lat_interrupted(void);
  * command per thread); fills the default range. Prints why on `err`. */
 int lat_check_geometry(struct lat_opts *o, const struct nvio_dev_info *info,
 		       FILE *err, const char *prog);
+/* Its zoned part (called by it), for commands of nlb LBAs. */
+int lat_check_zoned(const struct lat_opts *o, const struct nvio_dev_info *info,
+		    uint64_t nlb, FILE *err, const char *prog);
 
 /* Opens DEV for a run (read-only when the run only reads), sets up the
  * clock, and checks the geometry and (for writes) safety. Returns 0 or the

@@ -65,6 +65,66 @@ int lat_check_geometry(struct lat_opts *o, const struct nvio_dev_info *info,
 			nlb);
 		return LAT_EXIT_USAGE;
 	}
+	return lat_check_zoned(o, info, nlb, err, prog);
+}
+
+/* Writes to a zoned namespace go at a zone's write pointer: random ones
+ * would all fail (Zone Invalid Write), so they need --zoned, whose zones
+ * are whole ones, enough for every writer, within the open and active
+ * limits. */
+int lat_check_zoned(const struct lat_opts *o, const struct nvio_dev_info *info,
+		    uint64_t nlb, FILE *err, const char *prog)
+{
+	uint64_t zs = info->zone_size, nz, writers;
+
+	if (o->zoned && !info->zoned) {
+		lat_err(err, prog, "--zoned: %s is not a zoned namespace",
+			o->dev);
+		return LAT_EXIT_USAGE;
+	}
+	if (!info->zoned || o->rw == LAT_READ)
+		return 0;
+	if (!o->zoned) {
+		lat_err(err, prog, "%s is a zoned namespace, where writes go "
+			"at a zone's write pointer: use --zoned append or "
+			"--zoned write", o->dev);
+		return LAT_EXIT_USAGE;
+	}
+	if (!zs || o->range_slba % zs ||
+	    (o->range_nlb % zs && o->range_slba + o->range_nlb != info->nsze)) {
+		lat_err(err, prog, "--zoned: --range %" PRIu64 ":%" PRIu64
+			" is not whole zones (zones of %" PRIu64 " LBAs)",
+			o->range_slba, o->range_nlb, zs);
+		return LAT_EXIT_USAGE;
+	}
+	if (o->zoned == LAT_ZONED_APPEND &&
+	    nlb * info->lba_size > info->zone_append_max) {
+		lat_err(err, prog, "--zoned append: --bs %" PRIu64 " is more "
+			"than a zone append may carry on %s (%u bytes)",
+			o->bs, o->dev, info->zone_append_max);
+		return LAT_EXIT_USAGE;
+	}
+	nz = (o->range_nlb + zs - 1) / zs;
+	writers = o->zoned == LAT_ZONED_WRITE ? (uint64_t)o->qd * o->threads
+					      : o->threads;
+	if (writers > nz) {
+		lat_err(err, prog, "--zoned %s needs a zone for each %s "
+			"(%" PRIu64 "); --range has %" PRIu64,
+			lat_zoned_name(o->zoned),
+			o->zoned == LAT_ZONED_WRITE ? "command in flight "
+						      "(--qd x --threads)"
+						    : "thread",
+			writers, nz);
+		return LAT_EXIT_USAGE;
+	}
+	if ((info->max_open_zones && writers > info->max_open_zones) ||
+	    (info->max_active_zones && writers > info->max_active_zones)) {
+		lat_err(err, prog, "--zoned %s keeps %" PRIu64 " zones open "
+			"at once; %s allows %u open and %u active",
+			lat_zoned_name(o->zoned), writers, o->dev,
+			info->max_open_zones, info->max_active_zones);
+		return LAT_EXIT_USAGE;
+	}
 	return 0;
 }
 

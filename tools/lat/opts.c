@@ -32,6 +32,7 @@ enum {
 	OPT_CPUS,
 	OPT_SQPOLL_CPU,
 	OPT_TIMEOUT,
+	OPT_ZONED,
 };
 
 /* The options both commands take; the default measured time differs. */
@@ -67,6 +68,10 @@ enum {
 	  "each command's timeout (default 0: the kernel's, "                  \
 	  "nvme_core.io_timeout); a command past it is aborted and counted "   \
 	  "as an error" },                                                     \
+	{ "zoned", OPT_ZONED, required_argument, "append|write",               \
+	  "on a zoned namespace: writes append to a zone (the device picks "   \
+	  "the LBA), or go in order, one per zone at a time; the zones of "    \
+	  "--range are reset first and whenever a thread has filled its own" },\
 	{ "force", OPT_FORCE, no_argument, NULL,                               \
 	  "allow writes to a namespace in use" },                              \
 	{ "clock", OPT_CLOCK, required_argument, "tsc|monotonic",              \
@@ -186,6 +191,12 @@ const char *lat_mode_name(enum lat_mode m)
 const char *lat_rw_name(enum lat_rw rw)
 {
 	return rw == LAT_WRITE ? "write" : rw == LAT_MIX ? "mix" : "read";
+}
+
+const char *lat_zoned_name(enum lat_zoned z)
+{
+	return z == LAT_ZONED_APPEND ? "append" : z == LAT_ZONED_WRITE ? "write"
+								      : "none";
 }
 
 const char *lat_pattern_name(enum lat_pattern p)
@@ -794,6 +805,15 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 			o->timeout_ms = (uint32_t)ms;
 			break;
 		}
+		case OPT_ZONED:
+			if (!strcmp(a, "append"))
+				o->zoned = LAT_ZONED_APPEND;
+			else if (!strcmp(a, "write"))
+				o->zoned = LAT_ZONED_WRITE;
+			else
+				return usage(err, prog, "--zoned: '%s' is not "
+					     "append or write", a);
+			break;
 		case OPT_INJECT:
 			if (lat_parse_count(a, &o->inject_every) ||
 			    !o->inject_every)
@@ -865,6 +885,20 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 		if (!sq)
 			return usage(err, prog, "--sqpoll-cpu applies to "
 				     "--mode sqpoll");
+	}
+	if (o->zoned) {
+		bool wr = o->rw != LAT_READ;
+
+		for (unsigned i = 0; sw && i < sw->nrws; i++)
+			wr |= sw->rws[i] != LAT_READ;
+		if (!wr)
+			return usage(err, prog, "--zoned applies to writes "
+				     "(--rw write or mix)");
+		/* A command that fails leaves a zone's write pointer
+		 * behind the LBAs lat counts on. */
+		if (o->inject_every)
+			return usage(err, prog, "--inject-error and --zoned "
+				     "exclude each other");
 	}
 	if (o->count && o->count < o->threads)
 		return usage(err, prog, "--count %llu is less than one command "

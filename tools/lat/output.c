@@ -263,6 +263,11 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 	fprintf(f, " (%s), %.1f ns per reading\n", r->clk.why, r->clk.read_ns);
 	fprintf(f, "  range: LBA %" PRIu64 " + %" PRIu64 " (%s)\n",
 		o->range_slba, o->range_nlb, rng);
+	if (o->zoned)
+		fprintf(f, "  zoned: writes %s, %" PRIu64 " zone resets while "
+			"measuring\n", o->zoned == LAT_ZONED_APPEND
+			? "appended" : "in order at the write pointers",
+			r->zone_resets);
 	fprintf(f, "\n  %" PRIu64 " commands in %.3f s: %.0f IOPS, %.1f MiB/s\n",
 		r->ios, r->elapsed_s, r->iops, r->bw / 1048576.0);
 	if (o->rw == LAT_MIX) {
@@ -398,6 +403,7 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 	/* A sweep's poll and irq points have no SQPOLL thread to place. */
 	lat_jw_i64(w, "sqpoll_cpu", r->sqpoll ? o->sqpoll_cpu : -1);
 	lat_jw_u64(w, "timeout_ms", o->timeout_ms);
+	lat_jw_str(w, "zoned", lat_zoned_name(o->zoned));
 	lat_jw_obj_end(w);
 	lat_jw_obj(w, "queue");
 	lat_jw_str(w, "mode", mode_used(r));
@@ -456,6 +462,7 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 	lat_jw_u64(w, "unsent", r->unsent);
 	lat_jw_u64(w, "unreaped", r->unreaped);
 	lat_jw_u64(w, "timed_out", r->timed_out);
+	lat_jw_u64(w, "zone_resets", r->zone_resets);
 	/* Where each thread was when it finished: with --cpus, where it
 	 * was pinned; -1 if the thread never ran. */
 	lat_jw_arr(w, "thread_cpus");
@@ -516,7 +523,7 @@ static const char *const csv_cols[] = {
 	"lat_stddev_ns", "lat_p50_ns", "lat_p90_ns", "lat_p99_ns",
 	"lat_p99_9_ns", "lat_p99_99_ns", "lat_max_ns", "clock",
 	"clock_read_ns", "unsent", "interrupted", "issue_lag_p50_ns",
-	"issue_lag_p99_ns", "issue_lag_max_ns",
+	"issue_lag_p99_ns", "issue_lag_max_ns", "zoned", "zone_resets",
 };
 
 void lat_csv_header(FILE *f)
@@ -559,8 +566,9 @@ void lat_csv_row(FILE *f, const struct lat_result *r)
 		s->min, s->mean, s->stddev, s->p50, s->p90, s->p99, s->p999,
 		s->p9999, s->max, r->clk.name, r->clk.read_ns, r->unsent,
 		r->interrupted);
-	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", r->lag.p50,
-		r->lag.p99, r->lag.max);
+	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%" PRIu64 "\n",
+		r->lag.p50, r->lag.p99, r->lag.max, lat_zoned_name(o->zoned),
+		r->zone_resets);
 }
 
 void lat_hist_csv_header(FILE *f)

@@ -174,6 +174,7 @@ struct lat_thread {
 	uint64_t warm_n, t_measure, t_end;
 	unsigned inflight;
 	uint64_t inject_every;
+	enum lat_zoned zoned;
 	struct lat_hist *rd, *wr;
 	struct lat_hist *lag;   /* open loop: how late each command went out */
 	uint64_t ios, w_start, w_end;
@@ -191,6 +192,18 @@ struct lat_thread {
 	uint64_t unsent;        /* open loop: due before the end, never issued */
 	uint64_t unreaped;      /* in flight when the stop's grace ended */
 	uint64_t timed_out;     /* ended by the kernel after --timeout */
+	/* --zoned: this thread's zones (the range's i, i + nt, ...), and
+	 * where each writer is (append: one; write: one per slot, each
+	 * zone with one command at a time, in order). Writer k writes
+	 * zones k, k + nzc, ...; one with none left waits, and when all
+	 * wait (zwrap) and their commands are back, the thread resets its
+	 * zones, all full then, and starts over. */
+	struct lat_zone { uint64_t slba, cap; } *zones;
+	unsigned nzones;
+	struct lat_zcur { unsigned zi; uint64_t off; bool done; } *zc;
+	unsigned nzc, zdone;
+	bool zwrap;
+	uint64_t zone_resets;
 	struct gate *gate;
 	pthread_t tid;
 	int sys_err;
@@ -238,6 +251,91 @@ __attribute__((noinline)) static int issue_inject(struct lat_thread *t, unsigned
 				   (void *)(uintptr_t)slot);
 }
 
+/* issue_as() returned it: a zoned writer has no room until its thread's
+ * zones are reset; the slot stays idle. */
+#define LAT_ISSUE_WAIT 1
+
+/* Has slot's writer room for a command? Moves it on to its next zone when
+ * the one it is in is full; false past its last (zwrap once every writer
+ * is there). */
+__attribute__((noinline)) static bool zone_ready(struct lat_thread *t,
+						 unsigned slot)
+{
+	struct lat_zcur *c = &t->zc[t->zoned == LAT_ZONED_WRITE ? slot : 0];
+
+	if (c->done)
+		return false;
+	while (c->off + t->nlb > t->zones[c->zi].cap) {
+		if (c->zi + t->nzc >= t->nzones) {
+			c->done = true;
+			t->zwrap = ++t->zdone == t->nzc;
+			return false;
+		}
+		c->zi += t->nzc;
+		c->off = 0;
+	}
+	return true;
+}
+
+/* A write where zone_ready() said there is room: at the writer's place
+ * (in order), or appended to its zone. */
+__attribute__((noinline)) static int issue_zoned(struct lat_thread *t,
+						 unsigned slot)
+{
+	struct lat_zcur *c = &t->zc[t->zoned == LAT_ZONED_WRITE ? slot : 0];
+	const struct lat_zone *z = &t->zones[c->zi];
+	uint64_t off = c->off;
+	struct nvio_io io = {
+		.sz = sizeof(io),
+		.opcode = NVIO_OP_ZONE_APPEND,
+		.slba = z->slba,
+		.nlb = t->nlb,
+		.buf = t->buf[slot],
+		.len = t->bs,
+		.user = (void *)(uintptr_t)slot,
+	};
+
+	c->off += t->nlb;
+	if (t->zoned == LAT_ZONED_WRITE)
+		return nvio_queue_write(t->q, z->slba + off, t->nlb,
+					t->buf[slot], t->bs, 0, io.user);
+	return nvio_queue_io(t->q, &io);
+}
+
+/* With no command in flight: resets the zones this thread wrote and puts
+ * every writer back at its first zone. Zone Management Send on the idle
+ * queue; not measured, but inside the measured time. */
+__attribute__((noinline)) static int zones_reset(struct lat_thread *t,
+						 bool count)
+{
+	for (unsigned i = 0; i < t->nzones; i++) {
+		int rc = nvio_zone_mgmt(t->q, t->zones[i].slba, NVIO_ZSA_RESET,
+					false);
+
+		if (rc) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "resetting the zone at "
+				 "LBA %llu", (unsigned long long)t->zones[i].slba);
+			/* an NVMe status is not an errno: name it apart */
+			fail(t, rc > 0 ? -EIO : rc, what);
+			if (rc > 0)
+				lat_errs_add(&t->errs, rc, 1);
+			return rc;
+		}
+		if (count)
+			t->zone_resets++;
+	}
+	for (unsigned k = 0; k < t->nzc; k++) {
+		t->zc[k].zi = k;
+		t->zc[k].off = 0;
+		t->zc[k].done = false;
+	}
+	t->zdone = 0;
+	t->zwrap = false;
+	return 0;
+}
+
 /* Inlined: a call per command costs more than the body. `plain` is a
  * constant where inlined: true (random reads, no injected errors, no
  * warm-up by count: run_closed's common case) drops those checks. */
@@ -247,9 +345,16 @@ issue_as(struct lat_thread *t, unsigned slot, uint64_t due, bool plain)
 	const bool reads_only = plain;
 	void *user = (void *)(uintptr_t)slot;
 	uint64_t lba = next_lba(t, plain);
-	uint64_t k = plain ? 0 : t->issued++;
+	bool write = !reads_only && t->rw != LAT_READ &&
+		     (t->rw == LAT_WRITE ||
+		      (unsigned)((lat_rand(&t->rng) >> 32) % 100) >= t->mix_read);
+	uint64_t k;
 	uint8_t kind = 0;
 
+	/* Before anything is counted: a zoned writer may have to wait. */
+	if (!reads_only && unlikely(t->zoned) && write && !zone_ready(t, slot))
+		return LAT_ISSUE_WAIT;
+	k = plain ? 0 : t->issued++;
 	if (likely((plain || k >= t->warm_n) && due >= t->t_measure)) {
 		kind = K_MEASURED;
 		if (unlikely(!t->measured++)) {
@@ -264,14 +369,14 @@ issue_as(struct lat_thread *t, unsigned slot, uint64_t due, bool plain)
 	if (!reads_only && unlikely(t->inject_every) &&
 	    (k + 1) % t->inject_every == 0)
 		return issue_inject(t, slot, kind);
-	if (reads_only || t->rw == LAT_READ ||
-	    (t->rw == LAT_MIX &&
-	     (unsigned)((lat_rand(&t->rng) >> 32) % 100) < t->mix_read)) {
+	if (!write) {
 		t->slot_kind[slot] = kind;
 		return nvio_queue_read(t->q, lba, t->nlb, t->buf[slot], t->bs, 0,
 				       user);
 	}
 	t->slot_kind[slot] = kind | K_WRITE;
+	if (unlikely(t->zoned))
+		return issue_zoned(t, slot);
 	return nvio_queue_write(t->q, lba, t->nlb, t->buf[slot], t->bs, 0, user);
 }
 
@@ -390,8 +495,11 @@ closed_loop(struct lat_thread *t, bool plain)
 	if (!cpl || !qd)
 		return; /* never: thread_setup allocated both */
 
+again:
 	for (unsigned s = 0; s < t->qd && can_issue(t, now); s++) {
 		rc = issue_as(t, s, now, plain);
+		if (!plain && rc == LAT_ISSUE_WAIT)
+			continue;
 		if (unlikely(rc)) {
 			fail(t, rc, "queueing a command");
 			break;
@@ -421,6 +529,8 @@ closed_loop(struct lat_thread *t, bool plain)
 			if (can_issue(t, now)) {
 				rc = issue_as(t, (unsigned)(uintptr_t)c->user,
 					      now, plain);
+				if (!plain && rc == LAT_ISSUE_WAIT)
+					continue;
 				if (unlikely(rc))
 					fail(t, rc, "queueing a command");
 				else
@@ -431,6 +541,12 @@ closed_loop(struct lat_thread *t, bool plain)
 			stop_drain(t, reads_only);
 			return;
 		}
+	}
+	/* Zoned writers that filled their zones: reset them, go on. */
+	if (!plain && unlikely(t->zwrap) && can_issue(t, now) &&
+	    !zones_reset(t, true)) {
+		now = lat_clock_now(clk);
+		goto again;
 	}
 }
 
@@ -505,10 +621,17 @@ static void run_open(struct lat_thread *t)
 			t->unsent = lat_sched_count_before(&s, t->t_end) - k;
 			more = false;
 		}
+		if (unlikely(t->zwrap) && !t->inflight && more &&
+		    zones_reset(t, true))
+			more = false;
 		while (more && t->nfree && due <= now) {
 			unsigned slot = t->free_slots[--t->nfree];
 			int rc = issue(t, slot, due);
 
+			if (rc == LAT_ISSUE_WAIT) {
+				t->nfree++;
+				break;
+			}
 			if (unlikely(rc)) {
 				t->nfree++;
 				fail(t, rc, "queueing a command");
@@ -584,6 +707,10 @@ static void *thread_main(void *arg)
 
 	if (t->idx)
 		pin(t);
+	/* Before the gate: nothing measured yet. A failure stops all.
+	 * Thread 0's were reset before the others started (lat_run). */
+	if (t->zoned && t->idx)
+		zones_reset(t, false);
 	if (t->gate)
 		gate_wait(t->gate);
 	if (t->o->rate)
@@ -613,6 +740,8 @@ static void thread_free(struct lat_thread *t)
 	free(t->rd);
 	free(t->wr);
 	free(t->lag);
+	free(t->zones);
+	free(t->zc);
 	if (!leave)
 		nvio_queue_destroy(t->q);
 }
@@ -692,6 +821,79 @@ static int thread_setup(struct lat_thread *t, struct nvio_dev *dev,
 	return 0;
 }
 
+/* --zoned: reports the range's zones (their capacities) through thread
+ * 0's queue, which is this thread's, and deals them to the threads (zone
+ * j to thread j % nt). Each thread resets its own (thread_main): a queue
+ * has one submitter. */
+static int zones_setup(struct lat_thread *th, unsigned nt,
+		       const struct nvio_dev_info *info,
+		       const struct lat_opts *o, struct lat_result *r)
+{
+	uint64_t zs = info->zone_size, first = o->range_slba / zs;
+	uint64_t nz = (o->range_nlb + zs - 1) / zs;
+	struct nvio_zone *zl = calloc(nz, sizeof(*zl));
+	uint64_t got = 0;
+	int rc = 0;
+
+	if (!zl) {
+		snprintf(r->sys_what, sizeof(r->sys_what), "allocating memory");
+		return -ENOMEM;
+	}
+	while (got < nz) {
+		unsigned n = 0;
+
+		rc = nvio_zone_report(th[0].q, (first + got) * zs,
+				      NVIO_ZONE_REPORT_ALL, true, zl + got,
+				      nz - got > 4096 ? 4096 : (unsigned)(nz - got),
+				      &n, NULL);
+		if (!rc && !n)
+			rc = -EIO;
+		if (rc) {
+			snprintf(r->sys_what, sizeof(r->sys_what), "reporting "
+				 "the zones of --range%s", rc > 0 ?
+				 " (an NVMe error)" : "");
+			rc = rc > 0 ? -EIO : rc;
+			goto out;
+		}
+		got += n;
+	}
+	for (uint64_t j = 0; j < nz; j++) {
+		const char *bad = zl[j].state == NVIO_ZS_OFFLINE ? "offline"
+				  : zl[j].state == NVIO_ZS_READ_ONLY ? "read-only"
+				  : zl[j].cap < th[0].nlb ? "too small for --bs"
+				  : NULL;
+
+		if (bad) {
+			snprintf(r->sys_what, sizeof(r->sys_what), "the zone at "
+				 "LBA %llu is %s", (unsigned long long)zl[j].slba,
+				 bad);
+			rc = -EROFS;
+			goto out;
+		}
+	}
+	for (unsigned i = 0; i < nt; i++) {
+		struct lat_thread *t = &th[i];
+
+		t->nzones = (unsigned)((nz - i + nt - 1) / nt);
+		t->nzc = o->zoned == LAT_ZONED_WRITE ? o->qd : 1;
+		t->zones = calloc(t->nzones, sizeof(*t->zones));
+		t->zc = calloc(t->nzc, sizeof(*t->zc));
+		if (!t->zones || !t->zc) {
+			snprintf(r->sys_what, sizeof(r->sys_what),
+				 "allocating memory");
+			rc = -ENOMEM;
+			goto out;
+		}
+		for (unsigned k = 0; k < t->nzones; k++) {
+			t->zones[k].slba = zl[i + (uint64_t)k * nt].slba;
+			t->zones[k].cap = zl[i + (uint64_t)k * nt].cap;
+		}
+	}
+out:
+	free(zl);
+	return rc;
+}
+
 int lat_result_exit(const struct lat_result *r)
 {
 	if (r->sys_err)
@@ -761,10 +963,21 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 		if (!t->rng)
 			t->rng = 1;
 		t->inject_every = o->inject_every;
+		t->zoned = o->rw != LAT_READ ? o->zoned : LAT_ZONED_NONE;
 		/* Counts are shared: the first threads take the remainder. */
 		t->budget = o->count ? o->count / nt + (i < o->count % nt)
 				     : UINT64_MAX;
 		t->warm_n = o->warmup_n / nt + (i < o->warmup_n % nt);
+	}
+	if (th[0].zoned) {
+		rc = zones_setup(th, nt, info, o, r);
+		if (!rc && zones_reset(&th[0], false)) {
+			snprintf(r->sys_what, sizeof(r->sys_what), "%s",
+				 th[0].what);
+			rc = th[0].sys_err;
+		}
+		if (rc)
+			goto out;
 	}
 	flags = nvio_queue_flags(th[0].q);
 	r->polled = flags & NVIO_QF_POLLED;
@@ -850,6 +1063,7 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 		r->unsent += t->unsent;
 		r->unreaped += t->unreaped;
 		r->timed_out += t->timed_out;
+		r->zone_resets += t->zone_resets;
 		if (t->measured && t->w_start < w_start)
 			w_start = t->w_start;
 		if (t->ios && t->w_end > w_end)

@@ -81,5 +81,45 @@ if [ -n "$conv" ] && [ "$conv" != "$Z" ]; then
 	expect 2 "append on a conventional namespace" "$NVIO" zone append "$conv" -s 0 -c 1 --pattern 0 --force
 	err_has "not a zoned namespace"
 fi
+# nvio lat on the zoned namespace: random writes refused, appends and
+# in-order writes run without an error over the first 4 zones, and what
+# the zones hold afterwards is what was written less what was reset: each
+# reset zone was full (cap / 128 commands of 64 KiB), and no zone outside
+# the range was touched.
+lat_zoned() { # MODE QD THREADS COUNT
+	local cap written
+	expect 0 "reset all before lat --zoned $1" "$NVIO" zone reset "$Z" --all --force
+	expect 0 "lat --zoned $1 -q $2 -j $3" "$NVIO" lat "$Z" -w write --zoned "$1" \
+		-q "$2" -j "$3" -c "$4" -b 64k -r "0:$((4 * zsze))" --force -o json || return
+	jq_eq "$WORK/out" .ios "$4"
+	jq_eq "$WORK/out" .nvme_errors.total 0
+	jq_eq "$WORK/out" .config.zoned "$1"
+	resets=$(jq -r .zone_resets "$WORK/out")
+	[ "$resets" -gt 0 ] && ok || fail "lat --zoned $1: no zone was filled and reset ($resets)"
+	expect 0 "report after lat --zoned $1" "$NVIO" zone report "$Z" -d 5 -o json || return
+	cap=$(jq -r '.zone_list[0].cap' "$WORK/out")
+	written=$(jq '[.zone_list[0:4][] | if .state == "FULL" then .cap else .wp - .slba end] | add / 128' "$WORK/out")
+	[ "$written" = $(($4 - resets * cap / 128)) ] && ok ||
+		fail "lat --zoned $1: zones hold $written commands, $4 written less $resets reset zones of $((cap / 128)) makes $(($4 - resets * cap / 128))"
+	jq_eq "$WORK/out" '.zone_list[4].state' EMPTY
+}
+lat_zoned write 4 1 1500
+lat_zoned append 8 2 1500
+expect 2 "lat random writes to zones" "$NVIO" lat "$Z" -w write -c 10 --force
+err_has "zoned namespace.*--zoned"
+expect 2 "lat --zoned write, more zones than --range" "$NVIO" lat "$Z" -w write --zoned write \
+	-q 8 -c 10 -r "0:$((4 * zsze))" --force
+err_has "needs a zone for each command in flight"
+expect 2 "lat --zoned, --range not whole zones" "$NVIO" lat "$Z" -w write --zoned append \
+	-c 10 -r "8:$zsze" --force
+err_has "not whole zones"
+if [ -n "$conv" ] && [ "$conv" != "$Z" ]; then
+	expect 2 "lat --zoned on a conventional namespace" "$NVIO" lat "$conv" -w write --zoned append -c 10 --force
+	err_has "not a zoned namespace"
+fi
+expect 0 "sweep over reads and zoned appends" "$NVIO" sweep "$Z" -w read,write --zoned append \
+	-q 1,4 -t 300ms -W 0 -r "0:$((4 * zsze))" --force -o json &&
+	jq_eq "$WORK/out" '[.points[] | .nvme_errors.total] | add' 0
+
 expect 0 "reset all at the end (--all)" "$NVIO" zone reset "$Z" --all --force
 finish
