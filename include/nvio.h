@@ -56,7 +56,7 @@ extern "C" {
 #endif
 
 #define NVIO_VERSION_MAJOR 0
-#define NVIO_VERSION_MINOR 4
+#define NVIO_VERSION_MINOR 6
 #define NVIO_VERSION_PATCH 0
 
 struct nvio_dev;
@@ -117,6 +117,15 @@ enum nvio_cns {
 	NVIO_CNS_NS = 0x00,
 	NVIO_CNS_CTRL = 0x01,
 	NVIO_CNS_NS_ACTIVE_LIST = 0x02,
+	NVIO_CNS_NS_DESCS = 0x03,     /* namespace identification descriptors */
+	NVIO_CNS_CS_NS = 0x05,        /* a command set's Identify Namespace */
+	NVIO_CNS_CS_CTRL = 0x06,      /* a command set's Identify Controller */
+};
+
+/* Command set identifiers (CSI). */
+enum nvio_csi {
+	NVIO_CSI_NVM = 0x00,
+	NVIO_CSI_ZNS = 0x02,
 };
 
 /* Per-command control bits, CDW12 bits 31:16 of read/write/compare/verify/
@@ -1033,6 +1042,10 @@ NVIO_API int nvio_identify_ns(struct nvio_dev *dev, uint32_t nsid,
 /* Up to 1024 active namespace ids greater than `start`, zero-terminated. */
 NVIO_API int nvio_identify_active_ns(struct nvio_dev *dev, uint32_t start,
 				     uint32_t *list1024);
+/* Any Identify: CNS, the command set (CSI, CDW11 bits 31:24: NVIO_CSI_*),
+ * NSID and CNTID, into 4096 bytes. */
+NVIO_API int nvio_identify(struct nvio_dev *dev, uint8_t cns, uint8_t csi,
+			   uint32_t nsid, uint16_t cntid, void *buf4096);
 NVIO_API int nvio_get_log(struct nvio_dev *dev, uint8_t lid, uint32_t nsid,
 			  uint64_t offset, void *buf, uint32_t len);
 NVIO_API int nvio_get_feature(struct nvio_dev *dev, uint8_t fid,

@@ -215,6 +215,18 @@ int nvio_identify_ns(struct nvio_dev *dev, uint32_t nsid, void *buf)
 	return nvio_admin_passthru(dev, &c, buf, 4096, NULL);
 }
 
+int nvio_identify(struct nvio_dev *dev, uint8_t cns, uint8_t csi,
+		  uint32_t nsid, uint16_t cntid, void *buf)
+{
+	struct nvio_cmd c;
+
+	if (!buf)
+		return -EINVAL;
+	nvio_cmd_identify(&c, cns, nsid, cntid);
+	c.cdw11 = (uint32_t)csi << 24;
+	return nvio_admin_passthru(dev, &c, buf, 4096, NULL);
+}
+
 int nvio_identify_ns_descs(struct nvio_dev *dev, uint32_t nsid, void *buf)
 {
 	struct nvio_cmd c;

@@ -253,6 +253,8 @@ int read_sysfs_u64(const char *path, uint64_t *v);
 /* Handlers. */
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_id_ctrl(struct cli *c, int argc, char **argv);
+int cmd_zone_id_ns(struct cli *c, int argc, char **argv);
+int cmd_zone_id_ctrl(struct cli *c, int argc, char **argv);
 int cmd_id_ns(struct cli *c, int argc, char **argv);
 int cmd_list_ns(struct cli *c, int argc, char **argv);
 int cmd_read(struct cli *c, int argc, char **argv);

@@ -548,9 +548,107 @@ static void print_id_ns(struct cli *c, const uint8_t *buf, uint64_t nsid)
 	}
 }
 
-/* id-ctrl and id-ns: the same steps, around a different Identify. */
-static int cmd_identify(struct cli *c, int argc, char **argv, bool ns)
+#define ZF(n, k) { #n, offsetof(struct nvme_zns_id_ns, n), \
+		   sizeof(((struct nvme_zns_id_ns *)0)->n), k, NULL }
+
+static const struct field zns_ns_fields[] = {
+	ZF(zoc, K_HEX), ZF(ozcs, K_HEX), ZF(mar, K_NUM), ZF(mor, K_NUM),
+	ZF(rrl, K_NUM), ZF(frl, K_NUM), ZF(rrl1, K_NUM), ZF(rrl2, K_NUM),
+	ZF(rrl3, K_NUM), ZF(frl1, K_NUM), ZF(frl2, K_NUM), ZF(frl3, K_NUM),
+	ZF(numzrwa, K_NUM), ZF(zrwafg, K_NUM), ZF(zrwasz, K_NUM),
+	ZF(zrwacap, K_HEX), { NULL, 0, 0, 0, NULL },
+};
+
+/* The zoned command set's Identify Namespace (CNS 05h, CSI 2) as
+ * nvme-cli's `zns id-ns` prints it: the fields, then a zone size and
+ * descriptor extension size per LBA format (nlbaf + 1 of them, from the
+ * NVM Identify Namespace in nvm). */
+static void print_zns_id_ns(struct cli *c, const uint8_t *buf,
+			    const uint8_t *nvm, uint64_t nsid)
 {
+	const struct nvme_zns_id_ns *id = (const struct nvme_zns_id_ns *)buf;
+	const struct nvme_id_ns *n = (const struct nvme_id_ns *)nvm;
+	unsigned nf = n->nlbaf + 1u, cur;
+	struct jw *w = cli_json(c);
+
+	if (nf > 64)
+		nf = 64;
+	cur = (n->flbas & 0xf) | ((n->flbas >> 5 & 3u) << 4);
+	if (w)
+		jw_obj(w, NULL);
+	else
+		printf("ZNS Command Set Identify Namespace %llu:\n",
+		       (unsigned long long)nsid);
+	print_fields(c, zns_ns_fields, buf, false, 8);
+	if (w)
+		jw_arr(w, "lbafe");
+	for (unsigned i = 0; i < nf; i++) {
+		uint64_t zsze = le64toh(id->lbafe[i].zsze);
+
+		if (w) {
+			jw_obj(w, NULL);
+			jw_u64(w, "zsze", zsze);
+			jw_u64(w, "zdes", id->lbafe[i].zdes);
+			jw_obj_end(w);
+		} else {
+			printf("LBA Format Extension %2u : Zone Size: %#llx LBAs - "
+			       "Zone Descriptor Extension Size: %u bytes%s\n",
+			       i, (unsigned long long)zsze,
+			       id->lbafe[i].zdes * 64u, i == cur ? " (in use)" : "");
+		}
+	}
+	if (w) {
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+}
+
+/* The zoned command set's Identify Controller (CNS 06h, CSI 2): ZASL,
+ * the largest zone append as a power of two of the minimum memory page
+ * (0: MDTS). */
+static void print_zns_id_ctrl(struct cli *c, const uint8_t *buf)
+{
+	const struct nvme_zns_id_ctrl *id = (const struct nvme_zns_id_ctrl *)buf;
+	struct jw *w = cli_json(c);
+
+	if (w) {
+		jw_obj(w, NULL);
+		jw_u64(w, "zasl", id->zasl);
+		jw_obj_end(w);
+	} else {
+		printf("ZNS Command Set Identify Controller:\nzasl    : %u\n",
+		       id->zasl);
+	}
+}
+
+enum id_kind { ID_CTRL, ID_NS, ID_ZNS_CTRL, ID_ZNS_NS };
+
+/* The Identify each kind sends: CNS 01h, 00h, 06h and 05h (CSI 2). */
+static int identify_kind(struct nvio_dev *dev, enum id_kind k, uint32_t nsid,
+			 void *buf)
+{
+	switch (k) {
+	case ID_CTRL: return nvio_identify_ctrl(dev, buf);
+	case ID_NS: return nvio_identify_ns(dev, nsid, buf);
+	case ID_ZNS_CTRL:
+		return nvio_identify(dev, NVIO_CNS_CS_CTRL, NVIO_CSI_ZNS, 0, 0,
+				     buf);
+	default:
+		return nvio_identify(dev, NVIO_CNS_CS_NS, NVIO_CSI_ZNS, nsid, 0,
+				     buf);
+	}
+}
+
+/* id-ctrl, id-ns and zone id-ctrl, id-ns: the same steps, around a
+ * different Identify. */
+static int cmd_identify(struct cli *c, int argc, char **argv, enum id_kind k)
+{
+	static const char *const what[] = {
+		"identify controller", "identify namespace",
+		"identify controller (zoned command set)",
+		"identify namespace (zoned command set)",
+	};
+	bool ns = k == ID_NS || k == ID_ZNS_NS;
 	struct cli_dev d;
 	uint64_t nsid;
 	uint8_t *buf = NULL;
@@ -575,26 +673,37 @@ static int cmd_identify(struct cli *c, int argc, char **argv, bool ns)
 	}
 	if (ns && !nsid)
 		nsid = d.info->nsid;
-	buf = nvio_buf_alloc(4096);
+	/* DEV's own namespace is known to be zoned or not: say so rather
+	 * than send what the device would refuse. */
+	if (k == ID_ZNS_NS && nsid == d.info->nsid && !d.info->zoned) {
+		rc = err_refused(c, "namespace %llu of %s is not zoned; nothing "
+				 "was sent", (unsigned long long)nsid,
+				 d.info->ctrl_path);
+		goto out;
+	}
+	buf = nvio_buf_alloc(2 * 4096);
 	if (!buf) {
 		rc = err_errno(c, ENOMEM, "buffer");
 		goto out;
 	}
-	rc = ns ? nvio_identify_ns(d.dev, (uint32_t)nsid, buf)
-		: nvio_identify_ctrl(d.dev, buf);
+	rc = identify_kind(d.dev, k, (uint32_t)nsid, buf);
+	/* the LBA formats zns id-ns lists are the NVM Identify's */
+	if (!rc && k == ID_ZNS_NS && !c->raw)
+		rc = nvio_identify_ns(d.dev, (uint32_t)nsid, buf + 4096);
 	if (rc) {
-		rc = err_result(c, rc, ns ? "identify namespace"
-					  : "identify controller");
+		rc = err_result(c, rc, what[k]);
 		goto out;
 	}
 	if (c->raw) {
 		rc = raw_out(c, buf, 4096);
 		goto out;
 	}
-	if (ns)
-		print_id_ns(c, buf, nsid);
-	else
-		print_id_ctrl(c, buf, d.info->ctrl_path);
+	switch (k) {
+	case ID_NS: print_id_ns(c, buf, nsid); break;
+	case ID_CTRL: print_id_ctrl(c, buf, d.info->ctrl_path); break;
+	case ID_ZNS_NS: print_zns_id_ns(c, buf, buf + 4096, nsid); break;
+	case ID_ZNS_CTRL: print_zns_id_ctrl(c, buf); break;
+	}
 	rc = EXIT_OK;
 out:
 	nvio_buf_free(buf);
@@ -604,12 +713,22 @@ out:
 
 int cmd_id_ctrl(struct cli *c, int argc, char **argv)
 {
-	return cmd_identify(c, argc, argv, false);
+	return cmd_identify(c, argc, argv, ID_CTRL);
 }
 
 int cmd_id_ns(struct cli *c, int argc, char **argv)
 {
-	return cmd_identify(c, argc, argv, true);
+	return cmd_identify(c, argc, argv, ID_NS);
+}
+
+int cmd_zone_id_ctrl(struct cli *c, int argc, char **argv)
+{
+	return cmd_identify(c, argc, argv, ID_ZNS_CTRL);
+}
+
+int cmd_zone_id_ns(struct cli *c, int argc, char **argv)
+{
+	return cmd_identify(c, argc, argv, ID_ZNS_NS);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd-zone.c - nvio zone report|open|close|finish|reset|offline|append:
+ * cmd-zone.c - nvio zone report|open|close|finish|reset|offline|append
+ * (and id-ns, id-ctrl, which cmd-admin.c prints with the other Identify):
  * zoned namespaces, with nvme-cli's zns options and JSON where it has
  * them. Each subcommand has its own option table; `nvio zone SUB` runs
  * with c->cmd pointing at the subcommand, so its --help, its errors and
@@ -88,6 +89,17 @@ static const struct cli_cmd zone_cmds[] = {
 	  "The data goes at the zone's write pointer: the LBA it was written\n"
 	  "at is printed (\"lba\" with -o json). At most the namespace's zone\n"
 	  "append size limit (ZASL) in one append.\n" },
+	{ "zone id-ns", cmd_zone_id_ns,
+	  "the zoned command set's Identify Namespace",
+	  "nvio zone id-ns DEV [-n NSID] [-b] [-o json]", opts_id_ns,
+	  "JSON as nvme-cli's `zns id-ns -o json`: zoc, ozcs, mar, mor (the\n"
+	  "most active and open zones, less one), the reset and finish\n"
+	  "recommended limits, ZRWA fields, and lbafe (zsze, zdes) per LBA\n"
+	  "format.\n" },
+	{ "zone id-ctrl", cmd_zone_id_ctrl,
+	  "the zoned command set's Identify Controller",
+	  "nvio zone id-ctrl DEV [-b] [-o json]", opts_id_ctrl,
+	  "JSON as nvme-cli's `zns id-ctrl -o json`: zasl.\n" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -135,7 +147,7 @@ int cmd_zone(struct cli *c, int argc, char **argv)
 			return EXIT_OK;
 		}
 		return err_usage(c, "%s: give report, open, close, finish, "
-				 "reset, offline or append",
+				 "reset, offline, append, id-ns or id-ctrl",
 				 argc >= 2 ? "unknown zone command" : "no zone command");
 	}
 	c->cmd = sub;

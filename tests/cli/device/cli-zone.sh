@@ -63,6 +63,25 @@ else
 	echo "$ME: nvme-cli not installed: no cross-check"
 fi
 
+# the zoned command set's Identify: what the report and info say, and
+# nvme-cli's zns id-ns and id-ctrl JSON key for key
+expect 0 "zone id-ns" "$NVIO" zone id-ns "$Z" -o json &&
+	jq_eq "$WORK/out" '.lbafe[0].zsze' "$zsze" && jq_eq "$WORK/out" .mor 7
+expect 0 "zone id-ctrl" "$NVIO" zone id-ctrl "$Z" -o json && jq_eq "$WORK/out" '.zasl | type' number
+expect 0 "zone id-ns -b" "$NVIO" zone id-ns "$Z" -b
+[ "$(stat -c %s "$WORK/out")" = 4096 ] && ok || fail "zone id-ns -b: $(stat -c %s "$WORK/out") bytes"
+if command -v nvme >/dev/null; then
+	for sub in id-ns id-ctrl; do
+		if nvme zns "$sub" "$Z" -o json > "$WORK/theirs" 2>"$WORK/theirs.err"; then
+			"$NVIO" zone "$sub" "$Z" -o json > "$WORK/ours"
+			[ "$(jq -cS . "$WORK/theirs")" = "$(jq -cS . "$WORK/ours")" ] && ok ||
+				fail "zone $sub differs from nvme-cli's: $(jq -cS . "$WORK/theirs" | head -c 300) vs $(jq -cS . "$WORK/ours" | head -c 300)"
+		else
+			echo "$ME: nvme zns $sub failed here: $(head -c 200 "$WORK/theirs.err")"
+		fi
+	done
+fi
+
 # refused, nothing sent
 expect 2 "an action off a zone start" "$NVIO" zone reset "$Z" -s $((zsze + 1)) --force
 err_has "does not start a zone"
@@ -78,6 +97,8 @@ conv=${NVIO_DEVS%% *}
 if [ -n "$conv" ] && [ "$conv" != "$Z" ]; then
 	expect 2 "report on a conventional namespace" "$NVIO" zone report "$conv"
 	err_has "not a zoned namespace"
+	expect 2 "zone id-ns on a conventional namespace" "$NVIO" zone id-ns "$conv"
+	err_has "not zoned"
 	expect 2 "append on a conventional namespace" "$NVIO" zone append "$conv" -s 0 -c 1 --pattern 0 --force
 	err_has "not a zoned namespace"
 fi
