@@ -99,7 +99,9 @@ enum nvio_opcode {
 	NVIO_OP_WRITE_ZEROES = 0x08,
 	NVIO_OP_DSM = 0x09,
 	NVIO_OP_VERIFY = 0x0c,
+	NVIO_OP_IO_MGMT_RECV = 0x12,
 	NVIO_OP_COPY = 0x19,
+	NVIO_OP_IO_MGMT_SEND = 0x1d,
 	NVIO_OP_ZONE_MGMT_SEND = 0x79,
 	NVIO_OP_ZONE_MGMT_RECV = 0x7a,
 	NVIO_OP_ZONE_APPEND = 0x7d,
@@ -307,6 +309,26 @@ enum nvio_zone_action {
 	NVIO_ZSA_OFFLINE = 0x5,
 };
 
+/* I/O Management Receive: operation `mo` (NVIO_IO_MGMT_RUH_STATUS) with its
+ * specific field `mos`, `len` bytes (a multiple of 4) of data. */
+static inline void nvio_cmd_io_mgmt_recv(struct nvio_cmd *c, uint32_t nsid,
+					 unsigned mo, unsigned mos,
+					 uint32_t len)
+{
+	nvio_cmd_init(c, NVIO_OP_IO_MGMT_RECV, nsid);
+	c->cdw10 = (mo & 0xfu) | ((uint32_t)(mos & 0xffffu) << 16);
+	c->cdw11 = len / 4 - 1;
+}
+
+/* I/O Management Send: operation `mo` (NVIO_IO_MGMT_RUH_UPDATE, whose
+ * `mos` is the zero-based count of placement ids in the data). */
+static inline void nvio_cmd_io_mgmt_send(struct nvio_cmd *c, uint32_t nsid,
+					 unsigned mo, unsigned mos)
+{
+	nvio_cmd_init(c, NVIO_OP_IO_MGMT_SEND, nsid);
+	c->cdw10 = (mo & 0xfu) | ((uint32_t)(mos & 0xffffu) << 16);
+}
+
 static inline void nvio_cmd_zone_mgmt_send(struct nvio_cmd *c, uint32_t nsid,
 					   uint64_t slba, unsigned action,
 					   bool all)
@@ -385,6 +407,8 @@ enum {
 	NVIO_SC_INVALID_FIELD = 0x02,
 	NVIO_SC_ABORT_REQ = 0x07, /* Command Abort Requested */
 	NVIO_SC_INVALID_NS = 0x0b,
+	NVIO_SC_FDP_DISABLED = 0x29,  /* Flexible Data Placement disabled */
+	NVIO_SC_INVALID_PHL = 0x2a,   /* Invalid Placement Handle List */
 	NVIO_SC_LBA_RANGE = 0x80,
 	NVIO_SC_COMPARE_FAILED = 0x85, /* SCT media */
 };
@@ -417,6 +441,9 @@ struct nvio_dev_opts {
 
 /* What Identify (and sysfs) say about the namespace and its controller.
  * Owned by the device; new fields are only ever appended. */
+/* The most placement ids nvio_dev_info keeps (and checks writes against). */
+#define NVIO_FDP_MAX_PIDS 256
+
 struct nvio_dev_info {
 	uint32_t nsid;
 	uint32_t lba_size;     /* data bytes per LBA in the active format */
@@ -478,7 +505,22 @@ struct nvio_dev_info {
 	uint32_t max_open_zones;
 	uint32_t max_active_zones;
 	uint32_t zone_append_max;
+	/* Flexible data placement: the controller has it (CTRATT.FDPS) and
+	 * the namespace's reclaim unit handle status was read at open. Its
+	 * endurance group, and the placement ids a write may name
+	 * (directive type NVIO_DTYPE_PLACEMENT, DSPEC), in the order the
+	 * device lists them; fdp_unknown when the controller has FDP but
+	 * the status could not be read (placement is then refused). */
+	bool fdp;
+	bool fdp_unknown;
+	uint16_t fdp_endgid;
+	uint16_t fdp_nr_pids;
+	uint16_t fdp_pids[NVIO_FDP_MAX_PIDS];
 };
+
+/* Directive types (struct nvio_io.dtype) */
+#define NVIO_DTYPE_STREAMS 1
+#define NVIO_DTYPE_PLACEMENT 2   /* FDP: dspec is a placement id */
 
 /* nvio_dev_info.id_source */
 #define NVIO_ID_CTRL 0    /* Identify through the controller /dev/nvmeX */
@@ -1042,6 +1084,28 @@ NVIO_API int nvio_identify_ns(struct nvio_dev *dev, uint32_t nsid,
 /* Up to 1024 active namespace ids greater than `start`, zero-terminated. */
 NVIO_API int nvio_identify_active_ns(struct nvio_dev *dev, uint32_t start,
 				     uint32_t *list1024);
+/* Get Log Page with every field the command has. */
+struct nvio_log_req {
+	size_t sz;          /* sizeof(struct nvio_log_req) */
+	uint8_t lid;        /* log page identifier */
+	uint8_t lsp;        /* log specific field, 7 bits */
+	bool rae;           /* retain asynchronous event */
+	uint8_t csi;        /* command set (NVIO_CSI_*) */
+	uint16_t lsi;       /* log specific identifier: the endurance group
+			       of the FDP logs */
+	uint8_t uuidx;      /* UUID index, 7 bits */
+	uint32_t nsid;      /* 0, a namespace, or 0xffffffff */
+	uint64_t offset;    /* bytes into the page, a multiple of 4 */
+	void *buf;
+	uint32_t len;       /* bytes, a multiple of 4 */
+};
+/* The command a request becomes (0, -EINVAL for a field out of range or a
+ * misaligned length or offset), and the command sent. */
+NVIO_API int nvio_log_req_encode(const struct nvio_log_req *req,
+				 struct nvio_cmd *cmd);
+NVIO_API int nvio_get_log_page(struct nvio_dev *dev,
+			       const struct nvio_log_req *req);
+
 /* Any Identify: CNS, the command set (CSI, CDW11 bits 31:24: NVIO_CSI_*),
  * NSID and CNTID, into 4096 bytes. */
 NVIO_API int nvio_identify(struct nvio_dev *dev, uint8_t cns, uint8_t csi,
@@ -1105,6 +1169,87 @@ NVIO_API int nvio_zone_report(struct nvio_queue *q, uint64_t slba,
  * (slba is then ignored). 0, -errno, or an NVMe status. */
 NVIO_API int nvio_zone_mgmt(struct nvio_queue *q, uint64_t slba,
 			    unsigned action, bool all);
+
+/* ------------------------------------------------------------------ */
+/* Flexible data placement: writes name a placement id (struct nvio_io
+ * dtype NVIO_DTYPE_PLACEMENT, dspec), checked against
+ * nvio_dev_info.fdp_pids; the logs are read with nvio_get_log_page()
+ * (LSI: the endurance group) and decoded here. */
+
+/* FDP log pages and I/O Management operations. */
+enum {
+	NVIO_LOG_FDP_CONFIGS = 0x20,
+	NVIO_LOG_FDP_RUH_USAGE = 0x21,
+	NVIO_LOG_FDP_STATS = 0x22,
+	NVIO_LOG_FDP_EVENTS = 0x23,
+	NVIO_IO_MGMT_RUH_STATUS = 1,  /* Receive: reclaim unit handle status */
+	NVIO_IO_MGMT_RUH_UPDATE = 1,  /* Send: new reclaim units for PIDs */
+};
+
+/* I/O Management Receive and Send on an idle queue, for namespace nsid
+ * (0: the queue's). 0, -errno, or an NVMe status. */
+NVIO_API int nvio_io_mgmt_recv(struct nvio_queue *q, uint32_t nsid,
+			       uint8_t mo, uint16_t mos, void *buf,
+			       uint32_t len);
+NVIO_API int nvio_io_mgmt_send(struct nvio_queue *q, uint32_t nsid,
+			       uint8_t mo, uint16_t mos, const void *buf,
+			       uint32_t len);
+
+/* A reclaim unit handle status descriptor. */
+struct nvio_fdp_ruhs {
+	uint16_t pid;       /* placement id */
+	uint16_t ruhid;     /* reclaim unit handle */
+	uint32_t earutr;    /* estimated active RU time remaining, s */
+	uint64_t ruamw;     /* RU available media writes, LBAs */
+};
+
+/* An FDP configuration descriptor (FDP Configurations log). */
+struct nvio_fdp_config {
+	uint8_t fdpa;       /* bit 7 valid, bit 4 volatile write cache,
+			       3:0 the reclaim group id format (RGIF) */
+	uint8_t vss;        /* vendor specific bytes */
+	uint16_t nruh;      /* reclaim unit handles */
+	uint32_t nrg;       /* reclaim groups */
+	uint32_t max_pids;  /* placement ids a namespace may have */
+	uint32_t nnss;      /* namespaces supported */
+	uint64_t runs;      /* reclaim unit nominal size, bytes */
+	uint32_t erutl;     /* estimated RU time limit, s */
+	uint32_t ruh_off;   /* byte offset in the log of its nruh handle
+			       descriptors (4 bytes each: the type first) */
+};
+
+/* An FDP event (FDP Events log). */
+struct nvio_fdp_event {
+	uint8_t type;       /* 0 RU not fully written, 1 RU time limit
+			       exceeded, 2 controller reset modified RUHs,
+			       3 invalid placement id, 0x80 media
+			       reallocated, 0x81 implicitly modified RUH */
+	uint8_t flags;      /* bit 0 pid valid, 1 nsid valid, 2 location
+			       (rgid, ruhid) valid */
+	uint16_t pid;
+	uint64_t timestamp; /* the whole field: ms in bits 47:0 */
+	uint32_t nsid;
+	uint16_t rgid;
+	uint8_t ruhid;
+	uint8_t rsvd;
+	uint8_t specific[16]; /* event type specific */
+};
+
+/* Decoders of a buffer of len bytes as the device returned it: up to max
+ * entries into out, *nr (may be NULL) how many, *total (may be NULL) what
+ * the header says there are (configurations: NUMFDPC + 1). Never read
+ * past len; -EINVAL for a buffer shorter than the header, -EBADMSG for a
+ * configuration descriptor whose size does not hold it. */
+NVIO_API int nvio_fdp_ruh_status_decode(const void *buf, size_t len,
+					struct nvio_fdp_ruhs *out,
+					unsigned max, unsigned *nr,
+					unsigned *total);
+NVIO_API int nvio_fdp_configs_decode(const void *buf, size_t len,
+				     struct nvio_fdp_config *out, unsigned max,
+				     unsigned *nr, unsigned *total);
+NVIO_API int nvio_fdp_events_decode(const void *buf, size_t len,
+				    struct nvio_fdp_event *out, unsigned max,
+				    unsigned *nr, unsigned *total);
 
 /* ------------------------------------------------------------------ */
 /* Buffers: page-aligned memory suitable for any command. */

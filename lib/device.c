@@ -227,6 +227,7 @@ static int identify_all(struct nvio_dev *dev)
 	nvio_info_from_identify(&dev->info, ctrl, ns);
 	if (dev->info.pi_type)
 		pi_format(dev, ctrl, ns);
+	nvio_fdp_probe(dev, ctrl, ns);
 	if (ns_csi(dev, ns) == 2)
 		zns_info(dev, ns);
 out:

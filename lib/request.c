@@ -311,6 +311,13 @@ int nvio_queue_io(struct nvio_queue *q, const struct nvio_io *in)
 	rc = io_check_pi(g, &io);
 	if (rc)
 		return rc;
+	/* A placement id the namespace does not have: a controller may put
+	 * the data on a default handle without a word (QEMU does). */
+	if (io.dtype == NVIO_DTYPE_PLACEMENT && op_writes(io.opcode)) {
+		rc = nvio_fdp_pid_check(&g->dev->info, io.dspec);
+		if (rc)
+			return rc;
+	}
 	rc = nvio_io_encode(&io, g->nsid, &c);
 	if (rc)
 		return rc;

@@ -23,6 +23,15 @@ const char *nvio_strerror(int res)
 		s = res == -2147483647 - 1 ? NULL : strerrordesc_np(-res);
 		return s ? s : "Unknown error";
 	}
+	/* Generic statuses newer than libnvme 1.3's table (NVMe 2.0's FDP) */
+	switch (res & 0x7ff) {
+	case NVIO_SC_FDP_DISABLED:
+		return "Flexible Data Placement Disabled: FDP is not enabled "
+		       "in the namespace's endurance group";
+	case NVIO_SC_INVALID_PHL:
+		return "Invalid Placement Handle List: a placement handle "
+		       "is not valid";
+	}
 	/* Only SCT and SC name a status; CRD, More and DNR qualify it. */
 	s = nvme_status_to_string(res & 0x7ff, false);
 	return s ? s : "Unknown NVMe status";

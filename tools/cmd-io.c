@@ -74,6 +74,12 @@ const struct cli_opt opts_write[] = {
 	OPT_MDSIZE, OPT_PI_FIELDS,
 	{ "pi", OPT_PI, no_argument, NULL,
 	  "make the PI of the data in nvio (guard, tags) before sending it" },
+	{ "dir-type", 'T', required_argument, "TYPE",
+	  "directive type (0-15): 2 places the data at --dir-spec's placement "
+	  "id (FDP)" },
+	{ "dir-spec", 'S', required_argument, "SPEC",
+	  "directive specific: with --dir-type 2 a placement id of the "
+	  "namespace (nvio fdp status lists them)" },
 	OPT_FUA_ROW, OPT_FORCE_ROW, OPT_NSID, CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
@@ -138,6 +144,8 @@ struct io_args {
 	bool pi;            /* nvio makes (write) or checks (read) the PI */
 	uint64_t sdlba;     /* copy's destination */
 	bool has_sdlba;
+	uint64_t dtype, dspec; /* write's directive */
+	bool has_dspec;
 };
 
 #define PATTERN_RANDOM 256
@@ -227,6 +235,13 @@ static int parse_io(struct cli *c, int argc, char **argv, struct io_args *a)
 			break;
 		case OPT_PI:
 			a->pi = true;
+			break;
+		case 'T':
+			rc = opt_u64(c, "dir-type", optarg, &a->dtype, 15);
+			break;
+		case 'S':
+			rc = opt_u64(c, "dir-spec", optarg, &a->dspec, 0xffff);
+			a->has_dspec = true;
 			break;
 		case OPT_DEAC:
 			a->ctl |= NVIO_IO_DEAC;
@@ -667,6 +682,8 @@ static int plan_io(struct cli *c, struct cli_dev *d, struct pi_plan *p,
 		.len = len, .md = p->md_size ? p->md : NULL,
 		.md_len = (uint32_t)(n * p->md_size), .reftag = ref,
 		.apptag = p->apptag, .appmask = p->appmask,
+		.dtype = op == NVIO_OP_WRITE ? (uint8_t)a->dtype : 0,
+		.dspec = op == NVIO_OP_WRITE ? (uint16_t)a->dspec : 0,
 	};
 	char what[128];
 	int rc;
@@ -871,6 +888,50 @@ out:
 	return rc;
 }
 
+/* A write with a directive (a request: nvio_write has none). */
+static int write_directive(struct cli_dev *d, const struct io_args *a,
+			   uint64_t slba, uint64_t n, void *buf, size_t len)
+{
+	struct nvio_io io = {
+		.sz = sizeof(io), .opcode = NVIO_OP_WRITE, .slba = slba,
+		.nlb = (uint32_t)n, .ctl = a->ctl, .buf = buf, .len = len,
+		.dtype = (uint8_t)a->dtype, .dspec = (uint16_t)a->dspec,
+	};
+
+	return nvio_io(d->q, &io, NULL);
+}
+
+/* --dir-type and --dir-spec against the namespace, before anything is
+ * sent: a placement id it does not have would be placed elsewhere by some
+ * controllers without an error. */
+static int check_directive(struct cli *c, const struct cli_dev *d,
+			   const struct io_args *a)
+{
+	const struct nvio_dev_info *i = d->info;
+	char ids[160] = "";
+	size_t o = 0;
+
+	if (a->has_dspec && !a->dtype)
+		return err_usage(c, "--dir-spec needs --dir-type");
+	if (a->dtype != NVIO_DTYPE_PLACEMENT)
+		return EXIT_OK;
+	if (!i->fdp)
+		return err_refused(c, "%s has no flexible data placement%s; "
+				   "nothing was sent", i->generic_path,
+				   i->fdp_unknown ? " that nvio could learn (the "
+				   "reclaim unit handle status was refused)" : "");
+	for (unsigned k = 0; k < i->fdp_nr_pids; k++)
+		if (i->fdp_pids[k] == a->dspec)
+			return EXIT_OK;
+	for (unsigned k = 0; k < i->fdp_nr_pids && o + 16 < sizeof(ids); k++)
+		o += (size_t)snprintf(ids + o, sizeof(ids) - o, "%s%u",
+				      k ? ", " : "", i->fdp_pids[k]);
+	return err_refused(c, "placement id %llu is not one of %s's (%s%s); "
+			   "nothing was sent", (unsigned long long)a->dspec,
+			   i->generic_path, ids,
+			   o + 16 >= sizeof(ids) ? ", ..." : "");
+}
+
 /* write and compare: data from a file, stdin or a pattern. */
 static int data_out(struct cli *c, int argc, char **argv, bool compare)
 {
@@ -888,6 +949,8 @@ static int data_out(struct cli *c, int argc, char **argv, bool compare)
 		return rc == CLI_STOP ? EXIT_OK : rc;
 	pract_bytes(&d, &a);
 	rc = resolve_count(c, &d, &a, true);
+	if (!rc)
+		rc = check_directive(c, &d, &a);
 	if (rc)
 		goto out;
 	per = plan_chunk(&d, &a, chunk_lbas(d.lba_bytes, a.nlb));
@@ -926,6 +989,8 @@ static int data_out(struct cli *c, int argc, char **argv, bool compare)
 		if (compare)
 			rc = nvio_compare(d.q, a.slba + done, (uint32_t)n, buf,
 					  len, a.ctl);
+		else if (a.dtype || a.dspec)
+			rc = write_directive(&d, &a, a.slba + done, n, buf, len);
 		else
 			rc = nvio_write(d.q, a.slba + done, n, buf, len, a.ctl);
 		if (rc) {

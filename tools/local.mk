@@ -14,6 +14,7 @@ tools_nvio_SOURCES = \
 	tools/cmd-list.c \
 	tools/cmd-passthru.c \
 	tools/cmd-zone.c \
+	tools/cmd-fdp.c \
 	tools/dev.c \
 	tools/json.c \
 	tools/output.c \

@@ -101,6 +101,16 @@ const struct cli_cmd cli_cmds[] = {
 	  "nvio zone append DEV -s SLBA (-c NLB | -z SIZE) (-d FILE | --pattern P)\n"
 	  "                                     prints the LBA the device wrote at\n"
 	  "See nvio zone SUBCOMMAND --help.\n" },
+	{ "fdp", cmd_fdp, "flexible data placement: configs, usage, stats, events, status, update",
+	  "nvio fdp configs|usage|stats|events|status|update DEV [OPTIONS]",
+	  opts_fdp,
+	  "nvio fdp configs|usage|stats DEV [-e EGID]      the FDP logs of an\n"
+	  "                                     endurance group (default: DEV's)\n"
+	  "nvio fdp events DEV [-e EGID] [-E]  controller (or -E host) events\n"
+	  "nvio fdp status DEV                 placement ids and their handles\n"
+	  "nvio fdp update DEV -p PID[,PID...] new reclaim units for the ids\n"
+	  "JSON as nvme-cli's fdp plugin prints it. Writes are placed with\n"
+	  "nvio write --dir-type 2 --dir-spec PID. See nvio fdp SUBCOMMAND --help.\n" },
 	{ "flush", cmd_flush, "flush the volatile write cache",
 	  "nvio flush DEV", opts_flush, NULL },
 	{ "get-log", cmd_get_log, "read a log page",
