@@ -314,7 +314,8 @@ int nvio_queue_io(struct nvio_queue *q, const struct nvio_io *in)
 	/* A placement id the namespace does not have: a controller may put
 	 * the data on a default handle without a word (QEMU does). */
 	if (io.dtype == NVIO_DTYPE_PLACEMENT && op_writes(io.opcode)) {
-		rc = nvio_fdp_pid_check(&g->dev->info, io.dspec);
+		rc = g->dev ? nvio_fdp_pid_check(&g->dev->info, io.dspec)
+			    : -EOPNOTSUPP;
 		if (rc)
 			return rc;
 	}

@@ -468,6 +468,45 @@ START_TEST(zoned)
 }
 END_TEST
 
+/* --placement: parsed, and checked against the namespace's ids */
+START_TEST(placement)
+{
+	struct nvio_dev_info fdp = { .lba_size = 512, .nsze = 1 << 20,
+				     .fdp = true, .fdp_nr_pids = 3,
+				     .fdp_pids = { 0, 16384, 1 } };
+	struct nvio_dev_info plain = { .lba_size = 512, .nsze = 1 << 20 };
+	struct lat_opts o;
+
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "write",
+			       "--placement", "16384,1", NULL), 0);
+	ck_assert_uint_eq(o.npids, 2);
+	ck_assert_uint_eq(o.pids[0], 16384);
+	ck_assert_int_eq(lat_check_geometry(&o, &fdp, devnull, "lat"), 0);
+	ck_assert_int_eq(lat_check_geometry(&o, &plain, devnull, "lat"),
+			 LAT_EXIT_USAGE);
+	fdp.fdp_pids[1] = 2; /* 16384 is no longer the namespace's */
+	ck_assert_int_eq(lat_check_geometry(&o, &fdp, devnull, "lat"),
+			 LAT_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "mix",
+			       "--placement", "all", NULL), 0);
+	ck_assert_int_eq(lat_check_geometry(&o, &fdp, devnull, "lat"), 0);
+	ck_assert_uint_eq(o.npids, 3);
+	ck_assert_uint_eq(o.pids[1], 2);
+	ck_assert_uint_eq(o.pids[2], 1);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "write",
+			       "--placement", "1,,2", NULL), LAT_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "write",
+			       "--placement", "65536", NULL), LAT_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "write",
+			       "--placement", "", NULL), LAT_EXIT_USAGE);
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "--placement", "1", NULL),
+			 LAT_EXIT_USAGE); /* reads only */
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", "-w", "write", "--zoned",
+			       "append", "--placement", "1", NULL),
+			 LAT_EXIT_USAGE);
+}
+END_TEST
+
 START_TEST(sweep_lists)
 {
 	struct lat_opts o;
@@ -541,6 +580,7 @@ int main(void)
 	tcase_add_test(tc, cpus);
 	tcase_add_test(tc, timeout);
 	tcase_add_test(tc, zoned);
+	tcase_add_test(tc, placement);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

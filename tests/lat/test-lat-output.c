@@ -122,7 +122,7 @@ static const char csv_header[] =
 	"rate,ios,nvme_errors,elapsed_s,iops,bw_mib_s,lat_min_ns,lat_mean_ns,"
 	"lat_stddev_ns,lat_p50_ns,lat_p90_ns,lat_p99_ns,lat_p99_9_ns,"
 	"lat_p99_99_ns,lat_max_ns,clock,clock_read_ns,unsent,interrupted,"
-	"issue_lag_p50_ns,issue_lag_p99_ns,issue_lag_max_ns,zoned,zone_resets\n";
+	"issue_lag_p50_ns,issue_lag_p99_ns,issue_lag_max_ns,zoned,zone_resets,placement\n";
 
 START_TEST(csv)
 {

@@ -219,12 +219,12 @@ START_TEST(plain_format)
 	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
 	nvio_queue_set_timeout(q, 500);
 	io = req(NVIO_OP_WRITE, 8, 1);
-	io.buf = buf; io.len = 512; io.timeout_ms = 1234; io.dtype = 2;
+	io.buf = buf; io.len = 512; io.timeout_ms = 1234; io.dtype = 1;
 	io.dspec = 3;
 	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
 	ck_assert_uint_eq(queued_cmd(q, 2)->timeout_ms, 1234);
 	ck_assert_uint_eq(queued_cmd(q, 2)->cdw13, 3u << 16);
-	ck_assert_uint_eq(queued_cmd(q, 2)->cdw12, 2u << 20);
+	ck_assert_uint_eq(queued_cmd(q, 2)->cdw12, 1u << 20);
 	ck_assert_uint_eq(nvio_queue_timeout(q), 500);
 	io.timeout_ms = 0;
 	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
@@ -449,11 +449,11 @@ START_TEST(copy_uncor_append)
 	ck_assert_uint_eq(b[28], 0xef);
 	ck_assert_uint_eq(b[30], 0xff);
 	io.buf = r; io.len = 64;
-	io.dtype = 2; io.dspec = 7;
+	io.dtype = 1; io.dspec = 7;
 	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
 	ck_assert_uint_eq(queued_cmd(q, 0)->opcode, NVIO_OP_COPY);
 	ck_assert_uint_eq(queued_cmd(q, 0)->cdw10, 500);
-	ck_assert_uint_eq(queued_cmd(q, 0)->cdw12, 1u | 2u << 20); /* NR 1 */
+	ck_assert_uint_eq(queued_cmd(q, 0)->cdw12, 1u | 1u << 20); /* NR 1 */
 	ck_assert_uint_eq(queued_cmd(q, 0)->cdw13, 7u << 16);
 	ck_assert_uint_eq(queued_cmd(q, 0)->data_len, 64);
 	io.dtype = 0; io.dspec = 0;
@@ -510,7 +510,7 @@ START_TEST(copy_uncor_append)
 	q = fake_queue_info(&info, 4);
 	io = req(NVIO_OP_ZONE_APPEND, 0, 2);
 	ck_assert_int_eq(nvio_queue_io(q, &io), -EFAULT);
-	io.buf = buf; io.len = 1024; io.dtype = 2; io.dspec = 1;
+	io.buf = buf; io.len = 1024; io.dtype = 1; io.dspec = 1;
 	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
 	ck_assert_uint_eq(queued_cmd(q, 0)->opcode, NVIO_OP_ZONE_APPEND);
 	io.slba = 3; /* not a zone's first LBA */
@@ -548,6 +548,56 @@ START_TEST(sync_refuses)
 }
 END_TEST
 
+/* Directive type 2 (FDP placement): dspec must be one of the namespace's
+ * placement ids, learned at open; a namespace without FDP refuses it. */
+START_TEST(placement)
+{
+	struct nvio_dev_info info = {
+		.nsid = 1, .lba_size = 512, .lba_shift = 9, .nsze = 1000,
+		.max_nlb = 128,
+	};
+	struct nvio_queue *q = fake_queue_info(&info, 4);
+	struct nvio_dev *d = calloc(1, sizeof(*d));
+	struct nvio_io io = req(NVIO_OP_WRITE, 0, 1);
+
+	ck_assert_ptr_nonnull(d);
+	io.buf = buf; io.len = 512;
+	io.dtype = NVIO_DTYPE_PLACEMENT; io.dspec = 1;
+	/* no device behind it, then a device without FDP */
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EOPNOTSUPP);
+	d->info = info;
+	d->fd = -1;
+	q->ns[0].dev = d;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EOPNOTSUPP);
+	d->info.fdp_unknown = true; /* status refused: still no */
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EOPNOTSUPP);
+	d->info.fdp = true;
+	d->info.fdp_nr_pids = 3;
+	d->info.fdp_pids[0] = 0;
+	d->info.fdp_pids[1] = 0x4000;
+	d->info.fdp_pids[2] = 1;
+	io.dspec = 2;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -ENXIO);
+	io.dspec = 0x4001;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -ENXIO);
+	ck_assert_uint_eq(fake_queued(q), 0);
+	io.dspec = 0x4000;
+	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
+	ck_assert_uint_eq(queued_cmd(q, 0)->cdw12, 2u << 20);
+	ck_assert_uint_eq(queued_cmd(q, 0)->cdw13, 0x4000u << 16);
+	/* streams (type 1) are not checked; reads take no directive */
+	io.dtype = 1; io.dspec = 9;
+	ck_assert_int_eq(nvio_queue_io(q, &io), 0);
+	io = req(NVIO_OP_READ, 0, 1);
+	io.buf = buf; io.len = 512; io.dtype = 2;
+	ck_assert_int_eq(nvio_queue_io(q, &io), -EINVAL);
+	ck_assert_uint_eq(fake_queued(q), 2);
+	q->ns[0].dev = NULL;
+	free(d);
+	fake_queue_free(q);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("request");
@@ -564,6 +614,7 @@ int main(void)
 	tcase_add_test(tc, sync_refuses);
 	tcase_add_test(tc, second_namespace);
 	tcase_add_test(tc, copy_uncor_append);
+	tcase_add_test(tc, placement);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -75,6 +75,12 @@ struct lat_opts {
 	int sqpoll_cpu;         /* the SQPOLL kernel threads' CPU, or -1 */
 	uint32_t timeout_ms;    /* every command's timeout, 0 the kernel's */
 	enum lat_zoned zoned;
+	/* --placement: writes go round robin over these FDP placement ids
+	 * (each thread starting at its own); "all" fills them from the
+	 * namespace at the geometry check */
+	const char *placement;
+	uint16_t pids[NVIO_FDP_MAX_PIDS];
+	unsigned npids;
 };
 
 /* What `sweep` varies; the rest of its lat_opts is shared by all points. */
@@ -105,6 +111,8 @@ int lat_parse_seconds(const char *s, double *v);   /* 5, 1.5, 500ms, 2m */
  * commands when by_count, else seconds. */
 int lat_parse_warmup(const char *s, bool by_count, uint64_t *n, double *sec);
 int lat_parse_range(const char *s, uint64_t *slba, uint64_t *nlb);
+/* "0,1,16384": placement ids, at most NVIO_FDP_MAX_PIDS. */
+int lat_parse_pids(const char *s, uint16_t *pids, unsigned *n);
 /* "0,2-3": CPU numbers (0..LAT_MAX_CPU) in the order given, at most max;
  * ranges ascending; -EINVAL, or -E2BIG when more than max. */
 int lat_parse_cpus(const char *s, uint16_t *cpus, unsigned max, unsigned *n);
@@ -190,6 +198,9 @@ bool lat_interrupted(void);
  * command per thread); fills the default range. Prints why on `err`. */
 int lat_check_geometry(struct lat_opts *o, const struct nvio_dev_info *info,
 		       FILE *err, const char *prog);
+/* Its placement part (called by it): resolves "all". */
+int lat_check_placement(struct lat_opts *o, const struct nvio_dev_info *info,
+			FILE *err, const char *prog);
 /* Its zoned part (called by it), for commands of nlb LBAs. */
 int lat_check_zoned(const struct lat_opts *o, const struct nvio_dev_info *info,
 		    uint64_t nlb, FILE *err, const char *prog);

@@ -19,6 +19,7 @@ int lat_check_geometry(struct lat_opts *o, const struct nvio_dev_info *info,
 {
 	uint64_t unit = info->lba_size + (info->md_extended ? info->md_size : 0);
 	uint64_t nlb;
+	int rc;
 
 	if (info->md_unknown) {
 		lat_err(err, prog, "the metadata format of %s cannot be "
@@ -65,7 +66,43 @@ int lat_check_geometry(struct lat_opts *o, const struct nvio_dev_info *info,
 			nlb);
 		return LAT_EXIT_USAGE;
 	}
-	return lat_check_zoned(o, info, nlb, err, prog);
+	rc = lat_check_zoned(o, info, nlb, err, prog);
+	return rc ? rc : lat_check_placement(o, info, err, prog);
+}
+
+/* --placement against the namespace's placement ids ("all" takes them
+ * all): a write naming another would be refused, or placed elsewhere by
+ * the device. */
+int lat_check_placement(struct lat_opts *o, const struct nvio_dev_info *info,
+			FILE *err, const char *prog)
+{
+	if (!o->placement || o->rw == LAT_READ)
+		return 0;
+	if (!info->fdp) {
+		lat_err(err, prog, "--placement: %s has no flexible data "
+			"placement%s", o->dev, info->fdp_unknown ?
+			" that could be learned (its reclaim unit handle status "
+			"was refused)" : "");
+		return LAT_EXIT_USAGE;
+	}
+	if (!strcmp(o->placement, "all")) {
+		o->npids = info->fdp_nr_pids;
+		memcpy(o->pids, info->fdp_pids, o->npids * sizeof(o->pids[0]));
+		return 0;
+	}
+	for (unsigned i = 0; i < o->npids; i++) {
+		unsigned k = 0;
+
+		while (k < info->fdp_nr_pids && info->fdp_pids[k] != o->pids[i])
+			k++;
+		if (k == info->fdp_nr_pids) {
+			lat_err(err, prog, "--placement: placement id %u is not "
+				"one of %s's (nvio fdp status lists them)",
+				o->pids[i], o->dev);
+			return LAT_EXIT_USAGE;
+		}
+	}
+	return 0;
 }
 
 /* Writes to a zoned namespace go at a zone's write pointer: random ones

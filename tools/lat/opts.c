@@ -33,6 +33,7 @@ enum {
 	OPT_SQPOLL_CPU,
 	OPT_TIMEOUT,
 	OPT_ZONED,
+	OPT_PLACEMENT,
 };
 
 /* The options both commands take; the default measured time differs. */
@@ -72,6 +73,9 @@ enum {
 	  "on a zoned namespace: writes append to a zone (the device picks "   \
 	  "the LBA), or go in order, one per zone at a time; the zones of "    \
 	  "--range are reset first and whenever a thread has filled its own" },\
+	{ "placement", OPT_PLACEMENT, required_argument, "all|PID,...",        \
+	  "FDP: writes go round robin over these placement ids (nvio fdp "     \
+	  "status lists them), or all of the namespace's" },                   \
 	{ "force", OPT_FORCE, no_argument, NULL,                               \
 	  "allow writes to a namespace in use" },                              \
 	{ "clock", OPT_CLOCK, required_argument, "tsc|monotonic",              \
@@ -220,6 +224,23 @@ static int parse_digits(const char **sp, uint64_t *v)
 	*sp = s;
 	*v = x;
 	return 0;
+}
+
+int lat_parse_pids(const char *s, uint16_t *pids, unsigned *n)
+{
+	*n = 0;
+	for (;;) {
+		uint64_t v;
+
+		if (*n == NVIO_FDP_MAX_PIDS || parse_digits(&s, &v) ||
+		    v > 0xffff)
+			return -EINVAL;
+		pids[(*n)++] = (uint16_t)v;
+		if (!*s)
+			return 0;
+		if (*s++ != ',')
+			return -EINVAL;
+	}
 }
 
 static int scale(uint64_t *v, uint64_t mul)
@@ -805,6 +826,14 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 			o->timeout_ms = (uint32_t)ms;
 			break;
 		}
+		case OPT_PLACEMENT:
+			o->placement = a;
+			if (strcmp(a, "all") && lat_parse_pids(a, o->pids,
+							       &o->npids))
+				return usage(err, prog, "--placement: '%s' is "
+					     "not all or placement ids (0-65535, "
+					     "at most %u)", a, NVIO_FDP_MAX_PIDS);
+			break;
 		case OPT_ZONED:
 			if (!strcmp(a, "append"))
 				o->zoned = LAT_ZONED_APPEND;
@@ -899,6 +928,18 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 		if (o->inject_every)
 			return usage(err, prog, "--inject-error and --zoned "
 				     "exclude each other");
+		if (o->placement)
+			return usage(err, prog, "--placement and --zoned "
+				     "exclude each other");
+	}
+	if (o->placement) {
+		bool wr = o->rw != LAT_READ;
+
+		for (unsigned i = 0; sw && i < sw->nrws; i++)
+			wr |= sw->rws[i] != LAT_READ;
+		if (!wr)
+			return usage(err, prog, "--placement applies to writes "
+				     "(--rw write or mix)");
 	}
 	if (o->count && o->count < o->threads)
 		return usage(err, prog, "--count %llu is less than one command "

@@ -263,6 +263,13 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 	fprintf(f, " (%s), %.1f ns per reading\n", r->clk.why, r->clk.read_ns);
 	fprintf(f, "  range: LBA %" PRIu64 " + %" PRIu64 " (%s)\n",
 		o->range_slba, o->range_nlb, rng);
+	if (o->placement && o->npids) {
+		fprintf(f, "  placement: writes round robin over %u placement "
+			"id%s:", o->npids, o->npids == 1 ? "" : "s");
+		for (unsigned i = 0; i < o->npids && i < 16; i++)
+			fprintf(f, " %u", o->pids[i]);
+		fprintf(f, "%s\n", o->npids > 16 ? " ..." : "");
+	}
 	if (o->zoned)
 		fprintf(f, "  zoned: writes %s, %" PRIu64 " zone resets while "
 			"measuring\n", o->zoned == LAT_ZONED_APPEND
@@ -404,6 +411,10 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 	lat_jw_i64(w, "sqpoll_cpu", r->sqpoll ? o->sqpoll_cpu : -1);
 	lat_jw_u64(w, "timeout_ms", o->timeout_ms);
 	lat_jw_str(w, "zoned", lat_zoned_name(o->zoned));
+	lat_jw_arr(w, "placement");
+	for (unsigned i = 0; o->placement && i < o->npids; i++)
+		lat_jw_u64(w, NULL, o->pids[i]);
+	lat_jw_arr_end(w);
 	lat_jw_obj_end(w);
 	lat_jw_obj(w, "queue");
 	lat_jw_str(w, "mode", mode_used(r));
@@ -524,6 +535,7 @@ static const char *const csv_cols[] = {
 	"lat_p99_9_ns", "lat_p99_99_ns", "lat_max_ns", "clock",
 	"clock_read_ns", "unsent", "interrupted", "issue_lag_p50_ns",
 	"issue_lag_p99_ns", "issue_lag_max_ns", "zoned", "zone_resets",
+	"placement",
 };
 
 void lat_csv_header(FILE *f)
@@ -566,9 +578,13 @@ void lat_csv_row(FILE *f, const struct lat_result *r)
 		s->min, s->mean, s->stddev, s->p50, s->p90, s->p99, s->p999,
 		s->p9999, s->max, r->clk.name, r->clk.read_ns, r->unsent,
 		r->interrupted);
-	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%" PRIu64 "\n",
+	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%" PRIu64 ",",
 		r->lag.p50, r->lag.p99, r->lag.max, lat_zoned_name(o->zoned),
 		r->zone_resets);
+	/* the ids, ';' between them: one CSV field */
+	for (unsigned i = 0; o->placement && i < o->npids; i++)
+		fprintf(f, "%s%u", i ? ";" : "", o->pids[i]);
+	fputc('\n', f);
 }
 
 void lat_hist_csv_header(FILE *f)

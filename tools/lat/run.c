@@ -175,6 +175,7 @@ struct lat_thread {
 	unsigned inflight;
 	uint64_t inject_every;
 	enum lat_zoned zoned;
+	unsigned npids, pidx;   /* --placement: how many, the next */
 	struct lat_hist *rd, *wr;
 	struct lat_hist *lag;   /* open loop: how late each command went out */
 	uint64_t ios, w_start, w_end;
@@ -302,6 +303,27 @@ __attribute__((noinline)) static int issue_zoned(struct lat_thread *t,
 	return nvio_queue_io(t->q, &io);
 }
 
+/* A write with a placement id (--placement), the next in turn. */
+__attribute__((noinline)) static int issue_placed(struct lat_thread *t,
+						  unsigned slot, uint64_t lba)
+{
+	struct nvio_io io = {
+		.sz = sizeof(io),
+		.opcode = NVIO_OP_WRITE,
+		.slba = lba,
+		.nlb = t->nlb,
+		.buf = t->buf[slot],
+		.len = t->bs,
+		.dtype = NVIO_DTYPE_PLACEMENT,
+		.dspec = t->o->pids[t->pidx],
+		.user = (void *)(uintptr_t)slot,
+	};
+
+	if (++t->pidx == t->npids)
+		t->pidx = 0;
+	return nvio_queue_io(t->q, &io);
+}
+
 /* With no command in flight: resets the zones this thread wrote and puts
  * every writer back at its first zone. Zone Management Send on the idle
  * queue; not measured, but inside the measured time. */
@@ -377,6 +399,8 @@ issue_as(struct lat_thread *t, unsigned slot, uint64_t due, bool plain)
 	t->slot_kind[slot] = kind | K_WRITE;
 	if (unlikely(t->zoned))
 		return issue_zoned(t, slot);
+	if (unlikely(t->npids))
+		return issue_placed(t, slot, lba);
 	return nvio_queue_write(t->q, lba, t->nlb, t->buf[slot], t->bs, 0, user);
 }
 
@@ -964,6 +988,8 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 			t->rng = 1;
 		t->inject_every = o->inject_every;
 		t->zoned = o->rw != LAT_READ ? o->zoned : LAT_ZONED_NONE;
+		t->npids = o->rw != LAT_READ && o->placement ? o->npids : 0;
+		t->pidx = t->npids ? i % t->npids : 0;
 		/* Counts are shared: the first threads take the remainder. */
 		t->budget = o->count ? o->count / nt + (i < o->count % nt)
 				     : UINT64_MAX;

@@ -45,6 +45,22 @@ expect 0 "stats after" "$NVIO" fdp stats "$F" -o json &&
 expect 0 "the placed data reads back" "$NVIO" read "$F" -s 4096 -c 1 -d "$WORK/r"
 [ "$(od -An -tx1 -N1 "$WORK/r" | tr -d ' ')" = 3c ] && ok || fail "placed data"
 
+# nvio lat spreads its writes over placement ids, round robin: 300
+# writes of 8 LBAs over 3 ids take 800 LBAs from each id's unit, none
+# from another's
+r0=$(ruamw 0) r1=$(ruamw 1) r4000=$(ruamw 16384) r3=$(ruamw 3)
+expect 0 "lat --placement 0,1,16384" "$NVIO" lat "$F" -w write --placement 0,1,16384 \
+	-c 300 -b 4k -r 0:65536 --force -o json &&
+	jq_eq "$WORK/out" .ios 300 && jq_eq "$WORK/out" '.config.placement | join(",")' "0,1,16384"
+[ "$(ruamw 0) $(ruamw 1) $(ruamw 16384) $(ruamw 3)" = "$((r0 - 800)) $((r1 - 800)) $((r4000 - 800)) $r3" ] && ok ||
+	fail "lat --placement: RUAMW of 0, 1, 16384, 3 are $(ruamw 0) $(ruamw 1) $(ruamw 16384) $(ruamw 3), expected $((r0 - 800)) $((r1 - 800)) $((r4000 - 800)) $r3"
+expect 0 "lat --placement all, 2 threads" "$NVIO" lat "$F" -w mix --placement all -j 2 \
+	-c 200 -b 4k -r 0:65536 --force -o json &&
+	jq_eq "$WORK/out" '.config.placement | length' 12 && jq_eq "$WORK/out" .nvme_errors.total 0
+expect 2 "lat --placement with an id not the namespace's" "$NVIO" lat "$F" -w write \
+	--placement 0,6 -c 10 --force
+err_has "placement id 6 is not one of"
+
 # update: a new reclaim unit for pid 2, and (host events on for its
 # handle, through nvme-cli) a "not fully written" event
 if command -v nvme >/dev/null && nvme fdp set-events "$F" -p 2 -e -t 0 >"$WORK/se" 2>&1; then
