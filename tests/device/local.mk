@@ -7,7 +7,7 @@ DEVICE_TESTS = \
 	tests/device/errors tests/device/eventfd tests/device/md \
 	tests/device/zns tests/device/reset tests/device/timeout \
 	tests/device/lifetime tests/device/remove tests/device/media \
-	tests/device/multins
+	tests/device/multins tests/device/fdp
 check_PROGRAMS += $(DEVICE_TESTS)
 # -no-install: the binaries run in place (the guest sees the build tree
 # read-only, so libtool's relinking wrapper could not work there).
@@ -51,6 +51,8 @@ tests_device_media_LDADD = $(DEVICE_LDADD)
 tests_device_media_LDFLAGS = $(DEVTEST_LINKFLAGS)
 tests_device_multins_LDADD = $(DEVICE_LDADD)
 tests_device_multins_LDFLAGS = $(DEVTEST_LINKFLAGS)
+tests_device_fdp_LDADD = $(DEVICE_LDADD)
+tests_device_fdp_LDFLAGS = $(DEVTEST_LINKFLAGS)
 
 # The kernel x topology matrix (tests/vm/README.md): every device test
 # runs on the basic topology of each kernel (Debian 12's 6.1, 13's 6.12,
@@ -69,13 +71,15 @@ VM_TOPOLOGY_TESTS = \
 	tests/device/vm-nopoll.tap tests/device/vm-sid-nopoll.tap \
 	tests/device/vm-tcp.tap tests/device/vm-sid-tcp.tap \
 	tests/device/vm-slow.tap tests/device/vm-sid-slow.tap \
+	tests/device/vm-fdp.tap tests/device/vm-sid-fdp.tap \
 	tests/device/vm-valgrind.tap
 # Kept for running by hand (make check TESTS=...), not in the matrix. The
 # slow topology (5 s commands, timeouts, resets) on 6.12 left it for time:
 # 6.1 and the newest kernel keep the suite within its bound.
 VM_EXTRA_TESTS = \
 	tests/device/vm-multi.tap tests/device/vm-zns.tap \
-	tests/device/vm-null.tap tests/device/vm-trixie-slow.tap
+	tests/device/vm-null.tap tests/device/vm-trixie-slow.tap \
+	tests/device/vm-trixie-fdp.tap
 if SANITIZERS
 # The ASan/UBSan build runs the library and the tool on the real driver in
 # the topology that exercises the most of them (polled PCIe, admin, the

@@ -77,7 +77,8 @@ md)	add md
 	add "$cli/cli-unpriv.sh" "" md ;;
 zns)	add zns
 	add "$cli/cli-zone.sh" ;;
-fdp)	add "$cli/cli-fdp.sh" ;;
+fdp)	add fdp
+	add "$cli/cli-fdp.sh" ;;
 slow)	add timeout
 	add "$cli/cli-timeout.sh"
 	add media
