@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: the decoders of bytes from the device (the tool's,
- * and the library's Report Zones decoder, which must stay inside its
- * buffer whatever the header claims). The
+ * and the library's Report Zones and FDP decoders, which must stay inside
+ * their buffer whatever the header claims). The
  * first input byte picks the decoder and the output (normal, -H, JSON);
  * the rest is the page, zero-padded to its size. Besides the sanitizers'
  * checks, every JSON document must be valid (tests/fuzz/jsonv.h, with
@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t page[4096];
 	struct cli c;
-	unsigned sel;
+	unsigned sel, kind;
 	size_t n;
 
 	if (size < 1)
@@ -58,7 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&c, 0, sizeof(c));
 	c.fmt = (sel & 1) ? FMT_JSON : FMT_NORMAL;
 	c.human = sel & 2;
-	switch ((sel >> 2) % 8) {
+	kind = (sel >> 2) % 11;
+	switch (kind) {
 	case 0: print_id_ctrl(&c, page, "/dev/nvme0"); break;
 	case 1: print_id_ns(&c, page, 1); break;
 	case 2: print_smart(&c, (const struct nvme_smart_log *)page); break;
@@ -86,6 +87,50 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		break;
 	}
+	case 8: {
+		/* FDP configurations: n + 1 descriptors of any claimed size */
+		static struct nvio_fdp_config f[16];
+		unsigned nr = 0, total = 0;
+		int rc = nvio_fdp_configs_decode(page, n, f, 16, &nr, &total);
+
+		if ((n < 16 && rc != -EINVAL) || (rc && rc != -EINVAL &&
+						  rc != -EBADMSG) || nr > 16 ||
+		    nr > total)
+			abort();
+		for (unsigned i = 0; i < nr; i++)
+			/* the handles it points at are inside the buffer */
+			if (f[i].ruh_off + 4ull * f[i].nruh > n)
+				abort();
+		break;
+	}
+	case 9: {
+		static struct nvio_fdp_ruhs st[128];
+		unsigned nr = 0, total = 0;
+		int rc = nvio_fdp_ruh_status_decode(page, n, st, 128, &nr, &total);
+
+		if ((rc != 0) != (n < 16) ||
+		    (n >= 16 && (nr > (n - 16) / 32 || nr > total)))
+			abort();
+		for (unsigned i = 0; i < nr; i++)
+			if (st[i].ruhid != (page[16 + 32 * i + 2] |
+					    page[16 + 32 * i + 3] << 8))
+				abort();
+		break;
+	}
+	case 10: {
+		static struct nvio_fdp_event e[63];
+		unsigned nr = 0, total = 0;
+		int rc = nvio_fdp_events_decode(page, n, e, 63, &nr, &total);
+
+		if ((rc != 0) != (n < 64) ||
+		    (n >= 64 && (nr > (n - 64) / 64 || nr > total)))
+			abort();
+		for (unsigned i = 0; i < nr; i++)
+			if (e[i].type != page[64 + 64 * i] ||
+			    e[i].ruhid != page[64 + 64 * i + 34])
+				abort();
+		break;
+	}
 	default: {
 		uint32_t v;
 
@@ -103,13 +148,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * its size) through json-c too, which must agree. */
 		bool ok = json_valid(c.jbuf);
 
-		if (!ok && (sel >> 2) % 8 < 6) {
+		if (!ok && kind < 6) {
 			fprintf(stderr, "invalid JSON: %s\n", c.jbuf);
 			abort();
 		}
 		if (c.jlen % 16 == 0) {
 			o = json_tokener_parse(c.jbuf);
-			if (!o != !ok && (sel >> 2) % 8 < 6) {
+			if (!o != !ok && kind < 6) {
 				fprintf(stderr, "json-c (%s) and the check (%s) disagree: %s\n",
 					o ? "valid" : "invalid", ok ? "valid" : "invalid", c.jbuf);
 				abort();
