@@ -17,6 +17,8 @@ dist_man_MANS += \
 	man/nvio_cmd_get_log.3 \
 	man/nvio_cmd_identify.3 \
 	man/nvio_cmd_init.3 \
+	man/nvio_cmd_io_mgmt_recv.3 \
+	man/nvio_cmd_io_mgmt_send.3 \
 	man/nvio_cmd_read.3 \
 	man/nvio_cmd_rw.3 \
 	man/nvio_cmd_set_features.3 \
@@ -30,22 +32,30 @@ dist_man_MANS += \
 	man/nvio_crc16_t10dif.3 \
 	man/nvio_crc64_nvme.3 \
 	man/nvio_dev_close.3 \
+	man/nvio_dev_ctrl_state.3 \
 	man/nvio_dev_fd.3 \
 	man/nvio_dev_info.3 \
 	man/nvio_dev_open.3 \
-	man/nvio_dev_ctrl_state.3 \
 	man/nvio_dev_set_admin_timeout.3 \
 	man/nvio_dsm.3 \
+	man/nvio_fdp_configs_decode.3 \
+	man/nvio_fdp_events_decode.3 \
+	man/nvio_fdp_ruh_status_decode.3 \
 	man/nvio_flush.3 \
 	man/nvio_get_feature.3 \
 	man/nvio_get_log.3 \
+	man/nvio_get_log_page.3 \
+	man/nvio_identify.3 \
 	man/nvio_identify_active_ns.3 \
 	man/nvio_identify_ctrl.3 \
 	man/nvio_identify_ns.3 \
 	man/nvio_io.3 \
 	man/nvio_io_encode.3 \
+	man/nvio_io_mgmt_recv.3 \
+	man/nvio_io_mgmt_send.3 \
 	man/nvio_kernel_polls_safely.3 \
 	man/nvio_kernel_version.3 \
+	man/nvio_log_req_encode.3 \
 	man/nvio_passthru.3 \
 	man/nvio_pi_generate.3 \
 	man/nvio_pi_verify.3 \

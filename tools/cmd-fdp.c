@@ -125,28 +125,32 @@ struct fdp_args {
 	unsigned npids;
 };
 
-/* "1,2,0x4000": up to 256 placement ids, each 16 bits. */
+/* "1,2,0x4000": up to 256 placement ids, each 16 bits; an empty one is
+ * a mistake, not nothing. */
 static int parse_pids(struct cli *c, const char *s, struct fdp_args *a)
 {
-	char *dup = strdup(s), *save = NULL;
-	int rc = EXIT_OK;
+	char t[32];
 
-	if (!dup)
-		return err_errno(c, ENOMEM, "--pids");
-	for (char *t = strtok_r(dup, ",", &save); t && !rc;
-	     t = strtok_r(NULL, ",", &save)) {
+	for (;;) {
+		const char *e = strchr(s, ',');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
 		uint64_t v;
+		int rc;
 
-		if (a->npids == 256) {
-			rc = err_usage(c, "--pids: at most 256 placement ids");
-			break;
-		}
+		if (a->npids == 256)
+			return err_usage(c, "--pids: at most 256 placement ids");
+		if (n >= sizeof(t))
+			n = sizeof(t) - 1;
+		memcpy(t, s, n);
+		t[n] = 0;
 		rc = opt_u64(c, "pids", t, &v, 0xffff);
-		if (!rc)
-			a->pids[a->npids++] = (uint16_t)v;
+		if (rc)
+			return rc;
+		a->pids[a->npids++] = (uint16_t)v;
+		if (!e)
+			return EXIT_OK;
+		s = e + 1;
 	}
-	free(dup);
-	return rc;
 }
 
 static int fdp_parse(struct cli *c, int argc, char **argv, struct fdp_args *a)

@@ -291,6 +291,8 @@ static int parse_io(struct cli *c, int argc, char **argv, struct io_args *a)
 	}
 	if (a->file && a->pattern >= 0)
 		return err_usage(c, "give --data or --pattern, not both");
+	if (a->has_dspec && !a->dtype)
+		return err_usage(c, "--dir-spec needs --dir-type");
 	return cli_take_dev(c, argc, argv, true);
 }
 
@@ -911,8 +913,6 @@ static int check_directive(struct cli *c, const struct cli_dev *d,
 	char ids[160] = "";
 	size_t o = 0;
 
-	if (a->has_dspec && !a->dtype)
-		return err_usage(c, "--dir-spec needs --dir-type");
 	if (a->dtype != NVIO_DTYPE_PLACEMENT)
 		return EXIT_OK;
 	if (!i->fdp)

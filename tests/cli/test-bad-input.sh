@@ -127,6 +127,26 @@ row 2 "give the zone with -s"                    zone append "$D" -c 1 --pattern
 row 2 "-d FILE or --pattern"                     zone append "$D" -s 0 -c 1
 row 2 "block-count"                              zone append "$D" -s 0 -c 70000 --pattern 0
 
+row 2 "unknown zone command"                     zone id-foo "$D"
+
+# flexible data placement
+row 2 "no fdp command"                           fdp
+row 2 "unknown fdp command"                      fdp frobnicate "$D"
+row 2 "no placement ids"                         fdp update "$D"
+row 2 "pids: '0x10000'"                          fdp update "$D" -p 1,0x10000
+row 2 "pids"                                     fdp update "$D" -p 1,,2
+row 2 "endgrp-id: 0"                             fdp configs "$D" -e 0
+row 2 "endgrp-id"                                fdp stats "$D" -e 65536
+row 2 "raw-binary and -o json"                   fdp status "$D" -b -o json
+row 2 "dir-spec needs --dir-type"                write "$D" -c 1 --pattern 0 --dir-spec 3
+row 2 "dir-type: '16'"                           write "$D" -c 1 --pattern 0 --dir-type 16 --dir-spec 3
+row 2 "dir-spec: '65536'"                        write "$D" -c 1 --pattern 0 --dir-type 2 --dir-spec 65536
+row 2 "zoned: 'seq'"                             lat "$D" -w write --zoned seq
+row 2 "zoned applies to writes"                  lat "$D" --zoned append
+row 2 "placement: 'x'"                           lat "$D" -w write --placement x
+row 2 "placement applies to writes"              lat "$D" --placement all
+row 2 "placement and --zoned"                    lat "$D" -w write --zoned append --placement 1
+
 # list-ns
 row 2 "no device given"                          list-ns
 row 2 "namespace-id: .*x"                        list-ns "$D" -n x
