@@ -266,6 +266,7 @@ int cmd_trim(struct cli *c, int argc, char **argv);
 int cmd_copy(struct cli *c, int argc, char **argv);
 int cmd_zone(struct cli *c, int argc, char **argv);
 int cmd_fdp(struct cli *c, int argc, char **argv);
+int cmd_selftest(struct cli *c, int argc, char **argv);
 int cmd_write_uncor(struct cli *c, int argc, char **argv);
 int cmd_verify(struct cli *c, int argc, char **argv);
 int cmd_get_log(struct cli *c, int argc, char **argv);
@@ -285,7 +286,7 @@ extern const struct cli_opt opts_list[], opts_id_ctrl[], opts_id_ns[],
 	opts_list_ns[],
 	opts_read[], opts_write[], opts_compare[], opts_flush[],
 	opts_write_zeroes[], opts_trim[], opts_copy[], opts_write_uncor[],
-	opts_zone[], opts_fdp[],
+	opts_zone[], opts_fdp[], opts_selftest[],
 	opts_verify[], opts_get_log[],
 	opts_get_feature[], opts_set_feature[], opts_io_passthru[],
 	opts_admin_passthru[], opts_doctor[], opts_soak[], opts_version[], opts_help[];

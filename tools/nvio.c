@@ -111,6 +111,17 @@ const struct cli_cmd cli_cmds[] = {
 	  "nvio fdp update DEV -p PID[,PID...] new reclaim units for the ids\n"
 	  "JSON as nvme-cli's fdp plugin prints it. Writes are placed with\n"
 	  "nvio write --dir-type 2 --dir-spec PID. See nvio fdp SUBCOMMAND --help.\n" },
+	{ "selftest", cmd_selftest, "qualify a namespace: a battery of checks, each PASS, FAIL or SKIP",
+	  "nvio selftest DEV [--scratch SLBA+COUNT] [--quick|--long] [--destructive --force] [--format text|tap|junit] [-o json]",
+	  opts_selftest,
+	  "Identify consistency, I/O round trips from 1 LBA past MDTS, FUA and\n"
+	  "flush, Compare, Verify, the errors the specification requires, Write\n"
+	  "Zeroes and deallocate against DLFEAT, SMART and error logs, integrity\n"
+	  "under queue depth and several queues, and QD1 latency. Writes go only\n"
+	  "to the scratch range (default the last MiB), saved first and restored\n"
+	  "after; where it cannot be saved or the namespace is in use, the\n"
+	  "checks that write are skipped. Exit: 0 all passed (skips allowed),\n"
+	  "1 a check failed, 2 usage, 3 system error.\n" },
 	{ "flush", cmd_flush, "flush the volatile write cache",
 	  "nvio flush DEV", opts_flush, NULL },
 	{ "get-log", cmd_get_log, "read a log page",

@@ -59,7 +59,7 @@ basic)	if [ -n "${NVIO_VALGRIND:-}" ]; then
 		# the bad-input table on a real namespace: nothing sent
 		add "$src/tests/cli/test-bad-input.sh" "" dev \
 			"NVIO_BAD_INPUT_DEV=${NVIO_DEVS%% *}"
-		for c in cli-basic cli-safety cli-doctor cli-soak cli-copy; do
+		for c in cli-basic cli-safety cli-doctor cli-soak cli-copy cli-selftest; do
 			[ "$c" = cli-basic ] && [ -n "${NVIO_SUITE_SANITIZED:-}${NVIO_SUITE_QUICK:-}" ] && continue
 			add "$cli/$c.sh"
 		done
@@ -83,6 +83,8 @@ slow)	add timeout
 	add "$cli/cli-timeout.sh"
 	add media
 	add "$cli/cli-media.sh"
+	# reads of LBA 2048 fail there: selftest must name the check
+	add "$cli/cli-selftest.sh" "" faulty "NVIO_SELFTEST_DEV=${NVIO_FAULTY_DEV:-} NVIO_SELFTEST_EXPECT=io.read-sample:LBAs.2048-"
 	# Last: the controller is removed (and rescanned) under I/O. Only
 	# on sid's kernel in the suite: Debian's 6.1 then WARNs in
 	# blk_mq_release when the removed disk's queue is freed, and its
@@ -90,7 +92,9 @@ slow)	add timeout
 	# from io_ring_exit_work, polled queues): kernel bugs that nvio's
 	# test can show but not avoid (tests/vm/README.md, by hand there).
 	[ "${NVIO_KERNEL_SUITE:-}" = sid ] && add remove ;;
-null)	add dev-open; add identify; add poll ;;
+null)	add dev-open; add identify; add poll
+	# a namespace that discards writes: selftest must name the check
+	add "$cli/cli-selftest.sh" "" discards NVIO_SELFTEST_EXPECT=io.roundtrip:read.back.different ;;
 nopoll)	for t in poll rw queues eventfd; do add $t; done
 	add "$cli/cli-doctor.sh" ;;
 tcp)	for t in dev-open rw cmds vec queues errors; do

@@ -648,14 +648,23 @@ static void run_open(struct lat_thread *t)
 		if (unlikely(t->zwrap) && !t->inflight && more &&
 		    zones_reset(t, true))
 			more = false;
-		while (more && t->nfree && due <= now) {
+		for (unsigned waits = 0; more && t->nfree && due <= now;) {
 			unsigned slot = t->free_slots[--t->nfree];
 			int rc = issue(t, slot, due);
 
 			if (rc == LAT_ISSUE_WAIT) {
-				t->nfree++;
-				break;
+				/* A zoned writer with no room: to the bottom of
+				 * the free slots, so that the others (whose
+				 * writers may have room) come first; once all
+				 * have waited, the run waits for completions. */
+				memmove(t->free_slots + 1, t->free_slots,
+					t->nfree * sizeof(*t->free_slots));
+				t->free_slots[0] = slot;
+				if (++waits >= ++t->nfree)
+					break;
+				continue;
 			}
+			waits = 0;
 			if (unlikely(rc)) {
 				t->nfree++;
 				fail(t, rc, "queueing a command");

@@ -107,11 +107,13 @@ fi
 # the zones hold afterwards is what was written less what was reset: each
 # reset zone was full (cap / 128 commands of 64 KiB), and no zone outside
 # the range was touched.
-lat_zoned() { # MODE QD THREADS COUNT
-	local cap written
-	expect 0 "reset all before lat --zoned $1" "$NVIO" zone reset "$Z" --all --force
-	expect 0 "lat --zoned $1 -q $2 -j $3" "$NVIO" lat "$Z" -w write --zoned "$1" \
-		-q "$2" -j "$3" -c "$4" -b 64k -r "0:$((4 * zsze))" --force -o json || return
+lat_zoned() { # MODE QD THREADS COUNT [LAT OPTIONS]
+	local cap written m=$1 q=$2 j=$3 n=$4
+	shift 4
+	expect 0 "reset all before lat --zoned $m" "$NVIO" zone reset "$Z" --all --force
+	set -- "$m" "$q" "$j" "$n" "$@"
+	expect 0 "lat --zoned $m -q $q -j $j $*" "$NVIO" lat "$Z" -w write --zoned "$m" \
+		-q "$q" -j "$j" -c "$n" -b 64k -r "0:$((4 * zsze))" --force -o json "${@:5}" || return
 	jq_eq "$WORK/out" .ios "$4"
 	jq_eq "$WORK/out" .nvme_errors.total 0
 	jq_eq "$WORK/out" .config.zoned "$1"
@@ -126,6 +128,8 @@ lat_zoned() { # MODE QD THREADS COUNT
 }
 lat_zoned write 4 1 1500
 lat_zoned append 8 2 1500
+# open loop: a writer with no room must not hold back the others
+lat_zoned write 4 1 1000 --rate 50000
 expect 2 "lat random writes to zones" "$NVIO" lat "$Z" -w write -c 10 --force
 err_has "zoned namespace.*--zoned"
 expect 2 "lat --zoned write, more zones than --range" "$NVIO" lat "$Z" -w write --zoned write \

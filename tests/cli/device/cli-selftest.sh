@@ -1,0 +1,80 @@
+#!/bin/bash
+# cli-selftest.sh - nvio selftest on a namespace of the VM. On a sound one
+# (basic) every check passes or is skipped with a reason, the scratch range
+# holds afterwards what it held before, and the JSON, TAP and JUnit
+# reports say the same. On a namespace that misbehaves it must fail, naming
+# the check: NVIO_SELFTEST_EXPECT="CHECK[:REGEX]" (the null topology's
+# namespace discards writes: io.roundtrip; the slow topology's faulty one
+# fails reads of LBA 2048: io.read-sample), with NVIO_SELFTEST_DEV the
+# namespace to test.
+#   tests/vm/nvme-vm -- tests/cli/device/cli-selftest.sh
+. "$(dirname "$0")/lib.sh"
+require_device
+command -v jq >/dev/null || skip "jq is needed"
+D=${NVIO_SELFTEST_DEV:-$DEV}
+expect_fail=${NVIO_SELFTEST_EXPECT:-}
+
+if [ -n "$expect_fail" ]; then
+	check=${expect_fail%%:*} re=${expect_fail#*:}
+	[ "$re" = "$expect_fail" ] && re=.
+	expect 1 "selftest fails on a namespace that misbehaves" "$NVIO" selftest "$D" -o json --force
+	jq_eq "$WORK/out" "[.checks[] | select(.name == \"$check\") | .result] | join(\",\")" FAIL
+	reason=$(jq -r ".checks[] | select(.name == \"$check\") | .reason" "$WORK/out")
+	grep -Eq -- "$re" <<<"$reason" && ok || fail "$check's reason '$reason' lacks /$re/"
+	expect 1 "the text report names it" "$NVIO" selftest "$D" --force
+	grep -Eq "^  FAIL  $check " "$WORK/out" && ok || fail "text report: $(grep FAIL "$WORK/out")"
+	finish
+fi
+
+"$NVIO" id-ns "$D" -o json > "$WORK/idns" || fail "id-ns"
+nsze=$(jq -r .nsze "$WORK/idns")
+lba=$(jq -r '(.flbas % 16) as $f | pow(2; .lbafs[$f].ds) | floor' "$WORK/idns")
+scr=$((nsze - 4096))
+# what the scratch range holds before: random data, kept to compare
+head -c $((4096 * lba)) /dev/urandom > "$WORK/before"
+expect 0 "fill the scratch range" "$NVIO" write "$D" -s "$scr" -c 4096 -d "$WORK/before" --force
+
+expect 0 "selftest, JSON" "$NVIO" selftest "$D" --scratch "$scr+4096" -o json && json_valid
+cp "$WORK/out" "$WORK/st.json"
+n=$(jq '.checks | length' "$WORK/st.json")
+[ "$n" -ge 20 ] && ok || fail "only $n checks"
+jq_eq "$WORK/st.json" '[.checks[] | select(.result == "FAIL")] | length' 0
+jq_eq "$WORK/st.json" '.failed' 0
+jq_eq "$WORK/st.json" '.writes' true
+# the ones QEMU's controller is known to support must pass, not skip
+for c in identify.strings identify.formats identify.sysfs identify.mdts io.read-sample \
+	io.roundtrip io.fua-flush io.compare errors.lba-range errors.opcode \
+	errors.field zeroes.write-zeroes zeroes.deallocate logs.smart \
+	concurrency.qd-sweep concurrency.multiqueue latency.qd1; do
+	jq_eq "$WORK/st.json" "[.checks[] | select(.name == \"$c\") | .result] | join(\",\")" PASS
+done
+# every skip says why
+jq_eq "$WORK/st.json" '[.checks[] | select(.result == "SKIP" and (.reason | length) < 10)] | length' 0
+jq_eq "$WORK/st.json" '[.checks[] | select(.name == "io.first-last") | .reason] | join("") | test("--destructive")' true
+
+# the scratch range is as it was
+expect 0 "read the scratch range back" "$NVIO" read "$D" -s "$scr" -c 4096 -d "$WORK/after"
+cmp -s "$WORK/before" "$WORK/after" && ok || fail "the scratch range changed: $(cmp "$WORK/before" "$WORK/after" 2>&1 | head -1)"
+
+# TAP and JUnit say what JSON said
+expect 0 "selftest --format tap --quick" "$NVIO" selftest "$D" --scratch "$scr+4096" --format tap --quick
+grep -q "^1\.\.$n$" "$WORK/out" && ok || fail "TAP plan: $(head -3 "$WORK/out")"
+[ "$(grep -c '^ok ' "$WORK/out")" = "$n" ] && ok || fail "TAP: $(grep -v '^ok ' "$WORK/out" | head -5)"
+expect 0 "selftest --format junit --quick" "$NVIO" selftest "$D" --scratch "$scr+4096" --format junit --quick
+if command -v python3 >/dev/null; then
+	python3 -c 'import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); s = d.getElementsByTagName("testsuite")[0]; t = len(d.getElementsByTagName("testcase")); sys.exit(0 if t == int(s.getAttribute("tests")) and s.getAttribute("failures") == "0" else 1)' "$WORK/out" &&
+		ok || fail "JUnit: $(head -c 400 "$WORK/out")"
+fi
+expect 0 "--destructive --force: the first and last LBA too" "$NVIO" selftest "$D" \
+	--scratch "$scr+4096" --destructive --force --quick -o json &&
+	jq_eq "$WORK/out" '[.checks[] | select(.name == "io.first-last") | .result] | join(",")' PASS
+
+# refused, nothing written
+expect 2 "--destructive without --force" "$NVIO" selftest "$D" --destructive
+expect 2 "--scratch outside the namespace" "$NVIO" selftest "$D" --scratch "$nsze+8"
+err_has "outside the namespace"
+expect 2 "--scratch malformed" "$NVIO" selftest "$D" --scratch 100
+expect 2 "--quick with --long" "$NVIO" selftest "$D" --quick --long
+expect 2 "--format with -o json" "$NVIO" selftest "$D" --format tap -o json
+expect 3 "a device that is not there" "$NVIO" selftest /dev/ng99n9
+finish
