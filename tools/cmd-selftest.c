@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,8 @@
 #include "cli.h"
 #include "safety.h"
 
-enum { OPT_SCRATCH = 600, OPT_DESTRUCTIVE, OPT_QUICK, OPT_LONG, OPT_STFORMAT };
+enum { OPT_SCRATCH = 600, OPT_DESTRUCTIVE, OPT_QUICK, OPT_LONG, OPT_STFORMAT,
+       OPT_P99 };
 
 const struct cli_opt opts_selftest[] = {
 	{ "scratch", OPT_SCRATCH, required_argument, "SLBA+COUNT",
@@ -39,6 +41,8 @@ const struct cli_opt opts_selftest[] = {
 	  "write even where the namespace is in use; with --destructive" },
 	{ "quick", OPT_QUICK, no_argument, NULL, "fewer sizes and samples" },
 	{ "long", OPT_LONG, no_argument, NULL, "more sizes and samples" },
+	{ "p99-bound", OPT_P99, required_argument, "N",
+	  "latency.qd1 fails when p99 is more than N times p50 (default 50)" },
 	{ "format", OPT_STFORMAT, required_argument, "text|tap|junit",
 	  "report as text (default), TAP or JUnit XML; -o json for JSON" },
 	{ "namespace-id", 'n', required_argument, "NSID",
@@ -59,6 +63,7 @@ struct st {
 	char no_write[400];     /* why not, when !can_write */
 	uint8_t *saved;         /* the scratch range's data, to restore */
 	bool quick, longrun, destructive;
+	uint64_t p99_bound;     /* latency.qd1: p99 at most this times p50 */
 	uint8_t *a, *b;         /* two buffers of bufsz bytes */
 	size_t bufsz;
 	uint8_t *id_ctrl, *id_ns;
@@ -784,10 +789,12 @@ static enum st_res ck_lat_qd1(struct st *s, char *why, size_t len)
 
 	if (rc)
 		return WHY("%u QD1 reads: %s", n, res_text(rc));
-	/* a tail 50 times the median is a device (or a host) that stalls */
-	if (p99 > 50 * p50)
-		return WHY("p99 %.1f us is more than 50 times p50 %.1f us", p99 / 1e3,
-			   p50 / 1e3);
+	/* a tail 50 times the median is a device (or a host) that stalls;
+	 * emulators stall now and then (TCG: reads of ~10 ms among ~90 us
+	 * ones), hence --p99-bound */
+	if (p99 > s->p99_bound * p50)
+		return WHY("p99 %.1f us is more than %" PRIu64 " times p50 %.1f us "
+			   "(--p99-bound)", p99 / 1e3, s->p99_bound, p50 / 1e3);
 	return PASSED("%u QD1 reads (%s): p50 %.1f us, p99 %.1f us", n,
 		      (qf & NVIO_QF_POLLED) ? "polled" : "interrupts", p50 / 1e3,
 		      p99 / 1e3);
@@ -851,6 +858,16 @@ struct st_out {
 static const char *res_name(enum st_res r)
 {
 	return r == ST_PASS ? "PASS" : r == ST_FAIL ? "FAIL" : "SKIP";
+}
+
+/* SIGINT, SIGTERM, SIGHUP: the check running ends, the others are not
+ * run, and the scratch range is restored before the report. A second
+ * signal is not caught (SA_RESETHAND): it ends the run as usual. */
+static volatile sig_atomic_t st_signal;
+
+static void st_on_signal(int sig)
+{
+	st_signal = sig;
 }
 
 /* "SLBA+COUNT" */
@@ -959,7 +976,8 @@ static void report(struct st *s, enum st_fmt f, const struct st_out *o,
 
 int cmd_selftest(struct cli *c, int argc, char **argv)
 {
-	struct st s = { .c = c, .seed = 0x9e3779b97f4a7c15ull ^ (uint64_t)time(NULL) };
+	struct st s = { .c = c, .seed = 0x9e3779b97f4a7c15ull ^ (uint64_t)time(NULL),
+			.p99_bound = 50 };
 	struct st_out out[NCHECKS];
 	enum st_fmt f = STF_TEXT;
 	bool has_scratch = false;
@@ -980,6 +998,11 @@ int cmd_selftest(struct cli *c, int argc, char **argv)
 		case OPT_DESTRUCTIVE: s.destructive = true; break;
 		case OPT_FORCE: c->force = true; break;
 		case OPT_QUICK: s.quick = true; break;
+		case OPT_P99:
+			rc = opt_u64(c, "p99-bound", optarg, &s.p99_bound, 1000000);
+			if (!rc && !s.p99_bound)
+				rc = err_usage(c, "--p99-bound: 0 times p50");
+			break;
 		case OPT_LONG: s.longrun = true; break;
 		case OPT_STFORMAT:
 			if (!strcmp(optarg, "text")) f = STF_TEXT;
@@ -1071,12 +1094,24 @@ int cmd_selftest(struct cli *c, int argc, char **argv)
 		}
 		rc = 0;
 	}
+	struct sigaction sa = { .sa_handler = st_on_signal,
+				.sa_flags = SA_RESETHAND }, old[3];
+	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+
+	sigemptyset(&sa.sa_mask);
+	st_signal = 0;
+	for (unsigned k = 0; k < 3; k++)
+		sigaction(sigs[k], &sa, &old[k]);
 	t0 = now_ns();
 	for (unsigned k = 0; k < NCHECKS; k++) {
 		const struct st_check *ck = &checks[k];
 		uint64_t c0 = now_ns();
 
-		if (ck->writes && !s.can_write) {
+		if (st_signal) {
+			out[k].res = ST_SKIP;
+			snprintf(out[k].why, sizeof(out[k].why), "not run: "
+				 "interrupted by %s", strsignal(st_signal));
+		} else if (ck->writes && !s.can_write) {
 			out[k].res = ST_SKIP;
 			snprintf(out[k].why, sizeof(out[k].why), "%s", s.no_write);
 		} else if (ck->fn == ck_first_last && !s.destructive) {
@@ -1097,13 +1132,18 @@ int cmd_selftest(struct cli *c, int argc, char **argv)
 		rc = nvio_write(s.d.q, s.scr, s.scr_nlb, s.saved,
 				s.scr_nlb * s.lb, 0);
 		if (rc) {
+			for (unsigned k = 0; k < 3; k++)
+				sigaction(sigs[k], &old[k], NULL);
 			rc = err_result(c, rc, "restoring the scratch range");
 			goto out;
 		}
 	}
+	for (unsigned k = 0; k < 3; k++)
+		sigaction(sigs[k], &old[k], NULL);
 	c->keep_doc = true;
 	report(&s, f, out, pass, fail, skip, (double)(now_ns() - t0) / 1e9);
-	rc = fail ? EXIT_NVME : EXIT_OK;
+	/* an interrupted run is not a verdict */
+	rc = st_signal ? 128 + st_signal : fail ? EXIT_NVME : EXIT_OK;
 out:
 	nvio_buf_free(s.saved);
 	nvio_buf_free(s.a);
