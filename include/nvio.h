@@ -56,7 +56,7 @@ extern "C" {
 #endif
 
 #define NVIO_VERSION_MAJOR 0
-#define NVIO_VERSION_MINOR 6
+#define NVIO_VERSION_MINOR 7
 #define NVIO_VERSION_PATCH 0
 
 struct nvio_dev;
@@ -1234,6 +1234,20 @@ struct nvio_fdp_event {
 	uint8_t rsvd;
 	uint8_t specific[16]; /* event type specific */
 };
+
+/* The namespace's reclaim unit handle status (nsid 0: the queue's), on
+ * an idle queue: the 16-byte header, then as many descriptors as it
+ * counts and len holds, read in two commands, since a controller may
+ * refuse a buffer longer than the data it returns. *got (may be NULL)
+ * gets the bytes read, for nvio_fdp_ruh_status_decode(). 0, -errno, or
+ * an NVMe status (0x29 FDP Disabled). */
+NVIO_API int nvio_fdp_ruh_status(struct nvio_queue *q, uint32_t nsid,
+				 void *buf, uint32_t len, uint32_t *got);
+/* Whether a write may name placement id pid on the namespace: 0, -ENXIO
+ * for an id it does not have, -EOPNOTSUPP without FDP (or when its
+ * status could not be read at open). */
+NVIO_API int nvio_fdp_pid_check(const struct nvio_dev_info *info,
+				uint16_t pid);
 
 /* Decoders of a buffer of len bytes as the device returned it: up to max
  * entries into out, *nr (may be NULL) how many, *total (may be NULL) what

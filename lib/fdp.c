@@ -262,12 +262,73 @@ static int ruh_status_ioctl(struct nvio_dev *dev, void *buf, uint32_t len)
 	return rc < 0 ? -errno : rc;
 }
 
+/* The status in two reads: the header, then exactly the descriptors it
+ * counts that fit in cap bytes. A controller may refuse a buffer longer
+ * than what it transfers (Data SGL Length Invalid, 0x400f: QEMU under
+ * Linux 6.12 and later, which map user commands with SGLs), so the
+ * length must be learned first. */
+static int ruh_status_two_step(int (*recv)(void *ctx, void *buf, uint32_t len),
+			       void *ctx, uint8_t *buf, uint32_t cap,
+			       uint32_t *got)
+{
+	unsigned count = 0, fit;
+	uint32_t len;
+	int rc;
+
+	*got = 0;
+	if (cap < RUHS_HDR)
+		return -EINVAL;
+	rc = recv(ctx, buf, RUHS_HDR);
+	if (rc)
+		return rc;
+	nvio_fdp_ruh_status_decode(buf, RUHS_HDR, NULL, 0, NULL, &count);
+	fit = (cap - RUHS_HDR) / RUHS_DESC;
+	len = RUHS_HDR + RUHS_DESC * (count < fit ? count : fit);
+	if (len > RUHS_HDR && (rc = recv(ctx, buf, len)))
+		return rc;
+	*got = len;
+	return 0;
+}
+
+static int recv_ioctl(void *ctx, void *buf, uint32_t len)
+{
+	return ruh_status_ioctl(ctx, buf, len);
+}
+
+struct recv_q {
+	struct nvio_queue *q;
+	uint32_t nsid;
+};
+
+static int recv_queue(void *ctx, void *buf, uint32_t len)
+{
+	struct recv_q *r = ctx;
+
+	return nvio_io_mgmt_recv(r->q, r->nsid, NVIO_IO_MGMT_RUH_STATUS, 0, buf,
+				 len);
+}
+
+int nvio_fdp_ruh_status(struct nvio_queue *q, uint32_t nsid, void *buf,
+			uint32_t len, uint32_t *got)
+{
+	struct recv_q r = { q, nsid };
+	uint32_t n = 0;
+	int rc;
+
+	if (!q || !buf)
+		return -EFAULT;
+	rc = ruh_status_two_step(recv_queue, &r, buf, len, &n);
+	if (got)
+		*got = n;
+	return rc;
+}
+
 void nvio_fdp_probe(struct nvio_dev *dev, const void *ctrl_buf,
 		    const void *ns_buf)
 {
 	const uint8_t *ctrl = ctrl_buf, *ns = ns_buf;
 	struct nvio_dev_info *i = &dev->info;
-	unsigned count = 0, n;
+	unsigned n;
 	uint8_t *buf;
 	uint32_t len;
 	int rc;
@@ -276,14 +337,12 @@ void nvio_fdp_probe(struct nvio_dev *dev, const void *ctrl_buf,
 	if (!(le32_at(ctrl + 96) & (1u << 19)) || dev->fd < 0)
 		return;
 	i->fdp_endgid = le16_at(ns + 102);
-	/* The header, then exactly the descriptors it counts (up to what
-	 * nvio keeps): a controller may refuse a buffer longer than what it
-	 * transfers (Data SGL Length Invalid, seen with Linux 6.12, which
-	 * maps user commands with SGLs). */
+	/* up to the ids nvio keeps */
 	buf = nvio_buf_alloc(RUHS_HDR + RUHS_DESC * NVIO_FDP_MAX_PIDS);
 	if (!buf)
 		goto unknown;
-	rc = ruh_status_ioctl(dev, buf, RUHS_HDR);
+	rc = ruh_status_two_step(recv_ioctl, dev, buf,
+				 RUHS_HDR + RUHS_DESC * NVIO_FDP_MAX_PIDS, &len);
 	/* FDP off in the namespace's endurance group: no placement */
 	if (rc > 0 && (rc & 0x7ff) == NVIO_SC_FDP_DISABLED) {
 		nvio_buf_free(buf);
@@ -291,11 +350,7 @@ void nvio_fdp_probe(struct nvio_dev *dev, const void *ctrl_buf,
 	}
 	if (rc)
 		goto unknown;
-	nvio_fdp_ruh_status_decode(buf, RUHS_HDR, NULL, 0, NULL, &count);
-	n = count < NVIO_FDP_MAX_PIDS ? count : NVIO_FDP_MAX_PIDS;
-	len = RUHS_HDR + RUHS_DESC * n;
-	if (n && ruh_status_ioctl(dev, buf, len))
-		goto unknown;
+	n = (len - RUHS_HDR) / RUHS_DESC;
 	for (unsigned k = 0; k < n; k++)
 		i->fdp_pids[k] = le16_at(buf + RUHS_HDR + k * RUHS_DESC);
 	nvio_buf_free(buf);
@@ -309,6 +364,8 @@ unknown:
 
 int nvio_fdp_pid_check(const struct nvio_dev_info *i, uint16_t pid)
 {
+	if (!i)
+		return -EFAULT;
 	if (!i->fdp)
 		return -EOPNOTSUPP;
 	for (unsigned k = 0; k < i->fdp_nr_pids; k++)

@@ -352,12 +352,9 @@ NVIO_HIDDEN int nvio_res_after_timeout(int res, uint32_t timeout_ms,
 
 /* admin.c */
 /* fdp.c: the namespace's placement ids, from Identify's buffers (at open);
- * and whether a write may name pid: 0, -EOPNOTSUPP (no placement),
- * -ENXIO (not one of the namespace's). */
+ * (whether a write may name a pid: nvio_fdp_pid_check, public). */
 NVIO_HIDDEN void nvio_fdp_probe(struct nvio_dev *dev, const void *ctrl,
 				const void *ns);
-NVIO_HIDDEN int nvio_fdp_pid_check(const struct nvio_dev_info *info,
-				   uint16_t pid);
 /* Identify's namespace identification descriptor list (CNS 03h). */
 NVIO_HIDDEN int nvio_identify_ns_descs(struct nvio_dev *dev, uint32_t nsid,
 				       void *buf4096);

@@ -641,24 +641,16 @@ static int fdp_status(struct cli *c, int argc, char **argv)
 	rc = fdp_ns_open(c, &a, NVIO_DEV_RDONLY, &d);
 	if (rc)
 		return rc;
-	/* The header, then exactly the descriptors it counts: a controller
-	 * may refuse a longer buffer than it fills (Data SGL Length Invalid,
-	 * seen with QEMU under Linux 6.12, which maps user commands with
-	 * SGLs). */
+	/* NRUHSD is 16 bits: room for every descriptor it can count */
 	buf = nvio_buf_alloc(STATUS_HDR + STATUS_DESC * 65535u);
 	if (!buf) {
 		rc = err_errno(c, ENOMEM, "buffer");
 		goto out;
 	}
-	rc = nvio_io_mgmt_recv(d.q, 0, NVIO_IO_MGMT_RUH_STATUS, 0, buf,
-			       STATUS_HDR);
-	if (!rc) {
-		nvio_fdp_ruh_status_decode(buf, STATUS_HDR, NULL, 0, NULL, &total);
-		len = STATUS_HDR + STATUS_DESC * total;
-		if (total)
-			rc = nvio_io_mgmt_recv(d.q, 0, NVIO_IO_MGMT_RUH_STATUS, 0,
-					       buf, len);
-	}
+	rc = nvio_fdp_ruh_status(d.q, 0, buf, STATUS_HDR + STATUS_DESC * 65535u,
+				 &len);
+	if (!rc)
+		total = (len - STATUS_HDR) / STATUS_DESC;
 	if (rc) {
 		rc = err_result(c, rc, "reclaim unit handle status");
 		goto out;
@@ -728,11 +720,7 @@ static int fdp_update(struct cli *c, int argc, char **argv)
 	/* every id the namespace's, before anything is sent: a device may
 	 * apply the ids before a bad one and fail the rest */
 	for (unsigned i = 0; i < a.npids && d.info->fdp; i++) {
-		unsigned k = 0;
-
-		while (k < d.info->fdp_nr_pids && d.info->fdp_pids[k] != a.pids[i])
-			k++;
-		if (k == d.info->fdp_nr_pids) {
+		if (nvio_fdp_pid_check(d.info, a.pids[i])) {
 			rc = err_refused(c, "placement id %u is not one of %s's "
 					 "(nvio fdp status lists them); nothing "
 					 "was sent", a.pids[i],

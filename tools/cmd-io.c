@@ -920,9 +920,8 @@ static int check_directive(struct cli *c, const struct cli_dev *d,
 				   "nothing was sent", i->generic_path,
 				   i->fdp_unknown ? " that nvio could learn (the "
 				   "reclaim unit handle status was refused)" : "");
-	for (unsigned k = 0; k < i->fdp_nr_pids; k++)
-		if (i->fdp_pids[k] == a->dspec)
-			return EXIT_OK;
+	if (a->dspec <= UINT16_MAX && !nvio_fdp_pid_check(i, (uint16_t)a->dspec))
+		return EXIT_OK;
 	for (unsigned k = 0; k < i->fdp_nr_pids && o + 16 < sizeof(ids); k++)
 		o += (size_t)snprintf(ids + o, sizeof(ids) - o, "%s%u",
 				      k ? ", " : "", i->fdp_pids[k]);

@@ -27,6 +27,7 @@
 
 #include "cli.h"
 #include "safety.h"
+#include "selftest.h"
 
 enum { OPT_SCRATCH = 600, OPT_DESTRUCTIVE, OPT_QUICK, OPT_LONG, OPT_STFORMAT,
        OPT_P99 };
@@ -50,38 +51,9 @@ const struct cli_opt opts_selftest[] = {
 	CLI_OPT_TIMEOUT, CLI_OPT_COMMON, { 0 },
 };
 
-enum st_res { ST_PASS, ST_FAIL, ST_SKIP };
 enum st_fmt { STF_TEXT, STF_TAP, STF_JUNIT };
 
-struct st {
-	struct cli *c;
-	struct cli_dev d;
-	const struct nvio_dev_info *i;
-	uint32_t lb;            /* bytes per LBA in a data buffer */
-	uint64_t scr, scr_nlb;  /* the scratch range */
-	bool can_write;
-	char no_write[400];     /* why not, when !can_write */
-	uint8_t *saved;         /* the scratch range's data, to restore */
-	bool quick, longrun, destructive;
-	uint64_t p99_bound;     /* latency.qd1: p99 at most this times p50 */
-	uint8_t *a, *b;         /* two buffers of bufsz bytes */
-	size_t bufsz;
-	uint8_t *id_ctrl, *id_ns;
-	uint64_t seed;
-};
-
-struct st_check {
-	const char *name;
-	const char *what;
-	bool writes;
-	enum st_res (*fn)(struct st *s, char *why, size_t len);
-};
-
-#define WHY(...) (snprintf(why, len, __VA_ARGS__), ST_FAIL)
-#define SKIPPED(...) (snprintf(why, len, __VA_ARGS__), ST_SKIP)
-#define PASSED(...) (snprintf(why, len, __VA_ARGS__), ST_PASS)
-
-static uint64_t st_rand(struct st *s)
+uint64_t st_rand(struct st *s)
 {
 	uint64_t x = s->seed;
 
@@ -93,7 +65,7 @@ static uint64_t st_rand(struct st *s)
 
 /* Data no two LBAs share: each 8 bytes carry the LBA, the pass and a
  * counter, so a write that lands elsewhere, or not at all, shows. */
-static void fill(struct st *s, uint8_t *p, uint64_t slba, uint64_t nlb,
+void st_fill(struct st *s, uint8_t *p, uint64_t slba, uint64_t nlb,
 		 uint64_t tag)
 {
 	for (uint64_t k = 0; k < nlb; k++)
@@ -105,7 +77,7 @@ static void fill(struct st *s, uint8_t *p, uint64_t slba, uint64_t nlb,
 		}
 }
 
-static const char *res_text(int rc)
+const char *st_res_text(int rc)
 {
 	static __thread char t[160];
 
@@ -118,7 +90,7 @@ static const char *res_text(int rc)
 }
 
 /* The first LBA that differs, or -1. */
-static int64_t first_diff(const struct st *s, const uint8_t *x,
+int64_t st_first_diff(const struct st *s, const uint8_t *x,
 			  const uint8_t *y, uint64_t nlb)
 {
 	for (uint64_t k = 0; k < nlb; k++)
@@ -247,11 +219,17 @@ static enum st_res ck_read_sample(struct st *s, char *why, size_t len)
 	for (unsigned k = 0; k <= n; k++) {
 		uint64_t slba = k == n ? s->i->nsze - chunk
 				       : (s->i->nsze / n) * k;
-		int rc = nvio_read(s->d.q, slba, chunk, s->a, chunk * s->lb, 0);
+
+		/* within one zone: a read across a zone boundary may be
+		 * refused (Zone Boundary Error) */
+		if (s->i->zoned && s->i->zone_size >= chunk &&
+		    slba % s->i->zone_size > s->i->zone_size - chunk)
+			slba -= slba % s->i->zone_size - (s->i->zone_size - chunk);
+		int rc = nvio_read(s->d.q, slba, chunk, s->a, chunk * s->lb, s->ctl);
 
 		if (rc)
 			return WHY("read of LBAs %" PRIu64 "-%" PRIu64 ": %s", slba,
-				   slba + chunk - 1, res_text(rc));
+				   slba + chunk - 1, st_res_text(rc));
 	}
 	return PASSED("%u reads of %" PRIu64 " LBAs across the namespace, "
 		      "the first and the last LBA included", n + 1, chunk);
@@ -276,17 +254,17 @@ static enum st_res ck_roundtrip(struct st *s, char *why, size_t len)
 		if (n > s->scr_nlb || n * s->lb > s->bufsz)
 			continue;
 		slba = s->scr + (st_rand(s) % (s->scr_nlb - n + 1));
-		fill(s, s->a, slba, n, k + 1);
-		rc = nvio_write(s->d.q, slba, n, s->a, n * s->lb, 0);
+		st_fill(s, s->a, slba, n, k + 1);
+		rc = nvio_write(s->d.q, slba, n, s->a, n * s->lb, s->ctl);
 		if (rc)
 			return WHY("write of %" PRIu64 " LBAs at %" PRIu64 ": %s", n,
-				   slba, res_text(rc));
+				   slba, st_res_text(rc));
 		memset(s->b, 0xee, n * s->lb);
-		rc = nvio_read(s->d.q, slba, n, s->b, n * s->lb, 0);
+		rc = nvio_read(s->d.q, slba, n, s->b, n * s->lb, s->ctl);
 		if (rc)
 			return WHY("read of %" PRIu64 " LBAs at %" PRIu64 ": %s", n,
-				   slba, res_text(rc));
-		int64_t bad = first_diff(s, s->a, s->b, n);
+				   slba, st_res_text(rc));
+		int64_t bad = st_first_diff(s, s->a, s->b, n);
 		if (bad >= 0)
 			return WHY("%" PRIu64 " LBAs written at %" PRIu64 " read back "
 				   "different from LBA %" PRIu64 " on (the write was "
@@ -301,17 +279,17 @@ static enum st_res ck_fua_flush(struct st *s, char *why, size_t len)
 	uint64_t slba = s->scr;
 	int rc;
 
-	fill(s, s->a, slba, 8, 0x77);
-	rc = nvio_write(s->d.q, slba, 8, s->a, 8 * s->lb, NVIO_IO_FUA);
+	st_fill(s, s->a, slba, 8, 0x77);
+	rc = nvio_write(s->d.q, slba, 8, s->a, 8 * s->lb, NVIO_IO_FUA | s->ctl);
 	if (rc)
-		return WHY("write with FUA: %s", res_text(rc));
+		return WHY("write with FUA: %s", st_res_text(rc));
 	rc = nvio_flush(s->d.q);
 	if (rc)
-		return WHY("flush: %s", res_text(rc));
-	rc = nvio_read(s->d.q, slba, 8, s->b, 8 * s->lb, NVIO_IO_FUA);
+		return WHY("flush: %s", st_res_text(rc));
+	rc = nvio_read(s->d.q, slba, 8, s->b, 8 * s->lb, NVIO_IO_FUA | s->ctl);
 	if (rc)
-		return WHY("read with FUA: %s", res_text(rc));
-	if (first_diff(s, s->a, s->b, 8) >= 0)
+		return WHY("read with FUA: %s", st_res_text(rc));
+	if (st_first_diff(s, s->a, s->b, 8) >= 0)
 		return WHY("the FUA write did not read back");
 	return PASSED("write and read with FUA, flush%s",
 		      s->i->vwc ? "" : " (no volatile write cache)");
@@ -324,19 +302,28 @@ static enum st_res ck_compare(struct st *s, char *why, size_t len)
 
 	if (!(s->i->oncs & NVIO_ONCS_COMPARE))
 		return SKIPPED("no Compare command (ONCS %#x)", s->i->oncs);
-	fill(s, s->a, slba, 8, 0x33);
-	rc = nvio_write(s->d.q, slba, 8, s->a, 8 * s->lb, 0);
+	st_fill(s, s->a, slba, 8, 0x33);
+	/* separate metadata sent raw, not with PRACT: a controller may
+	 * refuse PRACT on Compare (QEMU: Invalid Protection Information) */
+	memset(s->ma, 0x3c, 8 * (size_t)s->i->md_size);
+	rc = s->md_sep ? st_md_io(s, NVIO_OP_WRITE, slba, 8, s->a, s->ma, 0, 0,
+				  0, 0)
+		       : nvio_write(s->d.q, slba, 8, s->a, 8 * s->lb, s->ctl);
 	if (rc)
-		return WHY("write: %s", res_text(rc));
-	rc = nvio_compare(s->d.q, slba, 8, s->a, 8 * s->lb, 0);
+		return WHY("write: %s", st_res_text(rc));
+	rc = s->md_sep ? st_md_io(s, NVIO_OP_COMPARE, slba, 8, s->a, s->ma, 0, 0,
+				  0, 0)
+		       : nvio_compare(s->d.q, slba, 8, s->a, 8 * s->lb, 0);
 	if (rc)
-		return WHY("compare of equal data: %s", res_text(rc));
+		return WHY("compare of equal data: %s", st_res_text(rc));
 	s->a[3 * s->lb + 5] ^= 0x40;
-	rc = nvio_compare(s->d.q, slba, 8, s->a, 8 * s->lb, 0);
+	rc = s->md_sep ? st_md_io(s, NVIO_OP_COMPARE, slba, 8, s->a, s->ma, 0, 0,
+				  0, 0)
+		       : nvio_compare(s->d.q, slba, 8, s->a, 8 * s->lb, 0);
 	if (rc <= 0 || nvio_status_sc(rc) != (NVIO_SC_COMPARE_FAILED & 0xff) ||
 	    nvio_status_sct(rc) != 2)
 		return WHY("compare of different data gave %s, not Compare "
-			   "Failure (0x285)", res_text(rc));
+			   "Failure (0x285)", st_res_text(rc));
 	return PASSED("equal data matches, one changed bit gives Compare "
 		      "Failure");
 }
@@ -347,10 +334,10 @@ static enum st_res ck_verify(struct st *s, char *why, size_t len)
 
 	if (!(s->i->oncs & NVIO_ONCS_VERIFY))
 		return SKIPPED("no Verify command (ONCS %#x)", s->i->oncs);
-	rc = nvio_verify(s->d.q, s->scr, 8, 0);
+	rc = nvio_verify(s->d.q, s->scr, 8, s->ctl);
 	if (rc)
 		return WHY("verify of 8 LBAs at %" PRIu64 ": %s", s->scr,
-			   res_text(rc));
+			   st_res_text(rc));
 	return PASSED("verify of 8 LBAs");
 }
 
@@ -362,24 +349,24 @@ static enum st_res ck_first_last(struct st *s, char *why, size_t len)
 
 	for (unsigned k = 0; k < 2; k++) {
 		uint8_t *keep = s->b + s->lb;
-		int rc = nvio_read(s->d.q, at[k], 1, keep, s->lb, 0);
+		int rc = nvio_read(s->d.q, at[k], 1, keep, s->lb, s->ctl);
 
 		if (rc)
-			return WHY("saving LBA %" PRIu64 ": %s", at[k], res_text(rc));
-		fill(s, s->a, at[k], 1, 0x99);
-		rc = nvio_write(s->d.q, at[k], 1, s->a, s->lb, 0);
+			return WHY("saving LBA %" PRIu64 ": %s", at[k], st_res_text(rc));
+		st_fill(s, s->a, at[k], 1, 0x99);
+		rc = nvio_write(s->d.q, at[k], 1, s->a, s->lb, s->ctl);
 		if (!rc)
-			rc = nvio_read(s->d.q, at[k], 1, s->b, s->lb, 0);
+			rc = nvio_read(s->d.q, at[k], 1, s->b, s->lb, s->ctl);
 		bool same = !rc && !memcmp(s->a, s->b, s->lb);
-		int wr = nvio_write(s->d.q, at[k], 1, keep, s->lb, 0);
+		int wr = nvio_write(s->d.q, at[k], 1, keep, s->lb, s->ctl);
 
 		if (rc)
-			return WHY("LBA %" PRIu64 ": %s", at[k], res_text(rc));
+			return WHY("LBA %" PRIu64 ": %s", at[k], st_res_text(rc));
 		if (!same)
 			return WHY("LBA %" PRIu64 " read back different", at[k]);
 		if (wr)
 			return WHY("restoring LBA %" PRIu64 ": %s", at[k],
-				   res_text(wr));
+				   st_res_text(wr));
 	}
 	return PASSED("LBA 0 and LBA %" PRIu64 " written, read back, restored",
 		      at[1]);
@@ -393,11 +380,11 @@ static enum st_res ck_err_range(struct st *s, char *why, size_t len)
 	int rc;
 
 	/* through passthrough: nvio_read refuses it before sending */
-	nvio_cmd_read(&c, s->i->nsid, s->i->nsze, 1, 0);
+	nvio_cmd_read(&c, s->i->nsid, s->i->nsze, 1, s->ctl);
 	rc = nvio_passthru(s->d.q, &c, s->a, s->lb, NULL, 0, NULL);
 	if (rc <= 0 || (rc & 0x7ff) != NVIO_SC_LBA_RANGE)
 		return WHY("a read past the end gave %s, not LBA Out of Range "
-			   "(0x80)", res_text(rc));
+			   "(0x80)", st_res_text(rc));
 	return PASSED("a read at LBA %" PRIu64 " (the end) gives LBA Out of Range",
 		      s->i->nsze);
 }
@@ -412,10 +399,10 @@ static enum st_res ck_err_opcode(struct st *s, char *why, size_t len)
 	rc = nvio_passthru(s->d.q, &c, NULL, 0, NULL, 0, NULL);
 	if (rc == -EACCES || rc == -EPERM)
 		return SKIPPED("the kernel refused the opcode to this user (%s)",
-			       res_text(rc));
+			       st_res_text(rc));
 	if (rc <= 0 || (rc & 0x7ff) != NVIO_SC_INVALID_OPCODE)
 		return WHY("I/O opcode 0x7f gave %s, not Invalid Command Opcode "
-			   "(0x01)", res_text(rc));
+			   "(0x01)", st_res_text(rc));
 	return PASSED("an unassigned I/O opcode gives Invalid Command Opcode");
 }
 
@@ -426,21 +413,25 @@ static enum st_res ck_err_field(struct st *s, char *why, size_t len)
 	/* CNS FFh is reserved */
 	rc = nvio_identify(s->d.dev, 0xff, 0, 0, 0, s->a);
 	if (rc == -EACCES || rc == -EPERM || rc == -ENODEV)
-		return SKIPPED("no admin path for this user (%s)", res_text(rc));
+		return SKIPPED("no admin path for this user (%s)", st_res_text(rc));
 	if (rc <= 0 || (rc & 0x7ff) != NVIO_SC_INVALID_FIELD)
 		return WHY("Identify with reserved CNS 0xff gave %s, not Invalid "
-			   "Field in Command (0x02)", res_text(rc));
+			   "Field in Command (0x02)", st_res_text(rc));
 	return PASSED("Identify with a reserved CNS gives Invalid Field in "
 		      "Command");
 }
 
 /* ------------------------------------------------- zeroes and deallocate */
 
-static bool all_zero(const uint8_t *p, size_t n)
+/* Every LBA's data (not its interleaved metadata: a controller may set
+ * the PI of zeroed or deallocated LBAs to all ones) is byte v. */
+static bool data_all(const struct st *s, const uint8_t *p, uint64_t nlb,
+		     uint8_t v)
 {
-	for (size_t k = 0; k < n; k++)
-		if (p[k])
-			return false;
+	for (uint64_t k = 0; k < nlb; k++)
+		for (uint32_t o = 0; o < s->i->lba_size; o++)
+			if (p[k * s->lb + o] != v)
+				return false;
 	return true;
 }
 
@@ -451,16 +442,16 @@ static enum st_res ck_write_zeroes(struct st *s, char *why, size_t len)
 
 	if (!(s->i->oncs & NVIO_ONCS_WRITE_ZEROES))
 		return SKIPPED("no Write Zeroes command (ONCS %#x)", s->i->oncs);
-	fill(s, s->a, slba, 16, 0x44);
-	rc = nvio_write(s->d.q, slba, 16, s->a, 16 * s->lb, 0);
+	st_fill(s, s->a, slba, 16, 0x44);
+	rc = nvio_write(s->d.q, slba, 16, s->a, 16 * s->lb, s->ctl);
 	if (!rc)
 		rc = nvio_write_zeroes(s->d.q, slba, 16, 0);
 	if (rc)
-		return WHY("write, then write zeroes: %s", res_text(rc));
-	rc = nvio_read(s->d.q, slba, 16, s->b, 16 * s->lb, 0);
+		return WHY("write, then write zeroes: %s", st_res_text(rc));
+	rc = nvio_read(s->d.q, slba, 16, s->b, 16 * s->lb, s->ctl);
 	if (rc)
-		return WHY("read after write zeroes: %s", res_text(rc));
-	if (!all_zero(s->b, 16 * s->lb))
+		return WHY("read after write zeroes: %s", st_res_text(rc));
+	if (!data_all(s, s->b, 16, 0))
 		return WHY("16 LBAs read back not zero after Write Zeroes");
 	return PASSED("16 LBAs read back zero after Write Zeroes");
 }
@@ -475,24 +466,20 @@ static enum st_res ck_deallocate(struct st *s, char *why, size_t len)
 	if (!(s->i->oncs & NVIO_ONCS_DSM))
 		return SKIPPED("no Dataset Management command (ONCS %#x)",
 			       s->i->oncs);
-	fill(s, s->a, r.slba, 16, 0x55);
-	rc = nvio_write(s->d.q, r.slba, 16, s->a, 16 * s->lb, 0);
+	st_fill(s, s->a, r.slba, 16, 0x55);
+	rc = nvio_write(s->d.q, r.slba, 16, s->a, 16 * s->lb, s->ctl);
 	if (!rc)
 		rc = nvio_dsm(s->d.q, &r, 1, NVIO_DSM_AD);
 	if (rc)
-		return WHY("write, then deallocate: %s", res_text(rc));
-	rc = nvio_read(s->d.q, r.slba, 16, s->b, 16 * s->lb, 0);
+		return WHY("write, then deallocate: %s", st_res_text(rc));
+	rc = nvio_read(s->d.q, r.slba, 16, s->b, 16 * s->lb, s->ctl);
 	if (rc)
-		return WHY("read after deallocate: %s", res_text(rc));
+		return WHY("read after deallocate: %s", st_res_text(rc));
 	/* DLFEAT 2:0: 1 reads zeroes, 2 reads ones, 0 not said */
-	if (dlfeat == 1 && !all_zero(s->b, 16 * s->lb))
+	if (dlfeat == 1 && !data_all(s, s->b, 16, 0))
 		return WHY("DLFEAT says deallocated LBAs read zeroes; they do not");
-	if (dlfeat == 2) {
-		for (size_t k = 0; k < 16 * s->lb; k++)
-			if (s->b[k] != 0xff)
-				return WHY("DLFEAT says deallocated LBAs read "
-					   "ones; they do not");
-	}
+	if (dlfeat == 2 && !data_all(s, s->b, 16, 0xff))
+		return WHY("DLFEAT says deallocated LBAs read ones; they do not");
 	if (!dlfeat || dlfeat > 2)
 		return PASSED("deallocated and read (DLFEAT %u says nothing of "
 			      "what they read)", dlfeat);
@@ -525,17 +512,17 @@ static enum st_res ck_smart(struct st *s, char *why, size_t len)
 
 	if (rc == -EACCES || rc == -EPERM || rc == -ENODEV)
 		return SKIPPED("the SMART log needs admin rights here (%s)",
-			       res_text(rc));
+			       st_res_text(rc));
 	if (rc)
-		return WHY("SMART log: %s", res_text(rc));
+		return WHY("SMART log: %s", st_res_text(rc));
 	for (unsigned k = 0; k < n; k++) {
-		rc = nvio_read(s->d.q, s->scr_nlb ? s->scr : 0, 1, s->a, s->lb, 0);
+		rc = nvio_read(s->d.q, s->scr_nlb ? s->scr : 0, 1, s->a, s->lb, s->ctl);
 		if (rc)
-			return WHY("read: %s", res_text(rc));
+			return WHY("read: %s", st_res_text(rc));
 	}
 	rc = smart_counts(s, &r1, &w1);
 	if (rc)
-		return WHY("SMART log: %s", res_text(rc));
+		return WHY("SMART log: %s", st_res_text(rc));
 	if (r1 < r0 + n)
 		return WHY("%u reads moved host read commands by %" PRIu64, n,
 			   r1 - r0);
@@ -553,15 +540,15 @@ static enum st_res ck_error_log(struct st *s, char *why, size_t len)
 	rc = nvio_get_log(s->d.dev, NVME_LOG_LID_ERROR, 0xffffffff, 0, e, 64);
 	if (rc == -EACCES || rc == -EPERM || rc == -ENODEV)
 		return SKIPPED("the error log needs admin rights here (%s)",
-			       res_text(rc));
+			       st_res_text(rc));
 	if (rc)
-		return WHY("error log: %s", res_text(rc));
+		return WHY("error log: %s", st_res_text(rc));
 	before = le64toh(e->error_count);
-	nvio_cmd_read(&c, s->i->nsid, s->i->nsze, 1, 0);
+	nvio_cmd_read(&c, s->i->nsid, s->i->nsze, 1, s->ctl);
 	nvio_passthru(s->d.q, &c, s->a, s->lb, NULL, 0, NULL);
 	rc = nvio_get_log(s->d.dev, NVME_LOG_LID_ERROR, 0xffffffff, 0, e, 64);
 	if (rc)
-		return WHY("error log: %s", res_text(rc));
+		return WHY("error log: %s", st_res_text(rc));
 	after = le64toh(e->error_count);
 	if (after > before)
 		return PASSED("the provoked error was logged (error count %"
@@ -586,13 +573,13 @@ static int conc_pass(struct st *s, struct nvio_queue *q, unsigned qd,
 	for (unsigned k = 0; k < qd; k++) {
 		uint64_t at = slba + k * nlb_each;
 
-		fill(s, s->a + k * nlb_each * s->lb, at, nlb_each, tag);
+		st_fill(s, s->a + k * nlb_each * s->lb, at, nlb_each, tag);
 		rc = nvio_queue_write(q, at, (uint32_t)nlb_each,
 				      s->a + k * nlb_each * s->lb,
-				      nlb_each * s->lb, 0, NULL);
+				      nlb_each * s->lb, s->ctl, NULL);
 		if (rc) {
 			snprintf(why, len, "queueing write %u of %u: %s", k, qd,
-				 res_text(rc));
+				 st_res_text(rc));
 			return -1;
 		}
 	}
@@ -600,23 +587,23 @@ static int conc_pass(struct st *s, struct nvio_queue *q, unsigned qd,
 		int n = nvio_queue_reap_timeout(q, cpl, 64, 1, 30000000000ull);
 
 		if (n < 0) {
-			snprintf(why, len, "reaping: %s", res_text(n));
+			snprintf(why, len, "reaping: %s", st_res_text(n));
 			return -1;
 		}
 		for (int k = 0; k < n; k++)
 			if (cpl[k].res) {
 				snprintf(why, len, "a write at QD %u: %s", qd,
-					 res_text(cpl[k].res));
+					 st_res_text(cpl[k].res));
 				return -1;
 			}
 		done += (unsigned)n;
 	}
-	rc = nvio_read(q, slba, qd * nlb_each, s->b, qd * nlb_each * s->lb, 0);
+	rc = nvio_read(q, slba, qd * nlb_each, s->b, qd * nlb_each * s->lb, s->ctl);
 	if (rc) {
-		snprintf(why, len, "read back: %s", res_text(rc));
+		snprintf(why, len, "read back: %s", st_res_text(rc));
 		return -1;
 	}
-	int64_t bad = first_diff(s, s->a, s->b, qd * nlb_each);
+	int64_t bad = st_first_diff(s, s->a, s->b, qd * nlb_each);
 	if (bad >= 0) {
 		snprintf(why, len, "at QD %u, LBA %" PRIu64 " read back different",
 			 qd, slba + (uint64_t)bad);
@@ -676,16 +663,16 @@ static void *mq_thread(void *p)
 		return NULL;
 	}
 	for (unsigned pass = 0; pass < 8; pass++) {
-		fill(s, m->w, m->slba, m->nlb, 0x200 + pass * 16 + m->idx);
-		rc = nvio_write(q, m->slba, m->nlb, m->w, m->nlb * s->lb, 0);
+		st_fill(s, m->w, m->slba, m->nlb, 0x200 + pass * 16 + m->idx);
+		rc = nvio_write(q, m->slba, m->nlb, m->w, m->nlb * s->lb, s->ctl);
 		if (!rc)
-			rc = nvio_read(q, m->slba, m->nlb, m->r, m->nlb * s->lb, 0);
+			rc = nvio_read(q, m->slba, m->nlb, m->r, m->nlb * s->lb, s->ctl);
 		if (rc) {
 			snprintf(m->why, sizeof(m->why), "queue %u: %s", m->idx,
-				 res_text(rc));
+				 st_res_text(rc));
 			break;
 		}
-		int64_t bad = first_diff(s, m->w, m->r, m->nlb);
+		int64_t bad = st_first_diff(s, m->w, m->r, m->nlb);
 		if (bad >= 0) {
 			snprintf(m->why, sizeof(m->why), "queue %u: LBA %" PRIu64
 				 " read back different", m->idx,
@@ -739,7 +726,7 @@ static int cmp_u64(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-static uint64_t now_ns(void)
+uint64_t st_now_ns(void)
 {
 	struct timespec ts;
 
@@ -766,10 +753,10 @@ static int qd1(struct st *s, unsigned flags, unsigned n, uint64_t *p50,
 	}
 	*qflags = nvio_queue_flags(q);
 	for (unsigned k = 0; k < n && !rc; k++) {
-		uint64_t slba = st_rand(s) % (s->i->nsze - 7), t0 = now_ns();
+		uint64_t slba = st_rand(s) % (s->i->nsze - 7), t0 = st_now_ns();
 
-		rc = nvio_read(q, slba, 1, s->a, s->lb, 0);
-		t[k] = now_ns() - t0;
+		rc = nvio_read(q, slba, 1, s->a, s->lb, s->ctl);
+		t[k] = st_now_ns() - t0;
 	}
 	nvio_queue_destroy(q);
 	if (!rc) {
@@ -788,7 +775,7 @@ static enum st_res ck_lat_qd1(struct st *s, char *why, size_t len)
 	int rc = qd1(s, 0, n, &p50, &p99, &qf);
 
 	if (rc)
-		return WHY("%u QD1 reads: %s", n, res_text(rc));
+		return WHY("%u QD1 reads: %s", n, st_res_text(rc));
 	/* a tail 50 times the median is a device (or a host) that stalls;
 	 * emulators stall now and then (TCG: reads of ~10 ms among ~90 us
 	 * ones), hence --p99-bound */
@@ -810,10 +797,10 @@ static enum st_res ck_lat_poll(struct st *s, char *why, size_t len)
 	if (rc == -EOPNOTSUPP)
 		return SKIPPED("no poll queues for the namespace");
 	if (rc)
-		return WHY("polled reads: %s", res_text(rc));
+		return WHY("polled reads: %s", st_res_text(rc));
 	rc = qd1(s, NVIO_QUEUE_IRQ, n, &ip50, &ip99, &qf);
 	if (rc)
-		return WHY("interrupt reads: %s", res_text(rc));
+		return WHY("interrupt reads: %s", st_res_text(rc));
 	/* polling exists to be faster; twice as slow is a broken path */
 	if (pp50 > 2 * ip50)
 		return WHY("polled p50 %.1f us is more than twice interrupts' "
@@ -825,27 +812,41 @@ static enum st_res ck_lat_poll(struct st *s, char *why, size_t len)
 /* ------------------------------------------------------------ runner -- */
 
 static const struct st_check checks[] = {
-	{ "identify.strings", "Identify strings printable", false, ck_id_strings },
-	{ "identify.formats", "LBA formats and sizes sane", false, ck_id_formats },
-	{ "identify.sysfs", "Identify agrees with sysfs", false, ck_id_sysfs },
-	{ "identify.mdts", "MDTS agrees with the maximum transfer", false, ck_id_mdts },
-	{ "io.read-sample", "reads across the namespace", false, ck_read_sample },
-	{ "io.roundtrip", "write and read back, 1 LBA to past MDTS", true, ck_roundtrip },
-	{ "io.fua-flush", "FUA and flush", true, ck_fua_flush },
-	{ "io.compare", "Compare matches and mismatches", true, ck_compare },
-	{ "io.verify", "Verify", false, ck_verify },
-	{ "io.first-last", "the first and the last LBA written", true, ck_first_last },
-	{ "errors.lba-range", "LBA Out of Range", false, ck_err_range },
-	{ "errors.opcode", "Invalid Command Opcode", false, ck_err_opcode },
-	{ "errors.field", "Invalid Field in Command", false, ck_err_field },
-	{ "zeroes.write-zeroes", "Write Zeroes reads back zeroes", true, ck_write_zeroes },
-	{ "zeroes.deallocate", "deallocate as DLFEAT says", true, ck_deallocate },
-	{ "logs.smart", "SMART counters move", false, ck_smart },
-	{ "logs.error", "the error log grows", false, ck_error_log },
-	{ "concurrency.qd-sweep", "queue depths with integrity", true, ck_qd_sweep },
-	{ "concurrency.multiqueue", "queues on threads with integrity", true, ck_multiqueue },
-	{ "latency.qd1", "QD1 tail against its median", false, ck_lat_qd1 },
-	{ "latency.poll-irq", "polled against interrupts", false, ck_lat_poll },
+	/* name, what, writes the scratch range, fit for a zoned one (as
+	 * is, or saying itself why not), fn */
+	{ "identify.strings", "Identify strings printable", false, true, ck_id_strings },
+	{ "identify.formats", "LBA formats and sizes sane", false, true, ck_id_formats },
+	{ "identify.sysfs", "Identify agrees with sysfs", false, true, ck_id_sysfs },
+	{ "identify.mdts", "MDTS agrees with the maximum transfer", false, true, ck_id_mdts },
+	{ "io.read-sample", "reads across the namespace", false, true, ck_read_sample },
+	{ "io.roundtrip", "write and read back, 1 LBA to past MDTS", true, false, ck_roundtrip },
+	{ "io.fua-flush", "FUA and flush", true, false, ck_fua_flush },
+	{ "io.compare", "Compare matches and mismatches", true, false, ck_compare },
+	{ "io.verify", "Verify", false, true, ck_verify },
+	{ "io.first-last", "the first and the last LBA written", true, false, ck_first_last },
+	{ "errors.lba-range", "LBA Out of Range", false, true, ck_err_range },
+	{ "errors.opcode", "Invalid Command Opcode", false, true, ck_err_opcode },
+	{ "errors.field", "Invalid Field in Command", false, true, ck_err_field },
+	{ "zeroes.write-zeroes", "Write Zeroes reads back zeroes", true, false, ck_write_zeroes },
+	{ "zeroes.deallocate", "deallocate as DLFEAT says", true, false, ck_deallocate },
+	{ "logs.smart", "SMART counters move", false, true, ck_smart },
+	{ "logs.error", "the error log grows", false, true, ck_error_log },
+	{ "concurrency.qd-sweep", "queue depths with integrity", true, false, ck_qd_sweep },
+	{ "concurrency.multiqueue", "queues on threads with integrity", true, false, ck_multiqueue },
+	{ "latency.qd1", "QD1 tail against its median", false, true, ck_lat_qd1 },
+	{ "latency.poll-irq", "polled against interrupts", false, true, ck_lat_poll },
+	{ "md.roundtrip", "metadata written and read back", true, true, ck_md_roundtrip },
+	{ "md.pi-generate", "PI made by the controller (PRACT)", true, true, ck_pi_generate },
+	{ "md.pi-check", "PI checked: guard, application and reference tags", true, true, ck_pi_check },
+	{ "zoned.report", "zones in order, write pointers inside them", false, true, ck_zone_report },
+	{ "zoned.write-pointer", "the write pointer advances; writes past it refused", true, true, ck_zone_wp },
+	{ "zoned.append", "zone append returns its LBA", true, true, ck_zone_append },
+	{ "zoned.finish", "finish makes a zone full", true, true, ck_zone_finish },
+	{ "zoned.reset", "reset makes a zone empty", true, true, ck_zone_reset },
+	{ "fdp.status", "placement ids in the RUH status", false, true, ck_fdp_status },
+	{ "fdp.placement", "placed writes use their id's reclaim unit", true, true, ck_fdp_placement },
+	{ "fdp.stats", "FDP statistics count host writes", true, true, ck_fdp_stats },
+	{ "fabrics.identify", "a fabrics controller's Identify", false, true, ck_fabrics_identify },
 };
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))
 
@@ -868,6 +869,20 @@ static volatile sig_atomic_t st_signal;
 static void st_on_signal(int sig)
 {
 	st_signal = sig;
+}
+
+/* The test hook NVIO_SELFTEST_HOLD_AFTER=CHECK: after that check, say so
+ * on stderr and wait (at most 60 s) for a signal, so that a test can
+ * interrupt a run at a known point, with the scratch range written. */
+static void hold_for_signal(const char *name)
+{
+	struct timespec t = { 0, 10000000 };
+
+	fprintf(stderr, "nvio selftest: holding after %s "
+		"(NVIO_SELFTEST_HOLD_AFTER)\n", name);
+	fflush(stderr);
+	for (unsigned k = 0; k < 6000 && !st_signal; k++)
+		nanosleep(&t, NULL);
 }
 
 /* "SLBA+COUNT" */
@@ -1034,9 +1049,24 @@ int cmd_selftest(struct cli *c, int argc, char **argv)
 		return rc;
 	s.i = s.d.info;
 	s.lb = s.d.lba_bytes;
-	if (s.i->md_size && !s.i->md_extended) {
-		rc = err_refused(c, "%s has separate metadata, which selftest "
-				 "does not send yet; nothing was sent",
+	s.md_sep = s.i->md_size && !s.i->md_extended;
+	/* Separate metadata that is only the PI: the generic checks send
+	 * PRACT, so the controller makes and strips it and none moves; the
+	 * md.* checks send metadata. Other separate metadata would need a
+	 * buffer in every generic check: not yet. */
+	if (s.md_sep && s.i->md_size == s.i->pi_size && s.i->pi_type)
+		s.ctl = NVIO_IO_PRACT;
+	else if (s.md_sep) {
+		rc = err_refused(c, "%s has %u bytes of separate metadata%s, which "
+				 "selftest's checks do not send yet; nothing was "
+				 "sent", s.i->generic_path, s.i->md_size,
+				 s.i->pi_type ? " beyond its protection information"
+				 : " without protection information");
+		goto out;
+	}
+	if (s.i->md_unknown) {
+		rc = err_refused(c, "%s: its metadata format could not be "
+				 "learned, so no data command can be sent safely",
 				 s.i->generic_path);
 		goto out;
 	}
@@ -1055,11 +1085,14 @@ int cmd_selftest(struct cli *c, int argc, char **argv)
 	s.bufsz = 2 * (size_t)s.i->max_xfer + 8 * (size_t)s.lb;
 	if (s.bufsz < 64 * 8 * (size_t)s.lb * 2)
 		s.bufsz = 64 * 8 * (size_t)s.lb * 2;
+	s.mdsz = 64 * (size_t)(s.i->md_size ? s.i->md_size : 1);
 	s.a = nvio_buf_alloc(s.bufsz);
 	s.b = nvio_buf_alloc(s.bufsz);
+	s.ma = nvio_buf_alloc(s.mdsz);
+	s.mb = nvio_buf_alloc(s.mdsz);
 	s.id_ctrl = nvio_buf_alloc(4096);
 	s.id_ns = nvio_buf_alloc(4096);
-	if (!s.a || !s.b || !s.id_ctrl || !s.id_ns) {
+	if (!s.a || !s.b || !s.ma || !s.mb || !s.id_ctrl || !s.id_ns) {
 		rc = err_errno(c, ENOMEM, "buffers");
 		goto out;
 	}
@@ -1079,16 +1112,25 @@ int cmd_selftest(struct cli *c, int argc, char **argv)
 		    safety_in_use(cli_sysfs(), s.i->block_name, why, sizeof(why))) {
 			snprintf(s.no_write, sizeof(s.no_write), "no writes: %s "
 				 "(--force writes the scratch range anyway)", why);
-		} else if (!(s.saved = nvio_buf_alloc(s.scr_nlb * s.lb))) {
+		} else if (s.i->zoned) {
+			/* an empty zone holds nothing to save: it is reset */
+			if (st_zone_scratch(&s, has_scratch, why, sizeof(why)))
+				snprintf(s.no_write, sizeof(s.no_write),
+					 "no writes: %s", why);
+			else
+				s.can_write = true;
+		} else if (!(s.saved = nvio_buf_alloc(s.scr_nlb * s.lb)) ||
+			   (s.md_sep && !(s.saved_md = nvio_buf_alloc(
+				s.scr_nlb * s.i->md_size)))) {
 			rc = err_errno(c, ENOMEM, "the scratch range's copy");
 			goto out;
-		} else if ((rc = nvio_read(s.d.q, s.scr, s.scr_nlb, s.saved,
-					   s.scr_nlb * s.lb, 0))) {
+		} else if ((rc = st_range_io(&s, false, s.saved, s.saved_md))) {
 			snprintf(s.no_write, sizeof(s.no_write), "no writes: the "
 				 "scratch range could not be saved (%s)",
-				 res_text(rc));
+				 st_res_text(rc));
 			nvio_buf_free(s.saved);
-			s.saved = NULL;
+			nvio_buf_free(s.saved_md);
+			s.saved = s.saved_md = NULL;
 		} else {
 			s.can_write = true;
 		}
@@ -1102,10 +1144,12 @@ int cmd_selftest(struct cli *c, int argc, char **argv)
 	st_signal = 0;
 	for (unsigned k = 0; k < 3; k++)
 		sigaction(sigs[k], &sa, &old[k]);
-	t0 = now_ns();
+	const char *hold = getenv("NVIO_SELFTEST_HOLD_AFTER");
+
+	t0 = st_now_ns();
 	for (unsigned k = 0; k < NCHECKS; k++) {
 		const struct st_check *ck = &checks[k];
-		uint64_t c0 = now_ns();
+		uint64_t c0 = st_now_ns();
 
 		if (st_signal) {
 			out[k].res = ST_SKIP;
@@ -1114,6 +1158,11 @@ int cmd_selftest(struct cli *c, int argc, char **argv)
 		} else if (ck->writes && !s.can_write) {
 			out[k].res = ST_SKIP;
 			snprintf(out[k].why, sizeof(out[k].why), "%s", s.no_write);
+		} else if (ck->writes && s.zoned && !ck->zoned_ok) {
+			out[k].res = ST_SKIP;
+			snprintf(out[k].why, sizeof(out[k].why), "a zoned namespace "
+				 "takes writes only at a zone's write pointer: the "
+				 "zoned.* checks write instead");
 		} else if (ck->fn == ck_first_last && !s.destructive) {
 			out[k].res = ST_SKIP;
 			snprintf(out[k].why, sizeof(out[k].why), "writes outside "
@@ -1121,16 +1170,18 @@ int cmd_selftest(struct cli *c, int argc, char **argv)
 		} else {
 			out[k].res = ck->fn(&s, out[k].why, sizeof(out[k].why));
 		}
-		out[k].secs = (double)(now_ns() - c0) / 1e9;
+		out[k].secs = (double)(st_now_ns() - c0) / 1e9;
+		if (hold && !strcmp(hold, ck->name) && !st_signal)
+			hold_for_signal(ck->name);
 		pass += out[k].res == ST_PASS;
 		fail += out[k].res == ST_FAIL;
 		skip += out[k].res == ST_SKIP;
 	}
 	/* The scratch range back as it was; a failure to restore is the
 	 * run's failure, whatever the checks said. */
-	if (s.saved) {
-		rc = nvio_write(s.d.q, s.scr, s.scr_nlb, s.saved,
-				s.scr_nlb * s.lb, 0);
+	if (s.saved || (s.zoned && s.can_write)) {
+		rc = s.zoned ? st_zone_restore(&s)
+			     : st_range_io(&s, true, s.saved, s.saved_md);
 		if (rc) {
 			for (unsigned k = 0; k < 3; k++)
 				sigaction(sigs[k], &old[k], NULL);
@@ -1141,11 +1192,14 @@ int cmd_selftest(struct cli *c, int argc, char **argv)
 	for (unsigned k = 0; k < 3; k++)
 		sigaction(sigs[k], &old[k], NULL);
 	c->keep_doc = true;
-	report(&s, f, out, pass, fail, skip, (double)(now_ns() - t0) / 1e9);
+	report(&s, f, out, pass, fail, skip, (double)(st_now_ns() - t0) / 1e9);
 	/* an interrupted run is not a verdict */
 	rc = st_signal ? 128 + st_signal : fail ? EXIT_NVME : EXIT_OK;
 out:
 	nvio_buf_free(s.saved);
+	nvio_buf_free(s.saved_md);
+	nvio_buf_free(s.ma);
+	nvio_buf_free(s.mb);
 	nvio_buf_free(s.a);
 	nvio_buf_free(s.b);
 	nvio_buf_free(s.id_ctrl);

@@ -15,7 +15,7 @@ tools_nvio_SOURCES = \
 	tools/cmd-passthru.c \
 	tools/cmd-zone.c \
 	tools/cmd-fdp.c \
-	tools/cmd-selftest.c \
+	tools/cmd-selftest.c tools/selftest-sets.c tools/selftest.h \
 	tools/dev.c \
 	tools/json.c \
 	tools/output.c \

@@ -17,15 +17,12 @@ static uint64_t ruamw(struct nvio_queue *q, uint16_t pid)
 {
 	struct nvio_fdp_ruhs s[64];
 	uint8_t *buf = nvio_buf_alloc(16 + 32 * 64);
-	unsigned nr = 0, total = 0;
+	unsigned nr = 0;
+	uint32_t len = 0;
 	uint64_t v = UINT64_MAX;
 
-	if (!nvio_io_mgmt_recv(q, 0, NVIO_IO_MGMT_RUH_STATUS, 0, buf, 16) &&
-	    !nvio_fdp_ruh_status_decode(buf, 16, NULL, 0, NULL, &total) &&
-	    total <= 64 &&
-	    !nvio_io_mgmt_recv(q, 0, NVIO_IO_MGMT_RUH_STATUS, 0, buf,
-			       16 + 32 * total) &&
-	    !nvio_fdp_ruh_status_decode(buf, 16 + 32 * total, s, 64, &nr, NULL))
+	if (!nvio_fdp_ruh_status(q, 0, buf, 16 + 32 * 64, &len) &&
+	    !nvio_fdp_ruh_status_decode(buf, len, s, 64, &nr, NULL))
 		for (unsigned i = 0; i < nr; i++)
 			if (s[i].pid == pid)
 				v = s[i].ruamw;

@@ -91,11 +91,7 @@ int lat_check_placement(struct lat_opts *o, const struct nvio_dev_info *info,
 		return 0;
 	}
 	for (unsigned i = 0; i < o->npids; i++) {
-		unsigned k = 0;
-
-		while (k < info->fdp_nr_pids && info->fdp_pids[k] != o->pids[i])
-			k++;
-		if (k == info->fdp_nr_pids) {
+		if (nvio_fdp_pid_check(info, o->pids[i])) {
 			lat_err(err, prog, "--placement: placement id %u is not "
 				"one of %s's (nvio fdp status lists them)",
 				o->pids[i], o->dev);
