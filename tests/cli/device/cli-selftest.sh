@@ -30,6 +30,61 @@ if [ -n "$expect_fail" ]; then
 	finish
 fi
 
+# Command sets: on each of NVIO_SELFTEST_DEVS the checks named in
+# NVIO_SELFTEST_PASS must pass; those in NVIO_SELFTEST_KNOWN may fail (a
+# deviation of the emulated device or in-guest target, reported as
+# found); no other check may fail but latency.* (times under emulation
+# are shown, not judged, here); and the scratch range holds what it held
+# (data and metadata, raw), or for a zoned namespace every zone is as it
+# was.
+if [ -n "${NVIO_SELFTEST_PASS:-}" ]; then
+	# lists with commas or spaces (the suite's environment has no spaces)
+	NVIO_SELFTEST_PASS=${NVIO_SELFTEST_PASS//,/ }
+	NVIO_SELFTEST_KNOWN=${NVIO_SELFTEST_KNOWN//,/ }
+	NVIO_SELFTEST_DEVS=${NVIO_SELFTEST_DEVS//,/ }
+	for D in ${NVIO_SELFTEST_DEVS:-$D}; do
+		"$NVIO" id-ns "$D" -o json > "$WORK/idns" || { fail "$D: id-ns"; continue; }
+		nsze=$(jq -r .nsze "$WORK/idns")
+		ms=$(jq -r '(.flbas % 16) as $f | .lbafs[$f].ms' "$WORK/idns")
+		ext=$(jq -r '(.flbas / 16 | floor) % 2' "$WORK/idns")
+		scr=$((nsze - 2048)) args=(--scratch "$scr+2048") m=()
+		[ "$ms" != 0 ] && [ "$ext" = 0 ] && m=(-M "$WORK/mbefore")
+		if "$NVIO" zone report "$D" -o json > "$WORK/zbefore" 2>/dev/null; then
+			zoned=1 args=()
+		else
+			zoned=
+			expect 0 "$D: save the scratch range" "$NVIO" read "$D" -s "$scr" -c 2048 -d "$WORK/before" "${m[@]}"
+		fi
+		run "$NVIO" selftest "$D" "${args[@]}" --quick "${lat[@]}" -o json
+		cp "$WORK/out" "$WORK/st.json"
+		json_valid "$WORK/st.json" && ok || fail "$D: selftest -o json: $(head -c 300 "$WORK/err")"
+		for c in $NVIO_SELFTEST_PASS; do
+			jq_eq "$WORK/st.json" "[.checks[] | select(.name == \"$c\") | .result] | join(\",\")" PASS
+		done
+		known=$(printf '"%s",' ${NVIO_SELFTEST_KNOWN:-} | sed 's/,$//')
+		jq_eq "$WORK/st.json" "[.checks[] | select(.result == \"FAIL\") | .name | select(startswith(\"latency.\") | not)] - [$known] | join(\" \")" ""
+		for c in ${NVIO_SELFTEST_KNOWN:-}; do
+			r=$(jq -r ".checks[] | select(.name == \"$c\") | \"\\(.result): \\(.reason)\"" "$WORK/st.json")
+			echo "$ME: $D: known deviation, $c: $r"
+		done
+		want=0
+		[ "$(jq '.failed' "$WORK/st.json")" = 0 ] || want=1
+		[ "$RC" = "$want" ] && ok || fail "$D: exit $RC with $(jq .failed "$WORK/st.json") failed"
+		if [ -n "$zoned" ]; then
+			"$NVIO" zone report "$D" -o json > "$WORK/zafter" &&
+				cmp -s "$WORK/zbefore" "$WORK/zafter" && ok ||
+				fail "$D: the zones changed: $(diff "$WORK/zbefore" "$WORK/zafter" | head -4)"
+		else
+			mm=()
+			[ ${#m[@]} = 2 ] && mm=(-M "$WORK/mafter")
+			expect 0 "$D: read the scratch range back" "$NVIO" read "$D" -s "$scr" -c 2048 -d "$WORK/after" "${mm[@]}"
+			cmp -s "$WORK/before" "$WORK/after" && ok || fail "$D: the scratch range's data changed"
+			[ ${#m[@]} = 0 ] || { cmp -s "$WORK/mbefore" "$WORK/mafter" && ok || fail "$D: the scratch range's metadata changed"; }
+		fi
+	done
+	finish
+fi
+
 "$NVIO" id-ns "$D" -o json > "$WORK/idns" || fail "id-ns"
 nsze=$(jq -r .nsze "$WORK/idns")
 lba=$(jq -r '(.flbas % 16) as $f | pow(2; .lbafs[$f].ds) | floor' "$WORK/idns")
@@ -60,24 +115,25 @@ jq_eq "$WORK/st.json" '[.checks[] | select(.name == "io.first-last") | .reason] 
 expect 0 "read the scratch range back" "$NVIO" read "$D" -s "$scr" -c 4096 -d "$WORK/after"
 cmp -s "$WORK/before" "$WORK/after" && ok || fail "the scratch range changed: $(cmp "$WORK/before" "$WORK/after" 2>&1 | head -1)"
 
-# interrupted: the checks left are not run, the scratch range is
-# restored, and the exit status says so (128 + SIGTERM; a background job
-# of a script starts with SIGINT ignored, so SIGTERM stands in for it)
-"$NVIO" selftest "$D" --scratch "$scr+4096" --long "${lat[@]}" -o json > "$WORK/int.json" 2>"$WORK/int.err" &
+# interrupted: the test hook holds the run after io.roundtrip (the
+# scratch range written), SIGTERM comes, the checks left are not run, the
+# range is restored, and the exit status says so (128 + SIGTERM; a
+# background job of a script starts with SIGINT ignored)
+NVIO_SELFTEST_HOLD_AFTER=io.roundtrip "$NVIO" selftest "$D" --scratch "$scr+4096" "${lat[@]}" -o json > "$WORK/int.json" 2>"$WORK/int.err" &
 pid=$!
-sleep 0.1
+for _ in $(seq 600); do
+	grep -q "holding after io.roundtrip" "$WORK/int.err" && break
+	sleep 0.1
+done
+grep -q "holding after io.roundtrip" "$WORK/int.err" && ok || fail "the run never held: $(head -c 300 "$WORK/int.err")"
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"
 rc=$?
-if [ "$rc" = 143 ] && [ -s "$WORK/int.json" ]; then
-	ok
-	jq_eq "$WORK/int.json" '[.checks[] | select(.reason | test("interrupted"))] | length > 0' true
-elif [ "$rc" = 143 ]; then
-	echo "$ME: the signal came before the checks began (no report); the range is still checked"
-else
-	[ "$rc" = 0 ] && echo "$ME: the --long run ended before the signal; the restore is still checked" ||
-		fail "interrupted selftest: exit $rc, $(head -c 300 "$WORK/int.err")"
-fi
+[ "$rc" = 143 ] && ok || fail "interrupted selftest: exit $rc, $(head -c 300 "$WORK/int.err")"
+jq_eq "$WORK/int.json" '[.checks[] | select(.name == "io.roundtrip") | .result] | join("")' PASS
+jq_eq "$WORK/int.json" '[.checks[] | select(.name == "io.read-sample" or .name == "identify.formats") | .result] | join(",")' PASS,PASS
+# every check after the held one: not run, and saying so
+jq_eq "$WORK/int.json" '(.checks | map(.name) | index("io.roundtrip")) as $i | [.checks[$i + 1:][] | select((.result == "SKIP" and (.reason | test("interrupted"))) | not)] | length' 0
 expect 0 "read the scratch range after the interruption" "$NVIO" read "$D" -s "$scr" -c 4096 -d "$WORK/after2"
 cmp -s "$WORK/before" "$WORK/after2" && ok || fail "the scratch range changed after an interrupted run"
 
