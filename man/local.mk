@@ -40,6 +40,8 @@ dist_man_MANS += \
 	man/nvio_dsm.3 \
 	man/nvio_fdp_configs_decode.3 \
 	man/nvio_fdp_events_decode.3 \
+	man/nvio_fdp_ruh_status.3 \
+	man/nvio_fdp_pid_check.3 \
 	man/nvio_fdp_ruh_status_decode.3 \
 	man/nvio_flush.3 \
 	man/nvio_get_feature.3 \

@@ -101,6 +101,47 @@ START_TEST(io_mgmt_refusals)
 }
 END_TEST
 
+/* The two-step status read refuses before sending anything. */
+START_TEST(ruh_status_refusals)
+{
+	struct nvio_queue *q = fake_queue(512, 0, false, 1000, 128, 4);
+	uint8_t b[64];
+	uint32_t got = 77;
+
+	ck_assert_int_eq(nvio_fdp_ruh_status(NULL, 0, b, 64, &got), -EFAULT);
+	ck_assert_int_eq(nvio_fdp_ruh_status(q, 0, NULL, 64, &got), -EFAULT);
+	ck_assert_int_eq(nvio_fdp_ruh_status(q, 0, b, 8, &got), -EINVAL);
+	ck_assert_uint_eq(got, 0);
+	ck_assert_int_eq(nvio_fdp_ruh_status(q, 9, b, 64, NULL), -EXDEV);
+	ck_assert_uint_eq(fake_queued(q), 0);
+	fake_queue_free(q);
+}
+END_TEST
+
+START_TEST(pid_check)
+{
+	struct nvio_dev_info i;
+
+	memset(&i, 0, sizeof(i));
+	ck_assert_int_eq(nvio_fdp_pid_check(NULL, 0), -EFAULT);
+	ck_assert_int_eq(nvio_fdp_pid_check(&i, 0), -EOPNOTSUPP);
+	i.fdp_unknown = true;
+	ck_assert_int_eq(nvio_fdp_pid_check(&i, 0), -EOPNOTSUPP);
+	i.fdp_unknown = false;
+	i.fdp = true;
+	i.fdp_nr_pids = 3;
+	i.fdp_pids[0] = 0;
+	i.fdp_pids[1] = 5;
+	i.fdp_pids[2] = 0x4000;
+	i.fdp_pids[3] = 6; /* past the count: not an id */
+	ck_assert_int_eq(nvio_fdp_pid_check(&i, 0), 0);
+	ck_assert_int_eq(nvio_fdp_pid_check(&i, 5), 0);
+	ck_assert_int_eq(nvio_fdp_pid_check(&i, 0x4000), 0);
+	ck_assert_int_eq(nvio_fdp_pid_check(&i, 6), -ENXIO);
+	ck_assert_int_eq(nvio_fdp_pid_check(&i, 1), -ENXIO);
+}
+END_TEST
+
 /* One configuration: 2 groups, 3 handles (types 1, 2, 1), 16 MiB units. */
 static size_t config_log(uint8_t *b, uint16_t dsze)
 {
@@ -246,6 +287,8 @@ int main(void)
 	tcase_add_test(tc, log_req);
 	tcase_add_test(tc, io_mgmt);
 	tcase_add_test(tc, io_mgmt_refusals);
+	tcase_add_test(tc, ruh_status_refusals);
+	tcase_add_test(tc, pid_check);
 	tcase_add_test(tc, configs);
 	tcase_add_test(tc, ruh_status);
 	tcase_add_test(tc, events);
