@@ -180,6 +180,13 @@ int cli_take_dev(struct cli *c, int argc, char **argv, bool required);
  * otherwise. Returns CLI_STOP after --help, else 0 or the exit code. */
 int cli_parse_plain(struct cli *c, int argc, char **argv, bool arg);
 void cli_help(const struct cli_cmd *cmd, FILE *f);
+/* A command group (nvio zone, nvio fdp): runs the table's "GROUP SUB"
+ * for argv[1], or says which ones there are (choices). */
+int cli_subcommand(struct cli *c, int argc, char **argv,
+		   const struct cli_cmd *table, const char *group,
+		   const char *choices);
+/* --raw-binary: buf on stdout; refused with -o json. */
+int cli_raw_out(struct cli *c, const void *buf, size_t len);
 
 /* Option value parsers that report "--name: ..." usage errors. */
 int opt_u64(struct cli *c, const char *opt, const char *s, uint64_t *v,

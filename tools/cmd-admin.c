@@ -438,16 +438,6 @@ static int parse_id_opts(struct cli *c, int argc, char **argv, uint64_t *nsid)
 	return cli_take_dev(c, argc, argv, true);
 }
 
-static int raw_out(struct cli *c, const void *buf, size_t len)
-{
-	int rc;
-
-	if (c->fmt == FMT_JSON)
-		return err_usage(c, "--raw-binary and -o json exclude each other");
-	rc = write_all(STDOUT_FILENO, buf, len);
-	return rc ? err_errno(c, rc, "writing stdout") : EXIT_OK;
-}
-
 /* Identify Controller data as the tool prints it: bytes from the device,
  * decoded whatever they say (tests/fuzz feeds it random pages). */
 static void print_id_ctrl(struct cli *c, const uint8_t *buf,
@@ -695,7 +685,7 @@ static int cmd_identify(struct cli *c, int argc, char **argv, enum id_kind k)
 		goto out;
 	}
 	if (c->raw) {
-		rc = raw_out(c, buf, 4096);
+		rc = cli_raw_out(c, buf, 4096);
 		goto out;
 	}
 	switch (k) {
@@ -1181,7 +1171,7 @@ int cmd_get_log(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (c->raw) {
-		rc = raw_out(c, buf, (size_t)len);
+		rc = cli_raw_out(c, buf, (size_t)len);
 		goto out;
 	}
 	if (lid == NVME_LOG_LID_SMART && len >= sizeof(struct nvme_smart_log) && !off) {
@@ -1420,7 +1410,7 @@ int cmd_get_feature(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (c->raw) {
-		rc = buf ? raw_out(c, buf, (size_t)a.len) : EXIT_OK;
+		rc = buf ? cli_raw_out(c, buf, (size_t)a.len) : EXIT_OK;
 		goto out;
 	}
 	w = cli_json(c);

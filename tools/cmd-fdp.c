@@ -94,28 +94,8 @@ static const struct cli_cmd fdp_cmds[] = {
 
 int cmd_fdp(struct cli *c, int argc, char **argv)
 {
-	const struct cli_cmd *sub = NULL;
-
-	if (argc >= 2) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "fdp %s", argv[1]);
-		for (const struct cli_cmd *f = fdp_cmds; f->name; f++)
-			if (!strcmp(f->name, name))
-				sub = f;
-	}
-	if (!sub) {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") ||
-				  !strcmp(argv[1], "-h"))) {
-			cli_help(c->cmd, stdout);
-			return EXIT_OK;
-		}
-		return err_usage(c, "%s: give configs, usage, stats, events, "
-				 "status or update",
-				 argc >= 2 ? "unknown fdp command" : "no fdp command");
-	}
-	c->cmd = sub;
-	return sub->fn(c, argc - 1, argv + 1);
+	return cli_subcommand(c, argc, argv, fdp_cmds, "fdp",
+			      "configs, usage, stats, events, status or update");
 }
 
 struct fdp_args {
@@ -252,13 +232,6 @@ static int fdp_log(struct cli *c, struct cli_dev *d, const struct fdp_args *a,
 	return rc ? err_result(c, rc, what) : EXIT_OK;
 }
 
-static int raw_dump(struct cli *c, const void *buf, size_t len)
-{
-	int rc = write_all(STDOUT_FILENO, buf, len);
-
-	return rc ? err_errno(c, rc, "writing stdout") : EXIT_OK;
-}
-
 /* The most bytes of a log nvio reads: a header's size field is the
  * device's word, not a reason to allocate without bound. */
 #define FDP_LOG_MAX (1u << 20)
@@ -300,7 +273,7 @@ static int fdp_configs(struct cli *c, int argc, char **argv)
 	if (rc)
 		goto out;
 	if (c->raw) {
-		rc = raw_dump(c, buf, size);
+		rc = cli_raw_out(c, buf, size);
 		goto out;
 	}
 	rc = nvio_fdp_configs_decode(buf, size, cfg, 16, &nr, &total);
@@ -403,7 +376,7 @@ static int fdp_usage(struct cli *c, int argc, char **argv)
 	if (rc)
 		goto out;
 	if (c->raw) {
-		rc = raw_dump(c, buf, len);
+		rc = cli_raw_out(c, buf, len);
 		goto out;
 	}
 	w = cli_json(c);
@@ -467,7 +440,7 @@ static int fdp_stats(struct cli *c, int argc, char **argv)
 	if (rc)
 		goto out;
 	if (c->raw) {
-		rc = raw_dump(c, buf, 64);
+		rc = cli_raw_out(c, buf, 64);
 		goto out;
 	}
 	w = cli_json(c);
@@ -535,7 +508,7 @@ static int fdp_events(struct cli *c, int argc, char **argv)
 	if (rc)
 		goto out;
 	if (c->raw) {
-		rc = raw_dump(c, buf, EVENTS_LEN);
+		rc = cli_raw_out(c, buf, EVENTS_LEN);
 		goto out;
 	}
 	nvio_fdp_events_decode(buf, EVENTS_LEN, ev, EVENTS_MAX, &nr, &total);
@@ -656,7 +629,7 @@ static int fdp_status(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (c->raw) {
-		rc = raw_dump(c, buf, len);
+		rc = cli_raw_out(c, buf, len);
 		goto out;
 	}
 	s = calloc(total ? total : 1, sizeof(*s));

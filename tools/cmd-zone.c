@@ -130,28 +130,8 @@ static const char *type_name(unsigned t)
 
 int cmd_zone(struct cli *c, int argc, char **argv)
 {
-	const struct cli_cmd *sub = NULL;
-
-	if (argc >= 2) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "zone %s", argv[1]);
-		for (const struct cli_cmd *z = zone_cmds; z->name; z++)
-			if (!strcmp(z->name, name))
-				sub = z;
-	}
-	if (!sub) {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") ||
-				  !strcmp(argv[1], "-h"))) {
-			cli_help(c->cmd, stdout);
-			return EXIT_OK;
-		}
-		return err_usage(c, "%s: give report, open, close, finish, "
-				 "reset, offline, append, id-ns or id-ctrl",
-				 argc >= 2 ? "unknown zone command" : "no zone command");
-	}
-	c->cmd = sub;
-	return sub->fn(c, argc - 1, argv + 1);
+	return cli_subcommand(c, argc, argv, zone_cmds, "zone",
+			      "report, open, close, finish, reset, offline, append, id-ns or id-ctrl");
 }
 
 /* The device, opened with a queue, and checked to be zoned. */

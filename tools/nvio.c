@@ -254,6 +254,33 @@ void cli_help(const struct cli_cmd *cmd, FILE *f)
 	opttab_help(cmd->opts, f);
 }
 
+int cli_subcommand(struct cli *c, int argc, char **argv,
+		   const struct cli_cmd *table, const char *group,
+		   const char *choices)
+{
+	const struct cli_cmd *sub = NULL;
+
+	if (argc >= 2) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s %s", group, argv[1]);
+		for (const struct cli_cmd *t = table; t->name; t++)
+			if (!strcmp(t->name, name))
+				sub = t;
+	}
+	if (!sub) {
+		if (argc >= 2 && (!strcmp(argv[1], "--help") ||
+				  !strcmp(argv[1], "-h"))) {
+			cli_help(c->cmd, stdout);
+			return EXIT_OK;
+		}
+		return err_usage(c, "%s %s command: give %s",
+				 argc >= 2 ? "unknown" : "no", group, choices);
+	}
+	c->cmd = sub;
+	return sub->fn(c, argc - 1, argv + 1);
+}
+
 static void help_json(const struct cli_cmd *cmd, struct jw *w)
 {
 	jw_obj(w, NULL);

@@ -359,3 +359,14 @@ void hexdump(FILE *f, const void *buf, size_t len)
 		fputs("\"\n", f);
 	}
 }
+
+/* --raw-binary: the device's bytes on stdout, as they came. */
+int cli_raw_out(struct cli *c, const void *buf, size_t len)
+{
+	int rc;
+
+	if (c->fmt == FMT_JSON)
+		return err_usage(c, "--raw-binary and -o json exclude each other");
+	rc = write_all(STDOUT_FILENO, buf, len);
+	return rc ? err_errno(c, rc, "writing stdout") : EXIT_OK;
+}
