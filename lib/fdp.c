@@ -124,8 +124,7 @@ int nvio_fdp_ruh_status_decode(const void *buf, size_t len,
 			       unsigned *nr, unsigned *total)
 {
 	const uint8_t *b = buf;
-	size_t fit;
-	unsigned n = 0, count;
+	unsigned n = 0, count, fit;
 
 	if (nr)
 		*nr = 0;
@@ -135,10 +134,8 @@ int nvio_fdp_ruh_status_decode(const void *buf, size_t len,
 	if (total)
 		*total = count;
 	/* the header's count, but never past the buffer */
-	fit = (len - RUHS_HDR) / RUHS_DESC;
-	if (fit > count)
-		fit = count;
-	for (; n < max && n < fit; n++) {
+	fit = nvio_desc_fit(len, RUHS_HDR, RUHS_DESC, count, max);
+	for (; n < fit; n++) {
 		const uint8_t *d = b + RUHS_HDR + (size_t)n * RUHS_DESC;
 
 		out[n].pid = le16_at(d);
@@ -212,8 +209,7 @@ int nvio_fdp_events_decode(const void *buf, size_t len,
 			   unsigned *nr, unsigned *total)
 {
 	const uint8_t *b = buf;
-	size_t fit;
-	unsigned n = 0;
+	unsigned n = 0, fit;
 	uint32_t count;
 
 	if (nr)
@@ -223,10 +219,8 @@ int nvio_fdp_events_decode(const void *buf, size_t len,
 	count = le32_at(b);
 	if (total)
 		*total = count;
-	fit = (len - EV_HDR) / EV_DESC;
-	if (fit > count)
-		fit = count;
-	for (; n < max && n < fit; n++) {
+	fit = nvio_desc_fit(len, EV_HDR, EV_DESC, count, max);
+	for (; n < fit; n++) {
 		const uint8_t *d = b + EV_HDR + (size_t)n * EV_DESC;
 		struct nvio_fdp_event *e = &out[n];
 

@@ -350,6 +350,19 @@ NVIO_HIDDEN uint64_t nvio_mono_ms(void);
 NVIO_HIDDEN int nvio_res_after_timeout(int res, uint32_t timeout_ms,
 				       uint64_t t0);
 
+/* A log or report of fixed-size descriptors after a header: how many
+ * to decode, at most max, of the count the header claims, and never more
+ * than the len bytes read hold. */
+static inline unsigned nvio_desc_fit(size_t len, size_t hdr, size_t desc,
+				     uint64_t count, unsigned max)
+{
+	uint64_t fit = len > hdr ? (len - hdr) / desc : 0;
+
+	if (fit > count)
+		fit = count;
+	return fit > max ? max : (unsigned)fit;
+}
+
 /* admin.c */
 /* fdp.c: the namespace's placement ids, from Identify's buffers (at open);
  * (whether a write may name a pid: nvio_fdp_pid_check, public). */

@@ -20,8 +20,8 @@ int nvio_zone_report_decode(const void *buf, size_t len,
 			    unsigned *nr, uint64_t *total)
 {
 	const uint8_t *b = buf;
-	uint64_t count, fit;
-	unsigned n = 0;
+	uint64_t count;
+	unsigned n = 0, fit;
 
 	if (nr)
 		*nr = 0;
@@ -33,10 +33,8 @@ int nvio_zone_report_decode(const void *buf, size_t len,
 		*total = count;
 	/* The header counts what matched (or, partial, what it holds);
 	 * the buffer holds what fits: never read past it. */
-	fit = (len - ZONE_HDR) / ZONE_DESC;
-	if (fit > count)
-		fit = count;
-	for (; n < max && n < fit; n++) {
+	fit = nvio_desc_fit(len, ZONE_HDR, ZONE_DESC, count, max);
+	for (; n < fit; n++) {
 		const uint8_t *d = b + ZONE_HDR + (size_t)n * ZONE_DESC;
 		struct nvio_zone *z = &zones[n];
 
