@@ -34,6 +34,8 @@ struct st {
 				   at the end instead of saved */
 	bool quick, longrun, destructive;
 	uint64_t p99_bound;     /* latency.qd1: p99 at most this times p50 */
+	uint64_t poll_bound;    /* latency.poll-irq: polled p50 at most this
+				   times the interrupts' */
 	uint8_t *a, *b;         /* two buffers of bufsz bytes */
 	uint8_t *ma, *mb;       /* two separate-metadata buffers of mdsz */
 	size_t bufsz, mdsz;

@@ -147,6 +147,17 @@ row 2 "placement: 'x'"                           lat "$D" -w write --placement x
 row 2 "placement applies to writes"              lat "$D" --placement all
 row 2 "placement and --zoned"                    lat "$D" -w write --zoned append --placement 1
 
+# selftest
+row 2 "scratch: '100' is not SLBA\+COUNT"        selftest "$D" --scratch 100
+row 2 "scratch: a COUNT of 0"                    selftest "$D" --scratch 8+0
+row 2 "p99-bound: 0"                             selftest "$D" --p99-bound 0
+row 2 "poll-bound"                               selftest "$D" --poll-bound x
+row 2 "poll-bound: 0"                            selftest "$D" --poll-bound 0
+row 2 "format: 'xml'"                            selftest "$D" --format xml
+row 2 "quick and --long"                         selftest "$D" --quick --long
+row 2 "destructive.*--force"                     selftest "$D" --destructive
+row 2 "format and -o json"                       selftest "$D" --format tap -o json
+
 # list-ns
 row 2 "no device given"                          list-ns
 row 2 "namespace-id: .*x"                        list-ns "$D" -n x
@@ -178,6 +189,7 @@ if [ -n "${NVIO_BAD_INPUT_DEV:-}" ]; then
 		fi
 	}
 	uerr 2 "past the end of the namespace"   read "$D" -s "$nsze" -c 1 -d /dev/null
+	uerr 2 "outside the namespace"           selftest "$D" --scratch "$nsze+8"
 	uerr 2 "past the end of the namespace"   write "$D" -s "$((nsze - 1))" -c 2 --pattern 0 --force
 	uerr 2 "past the end of the namespace"   verify "$D" -s "$nsze" -c 1
 	uerr 2 "give the LBA count"              verify "$D"
