@@ -201,7 +201,8 @@ struct lat_thread {
 	 * zones, all full then, and starts over. */
 	struct lat_zone { uint64_t slba, cap; } *zones;
 	unsigned nzones;
-	struct lat_zcur { unsigned zi; uint64_t off; bool done; } *zc;
+	/* zi past the last zone: the writer has none left */
+	struct lat_zcur { unsigned zi; uint64_t off; } *zc;
 	unsigned nzc, zdone;
 	bool zwrap;
 	uint64_t zone_resets;
@@ -264,11 +265,11 @@ __attribute__((noinline)) static bool zone_ready(struct lat_thread *t,
 {
 	struct lat_zcur *c = &t->zc[t->zoned == LAT_ZONED_WRITE ? slot : 0];
 
-	if (c->done)
+	if (c->zi >= t->nzones)
 		return false;
 	while (c->off + t->nlb > t->zones[c->zi].cap) {
 		if (c->zi + t->nzc >= t->nzones) {
-			c->done = true;
+			c->zi = t->nzones;
 			t->zwrap = ++t->zdone == t->nzc;
 			return false;
 		}
@@ -351,7 +352,6 @@ __attribute__((noinline)) static int zones_reset(struct lat_thread *t,
 	for (unsigned k = 0; k < t->nzc; k++) {
 		t->zc[k].zi = k;
 		t->zc[k].off = 0;
-		t->zc[k].done = false;
 	}
 	t->zdone = 0;
 	t->zwrap = false;
