@@ -70,12 +70,18 @@ assert d["queue"]["reg_bufs"] and d["queue"]["reg_file"]
 l = d["lat_ns"]; assert 0 < l["min"] <= l["p50"] <= l["p99"] <= l["max"]
 assert sum(b["count"] for b in d["histogram"]) == 2000
 assert d["nvme_errors"]["total"] == 0
-assert "issue_lag_ns" not in d  # closed loop' -- \
+assert "issue_lag_ns" not in d  # closed loop
+# CPU per command, from the thread'"'"'s getrusage: a polling thread spins,
+# so it is busy most of the measured time
+c = d["cpu"]; assert c["user_s"] >= 0 and c["sys_s"] > 0, c
+assert abs(c["sys_ns_per_io"] - c["sys_s"] * 1e9 / d["ios"]) < 1, c
+assert (c["user_s"] + c["sys_s"]) / d["elapsed_s"] > 0.5, (c, d["elapsed_s"])' -- \
 	"${lat[@]}" "$dev" --count 2000 --mode poll -o json
 
 run "lat irq qd8 csv, by time" 0 "$C"'
 assert len(r) == 1 and r[0]["mode"] == "irq" and r[0]["polled"] == "0"
-assert int(r[0]["ios"]) > 0 and float(r[0]["elapsed_s"]) > 0.9' -- \
+assert int(r[0]["ios"]) > 0 and float(r[0]["elapsed_s"]) > 0.9
+assert float(r[0]["cpu_sys_ns_per_io"]) > 0 and float(r[0]["cpu_user_ns_per_io"]) >= 0' -- \
 	"${lat[@]}" "$dev" --qd 8 --time 1 --mode irq -o csv
 
 run "lat sqpoll qd4" 0 "$J"'

@@ -65,6 +65,8 @@ START_TEST(json_lat)
 	lat_errs_add(&r.errs, 0x4080, 3);
 	lat_errs_add(&r.errs, 0x4001, 1);
 	r.sys_err = -5;
+	r.cpu_user_s = 0.01;
+	r.cpu_sys_s = 0.03;
 	snprintf(r.sys_what, sizeof(r.sys_what), "reaping \"completions\"");
 	ck_assert_ptr_nonnull(f);
 	lat_print_json(f, &r, true);
@@ -85,6 +87,8 @@ START_TEST(json_lat)
 		      "assert e[\"by_status\"][0][\"count\"] == 3; "
 		      "assert d[\"error\"][\"errno\"] == 5; "
 		      "assert d[\"unsent\"] == 0; "
+		      "c = d[\"cpu\"]; assert c[\"user_s\"] == 0.01 and c[\"sys_s\"] == 0.03; "
+		      "assert c[\"user_ns_per_io\"] == 1000 and c[\"sys_ns_per_io\"] == 3000; "
 		      "h = d[\"histogram\"]; "
 		      "assert sum(b[\"count\"] for b in h) == 10000; "
 		      "assert all(b[\"lo_ns\"] <= b[\"hi_ns\"] for b in h)", p);
@@ -122,7 +126,8 @@ static const char csv_header[] =
 	"rate,ios,nvme_errors,elapsed_s,iops,bw_mib_s,lat_min_ns,lat_mean_ns,"
 	"lat_stddev_ns,lat_p50_ns,lat_p90_ns,lat_p99_ns,lat_p99_9_ns,"
 	"lat_p99_99_ns,lat_max_ns,clock,clock_read_ns,unsent,interrupted,"
-	"issue_lag_p50_ns,issue_lag_p99_ns,issue_lag_max_ns,zoned,zone_resets,placement\n";
+	"issue_lag_p50_ns,issue_lag_p99_ns,issue_lag_max_ns,zoned,zone_resets,placement,"
+	"cpu_user_ns_per_io,cpu_sys_ns_per_io\n";
 
 START_TEST(csv)
 {
@@ -142,6 +147,8 @@ START_TEST(csv)
 	fake_result(&r[0], "/dev/ng0n1", 4096, 1, LAT_MODE_POLL, LAT_READ);
 	fake_result(&r[1], "/dev/odd,name", 8192, 32, LAT_MODE_IRQ, LAT_WRITE);
 	r[1].unsent = 7;
+	r[1].cpu_user_s = 0.025; /* 10000 commands: 2500 ns each */
+	r[1].cpu_sys_s = 0.05;
 	r[1].lag.p50 = 1500;
 	r[1].lag.max = 900000;
 	f = fopen(p, "w");
@@ -175,7 +182,10 @@ START_TEST(csv)
 				  "assert rows[1][\"interrupted\"] == \"0\"; "
 				  "assert rows[1][\"issue_lag_p50_ns\"] == \"1500\"; "
 				  "assert rows[1][\"issue_lag_max_ns\"] == \"900000\"; "
-				  "assert rows[0][\"issue_lag_max_ns\"] == \"0\"", p),
+				  "assert rows[0][\"issue_lag_max_ns\"] == \"0\"; "
+				  "assert float(rows[1][\"cpu_user_ns_per_io\"]) == 2500; "
+				  "assert float(rows[1][\"cpu_sys_ns_per_io\"]) == 5000; "
+				  "assert float(rows[0][\"cpu_sys_ns_per_io\"]) == 0", p),
 			 0);
 	lat_result_free_hist(&r[0]);
 	lat_result_free_hist(&r[1]);

@@ -163,6 +163,10 @@ struct lat_result {
 	/* --zoned: the zones reset during the measured run (their writers
 	 * had filled them), not counting the resets before it */
 	uint64_t zone_resets;
+	/* CPU time of the threads that submit and reap (getrusage
+	 * RUSAGE_THREAD), from each one's first measured command to its
+	 * end: not the kernel's SQPOLL or io-wq threads. */
+	double cpu_user_s, cpu_sys_s;
 	struct lat_stats lag;     /* open loop: issue time - due time, ns */
 	uint64_t bytes;
 	double elapsed_s;         /* measured window */

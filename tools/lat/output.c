@@ -277,6 +277,13 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 			r->zone_resets);
 	fprintf(f, "\n  %" PRIu64 " commands in %.3f s: %.0f IOPS, %.1f MiB/s\n",
 		r->ios, r->elapsed_s, r->iops, r->bw / 1048576.0);
+	if (r->ios && r->elapsed_s > 0)
+		fprintf(f, "  CPU per command: %.2f us user, %.2f us system "
+			"(the threads busy %.0f%% of the time)\n",
+			r->cpu_user_s * 1e6 / (double)r->ios,
+			r->cpu_sys_s * 1e6 / (double)r->ios,
+			100.0 * (r->cpu_user_s + r->cpu_sys_s) /
+			(r->elapsed_s * o->threads));
 	if (o->rw == LAT_MIX) {
 		print_stats(f, "all", &r->all);
 		print_stats(f, "read", &r->rd);
@@ -435,6 +442,12 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 	lat_jw_dbl(w, "elapsed_s", r->elapsed_s);
 	lat_jw_dbl(w, "iops", r->iops);
 	lat_jw_dbl(w, "bw_bytes_s", r->bw);
+	lat_jw_obj(w, "cpu");
+	lat_jw_dbl(w, "user_s", r->cpu_user_s);
+	lat_jw_dbl(w, "sys_s", r->cpu_sys_s);
+	lat_jw_dbl(w, "user_ns_per_io", r->ios ? r->cpu_user_s * 1e9 / (double)r->ios : 0);
+	lat_jw_dbl(w, "sys_ns_per_io", r->ios ? r->cpu_sys_s * 1e9 / (double)r->ios : 0);
+	lat_jw_obj_end(w);
 	json_stats(w, "lat_ns", &r->all);
 	if (o->rw == LAT_MIX) {
 		json_stats(w, "read_lat_ns", &r->rd);
@@ -535,7 +548,7 @@ static const char *const csv_cols[] = {
 	"lat_p99_9_ns", "lat_p99_99_ns", "lat_max_ns", "clock",
 	"clock_read_ns", "unsent", "interrupted", "issue_lag_p50_ns",
 	"issue_lag_p99_ns", "issue_lag_max_ns", "zoned", "zone_resets",
-	"placement",
+	"placement", "cpu_user_ns_per_io", "cpu_sys_ns_per_io",
 };
 
 void lat_csv_header(FILE *f)
@@ -584,7 +597,9 @@ void lat_csv_row(FILE *f, const struct lat_result *r)
 	/* the ids, ';' between them: one CSV field */
 	for (unsigned i = 0; o->placement && i < o->npids; i++)
 		fprintf(f, "%s%u", i ? ";" : "", o->pids[i]);
-	fputc('\n', f);
+	fprintf(f, ",%.1f,%.1f\n",
+		r->ios ? r->cpu_user_s * 1e9 / (double)r->ios : 0.0,
+		r->ios ? r->cpu_sys_s * 1e9 / (double)r->ios : 0.0);
 }
 
 void lat_hist_csv_header(FILE *f)
@@ -612,9 +627,10 @@ void lat_hist_csv_rows(FILE *f, const struct lat_result *r)
 
 void lat_sweep_table_header(FILE *f)
 {
-	fprintf(f, "%8s %5s %-11s %-5s %10s %9s %9s %9s %9s %9s %9s %7s\n",
+	fprintf(f, "%8s %5s %-11s %-5s %10s %9s %9s %9s %9s %9s %9s %7s %11s\n",
 		"bs", "qd", "mode", "rw", "IOPS", "MiB/s", "mean(us)",
-		"p50(us)", "p99(us)", "p99.9(us)", "max(us)", "errors");
+		"p50(us)", "p99(us)", "p99.9(us)", "max(us)", "errors",
+		"cpu/io(us)");
 }
 
 void lat_sweep_table_row(FILE *f, const struct lat_result *r)
@@ -628,6 +644,8 @@ void lat_sweep_table_row(FILE *f, const struct lat_result *r)
 	us(a[3], sizeof(a[3]), (double)r->all.p999);
 	us(a[4], sizeof(a[4]), (double)r->all.max);
 	fprintf(f, "%8s %5u %-11s %-5s %10.0f %9.1f %9s %9s %9s %9s %9s %7" PRIu64
-		"\n", bs, r->o.qd, mode_used(r), lat_rw_name(r->o.rw), r->iops,
-		r->bw / 1048576.0, a[0], a[1], a[2], a[3], a[4], r->errs.total);
+		" %11.2f\n", bs, r->o.qd, mode_used(r), lat_rw_name(r->o.rw),
+		r->iops, r->bw / 1048576.0, a[0], a[1], a[2], a[3], a[4],
+		r->errs.total, r->ios ? (r->cpu_user_s + r->cpu_sys_s) * 1e6 /
+		(double)r->ios : 0.0);
 }

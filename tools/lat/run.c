@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "lat-int.h"
@@ -190,6 +191,9 @@ struct lat_thread {
 	unsigned *free_slots, nfree;
 	uint64_t t0, dur;
 	int cpu_end;            /* sched_getcpu() when the thread finished */
+	/* the thread's CPU time (getrusage) at its first measured command
+	 * and at its end, ns: what submitting and reaping cost it */
+	uint64_t cpu_user0, cpu_sys0, cpu_user, cpu_sys;
 	uint64_t unsent;        /* open loop: due before the end, never issued */
 	uint64_t unreaped;      /* in flight when the stop's grace ended */
 	uint64_t timed_out;     /* ended by the kernel after --timeout */
@@ -239,6 +243,25 @@ next_lba(struct lat_thread *t, bool random_only)
 static inline bool can_issue(const struct lat_thread *t, uint64_t when)
 {
 	return likely(!g_stop) && t->measured < t->budget && when < t->t_end;
+}
+
+static uint64_t tv_ns(const struct timeval *tv)
+{
+	return (uint64_t)tv->tv_sec * 1000000000u + (uint64_t)tv->tv_usec * 1000u;
+}
+
+/* This thread's user and system CPU time so far, in ns. */
+__attribute__((noinline, cold)) static void thread_cpu(uint64_t *user,
+						       uint64_t *sys)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru)) {
+		*user = *sys = 0;
+		return;
+	}
+	*user = tv_ns(&ru.ru_utime);
+	*sys = tv_ns(&ru.ru_stime);
 }
 
 __attribute__((noinline)) static int issue_inject(struct lat_thread *t, unsigned slot, uint8_t kind)
@@ -385,6 +408,7 @@ issue_as(struct lat_thread *t, unsigned slot, uint64_t due, bool plain)
 			t->w_start = due;
 			if (t->dur)
 				t->t_end = due + t->dur;
+			thread_cpu(&t->cpu_user0, &t->cpu_sys0);
 		}
 	}
 	t->slot_t[slot] = due;
@@ -750,6 +774,13 @@ static void *thread_main(void *arg)
 		run_open(t);
 	else
 		run_closed(t);
+	if (t->measured) {
+		uint64_t u, s;
+
+		thread_cpu(&u, &s);
+		t->cpu_user = u > t->cpu_user0 ? u - t->cpu_user0 : 0;
+		t->cpu_sys = s > t->cpu_sys0 ? s - t->cpu_sys0 : 0;
+	}
 	t->cpu_end = sched_getcpu();
 	return NULL;
 }
@@ -1099,6 +1130,8 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 		r->unreaped += t->unreaped;
 		r->timed_out += t->timed_out;
 		r->zone_resets += t->zone_resets;
+		r->cpu_user_s += (double)t->cpu_user / 1e9;
+		r->cpu_sys_s += (double)t->cpu_sys / 1e9;
 		if (t->measured && t->w_start < w_start)
 			w_start = t->w_start;
 		if (t->ios && t->w_end > w_end)
