@@ -1,0 +1,668 @@
+//! nvio: raw NVMe commands to a namespace through the kernel's generic
+//! character device (`/dev/ngXnY`) and io_uring passthrough, from safe
+//! Rust. A safe layer over libnvio (the `nvio-sys` crate).
+//!
+//! * A [`Device`] is an open namespace; it is `Send` and `Sync` (the C
+//!   device is reference-counted atomically and read-only once open).
+//! * A [`Queue`] is one io_uring. It is `Send` but not `Sync`: one thread
+//!   uses it. On kernels with single-issuer rings (6.0+) the first thread
+//!   that submits owns it for good, and another gets
+//!   [`Error::WrongThread`], never undefined behaviour.
+//! * A [`Buffer`] is page-aligned memory. Queued commands take their
+//!   buffer by value and hand it back in their [`Completion`]: a buffer
+//!   the device may still write cannot be read, freed, moved or reused.
+//! * Results keep the errno ([`Error::Os`]) and the NVMe status
+//!   ([`Error::Nvme`]) apart.
+//!
+//! ```no_run
+//! use nvio::{Buffer, Device, QueueOptions};
+//!
+//! let dev = Device::open("/dev/ng0n1")?;
+//! let lba = dev.info().lba_size as usize;
+//! let mut q = dev.queue(&QueueOptions::default())?;
+//! let mut buf = Buffer::new(8 * lba)?;
+//! q.read(0, 8, &mut buf)?;                  // synchronous
+//! q.queue_read(0, 8, buf, 1).map_err(|(e, _)| e)?;  // the buffer goes with it
+//! for c in q.reap(1, None)? {
+//!     c.result?;
+//!     let buf = c.buf;                      // and comes back here
+//!     println!("LBA 0 starts {:02x?}", &buf[..4]);
+//! }
+//! # Ok::<(), nvio::Error>(())
+//! ```
+use std::cell::Cell;
+use std::ffi::{CStr, CString};
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::{Deref, DerefMut};
+use std::os::raw::{c_int, c_void};
+use std::ptr::NonNull;
+use std::time::Duration;
+
+pub use nvio_sys as sys;
+
+const EBUSY: i32 = 16;
+const EEXIST: i32 = 17;
+const EINVAL: i32 = 22;
+const ENOMEM: i32 = 12;
+
+/// An NVMe status as the controller completed a command: SC in bits
+/// 7:0, SCT in 10:8, CRD in 12:11, More in 13, DNR in 14.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Status(pub u16);
+
+impl Status {
+    /// Status code.
+    pub fn sc(self) -> u8 {
+        self.0 as u8
+    }
+    /// Status code type.
+    pub fn sct(self) -> u8 {
+        ((self.0 >> 8) & 7) as u8
+    }
+    /// Command retry delay.
+    pub fn crd(self) -> u8 {
+        ((self.0 >> 11) & 3) as u8
+    }
+    pub fn more(self) -> bool {
+        self.0 & (1 << 13) != 0
+    }
+    /// Do not retry.
+    pub fn dnr(self) -> bool {
+        self.0 & (1 << 14) != 0
+    }
+}
+
+/// Why a call failed. Nothing was sent where the error says so (every
+/// variant but [`Error::Nvme`] and the errnos the kernel gives after
+/// sending, as for a command that timed out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// An errno, from the library or the kernel (positive: `ENOENT` is 2).
+    Os(i32),
+    /// The controller completed the command with this status.
+    Nvme(Status),
+    /// The queue holds as many commands as its depth: reap some first.
+    QueueFull,
+    /// Another thread owns this queue (single-issuer ring).
+    WrongThread,
+    /// A synchronous call on a queue with commands in flight.
+    NotIdle { inflight: usize },
+    /// The buffer is shorter than the command's data.
+    BufferTooShort { need: usize, have: usize },
+    /// A path with a NUL byte in it.
+    BadPath(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// The library's result: 0 is not an error; < 0 an errno, > 0 a status.
+    fn from_res(rc: c_int) -> Error {
+        match rc {
+            r if r > 0 => Error::Nvme(Status(r as u16)),
+            r if -r == EEXIST => Error::WrongThread,
+            r => Error::Os(-r),
+        }
+    }
+
+    /// The errno, for the variants that carry or imply one.
+    pub fn errno(&self) -> Option<i32> {
+        match self {
+            Error::Os(e) => Some(*e),
+            Error::QueueFull | Error::NotIdle { .. } => Some(EBUSY),
+            Error::WrongThread => Some(EEXIST),
+            Error::BufferTooShort { .. } | Error::BadPath(_) => Some(EINVAL),
+            Error::Nvme(_) => None,
+        }
+    }
+
+    /// The NVMe status, when the controller failed the command.
+    pub fn status(&self) -> Option<Status> {
+        match self {
+            Error::Nvme(s) => Some(*s),
+            _ => None,
+        }
+    }
+}
+
+fn strerror(res: c_int) -> String {
+    // SAFETY: nvio_strerror returns a static, NUL-terminated string
+    unsafe { CStr::from_ptr(sys::nvio_strerror(res)) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Os(e) => write!(f, "{} (errno {})", strerror(-e), e),
+            Error::Nvme(s) => write!(f, "NVMe status {:#x}: {}", s.0, strerror(s.0 as c_int)),
+            Error::QueueFull => write!(f, "the queue is full: reap completions first"),
+            Error::WrongThread => write!(f, "another thread owns this queue"),
+            Error::NotIdle { inflight } => {
+                write!(f, "{} commands in flight: a synchronous call needs an idle queue", inflight)
+            }
+            Error::BufferTooShort { need, have } => {
+                write!(f, "the buffer holds {} bytes, the command moves {}", have, need)
+            }
+            Error::BadPath(p) => write!(f, "the path {:?} has a NUL byte", p),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+fn check(rc: c_int) -> Result<()> {
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(Error::from_res(rc))
+    }
+}
+
+/// Page-aligned memory for commands' data, from `nvio_buf_alloc`.
+pub struct Buffer {
+    ptr: NonNull<u8>,
+    len: usize,
+}
+
+// SAFETY: plain memory, owned; nothing else refers to it while a Buffer
+// exists (a queued command holds the Buffer itself)
+unsafe impl Send for Buffer {}
+unsafe impl Sync for Buffer {}
+
+impl Buffer {
+    /// `len` bytes (more than 0), zeroed.
+    pub fn new(len: usize) -> Result<Buffer> {
+        if len == 0 {
+            return Err(Error::Os(EINVAL));
+        }
+        // SAFETY: FFI allocation; checked for NULL below
+        let p = unsafe { sys::nvio_buf_alloc(len) } as *mut u8;
+        let ptr = NonNull::new(p).ok_or(Error::Os(ENOMEM))?;
+        // SAFETY: len bytes were just allocated
+        unsafe { std::ptr::write_bytes(ptr.as_ptr(), 0, len) };
+        Ok(Buffer { ptr, len })
+    }
+}
+
+impl Deref for Buffer {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        // SAFETY: len initialized bytes, owned by self
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+impl DerefMut for Buffer {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as above, and &mut self is unique
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+impl Drop for Buffer {
+    fn drop(&mut self) {
+        // SAFETY: allocated by nvio_buf_alloc, freed once
+        unsafe { sys::nvio_buf_free(self.ptr.as_ptr() as *mut c_void) }
+    }
+}
+
+impl fmt::Debug for Buffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Buffer({} bytes at {:p})", self.len, self.ptr)
+    }
+}
+
+/// What Identify and sysfs say about the namespace (a copy).
+#[derive(Debug, Clone)]
+pub struct Info {
+    pub nsid: u32,
+    /// Data bytes per LBA.
+    pub lba_size: u32,
+    /// Capacity in LBAs.
+    pub nsze: u64,
+    /// Metadata bytes per LBA, and whether they are interleaved.
+    pub md_size: u32,
+    pub md_extended: bool,
+    pub pi_type: u8,
+    /// The largest transfer of one command, bytes and LBAs.
+    pub max_transfer: u32,
+    pub max_nlb: u32,
+    pub poll_queues: bool,
+    pub zoned: bool,
+    pub transport: String,
+    pub generic_path: String,
+    pub serial: String,
+    pub model: String,
+    pub firmware: String,
+}
+
+fn c_str(b: &[std::os::raw::c_char]) -> String {
+    let bytes: Vec<u8> = b.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect();
+    String::from_utf8_lossy(&bytes).trim_end().to_string()
+}
+
+/// An open namespace.
+pub struct Device {
+    raw: NonNull<sys::nvio_dev>,
+}
+
+// SAFETY: libnvio's device is reference-counted atomically, its info is
+// read-only after open, and its admin calls are thread-safe
+unsafe impl Send for Device {}
+unsafe impl Sync for Device {}
+
+impl Device {
+    /// Opens `/dev/ngXnY` or `/dev/nvmeXnY`.
+    pub fn open(path: &str) -> Result<Device> {
+        Device::open_with(path, 0)
+    }
+
+    /// As [`Device::open`], with `nvio_dev_opts.flags` (`sys::NVIO_DEV_*`).
+    pub fn open_with(path: &str, flags: u32) -> Result<Device> {
+        let p = CString::new(path).map_err(|_| Error::BadPath(path.to_string()))?;
+        let opts = sys::nvio_dev_opts {
+            sz: std::mem::size_of::<sys::nvio_dev_opts>(),
+            flags,
+            ..Default::default()
+        };
+        let mut raw = std::ptr::null_mut();
+        // SAFETY: valid C string and options; raw is written on success
+        check(unsafe { sys::nvio_dev_open(p.as_ptr(), &opts, &mut raw) })?;
+        Ok(Device { raw: NonNull::new(raw).ok_or(Error::Os(ENOMEM))? })
+    }
+
+    fn raw_info(&self) -> &sys::nvio_dev_info {
+        // SAFETY: owned by the device, valid while it is open
+        unsafe { &*sys::nvio_dev_info(self.raw.as_ptr()) }
+    }
+
+    pub fn info(&self) -> Info {
+        let i = self.raw_info();
+        Info {
+            nsid: i.nsid,
+            lba_size: i.lba_size,
+            nsze: i.nsze,
+            md_size: i.md_size,
+            md_extended: i.md_extended,
+            pi_type: i.pi_type,
+            max_transfer: i.max_xfer,
+            max_nlb: i.max_nlb,
+            poll_queues: i.poll_queues,
+            zoned: i.zoned,
+            transport: c_str(&i.transport),
+            generic_path: c_str(&i.generic_path),
+            serial: c_str(&i.serial),
+            model: c_str(&i.model),
+            firmware: c_str(&i.firmware),
+        }
+    }
+
+    /// A new queue on this namespace.
+    pub fn queue(&self, o: &QueueOptions) -> Result<Queue> {
+        let opts = sys::nvio_queue_opts {
+            sz: std::mem::size_of::<sys::nvio_queue_opts>(),
+            depth: o.depth,
+            flags: match o.wait {
+                Wait::Default => 0,
+                Wait::Poll => sys::NVIO_QUEUE_POLL,
+                Wait::Interrupts => sys::NVIO_QUEUE_IRQ,
+            } | if o.eventfd { sys::NVIO_QUEUE_EVENTFD } else { 0 },
+            sqpoll_cpu: -1,
+            timeout_ms: o.timeout_ms,
+            ..Default::default()
+        };
+        let mut raw = std::ptr::null_mut();
+        // SAFETY: an open device and valid options; raw written on success
+        check(unsafe { sys::nvio_queue_create(self.raw.as_ptr(), &opts, &mut raw) })?;
+        let raw = NonNull::new(raw).ok_or(Error::Os(ENOMEM))?;
+        // SAFETY: a live queue
+        let depth = unsafe { sys::nvio_queue_depth(raw.as_ptr()) } as usize;
+        let i = self.raw_info();
+        Ok(Queue {
+            raw,
+            lba: i.lba_size as usize
+                + if i.md_extended { i.md_size as usize } else { 0 },
+            slots: (0..depth).map(|_| None).collect(),
+            free: (0..depth).rev().collect(),
+            cpl: vec![sys::nvio_cpl::default(); depth],
+            _not_sync: PhantomData,
+        })
+    }
+}
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        // SAFETY: the caller's handle, released once; queues keep their own
+        unsafe { sys::nvio_dev_close(self.raw.as_ptr()) }
+    }
+}
+
+/// How a queue learns of completions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// Polled where the kernel polls safely, else interrupts.
+    Default,
+    /// Polled, or an error.
+    Poll,
+    /// Interrupts.
+    Interrupts,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueOptions {
+    /// Commands in flight at most, 1..=4096 (0: 32).
+    pub depth: u32,
+    pub wait: Wait,
+    /// An eventfd that becomes readable when completions wait
+    /// (interrupt queues), for reactors.
+    pub eventfd: bool,
+    /// Every command's timeout in ms (0: the kernel's).
+    pub timeout_ms: u32,
+}
+
+impl Default for QueueOptions {
+    fn default() -> Self {
+        QueueOptions { depth: 32, wait: Wait::Default, eventfd: false, timeout_ms: 0 }
+    }
+}
+
+/// A command that came back: its ticket, its result (completion dwords
+/// 0-1 on success) and its buffer, the caller's again.
+#[derive(Debug)]
+pub struct Completion {
+    pub ticket: u64,
+    pub result: Result<u64>,
+    pub buf: Buffer,
+}
+
+/// One io_uring on a namespace. See the crate's documentation for its
+/// thread rules.
+pub struct Queue {
+    raw: NonNull<sys::nvio_queue>,
+    lba: usize,
+    /// The buffers of commands in flight, by slot, with their tickets:
+    /// held here until their completion is reaped.
+    slots: Vec<Option<(u64, Buffer)>>,
+    free: Vec<usize>,
+    cpl: Vec<sys::nvio_cpl>,
+    _not_sync: PhantomData<Cell<()>>,
+}
+
+// SAFETY: moving a queue between threads hands it over whole; on
+// single-issuer rings a thread other than the owner gets -EEXIST from the
+// kernel (Error::WrongThread). Not Sync: one thread at a time.
+unsafe impl Send for Queue {}
+
+impl Queue {
+    /// `sys::NVIO_QF_*` bits: what the queue turned out to be.
+    pub fn flags(&self) -> u32 {
+        // SAFETY: a live queue
+        unsafe { sys::nvio_queue_flags(self.raw.as_ptr()) }
+    }
+
+    pub fn polled(&self) -> bool {
+        self.flags() & sys::NVIO_QF_POLLED != 0
+    }
+
+    pub fn depth(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Commands queued or in flight, not yet reaped.
+    pub fn inflight(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+
+    /// The eventfd of a queue made with `eventfd` (interrupts).
+    pub fn event_fd(&self) -> Result<std::os::raw::c_int> {
+        // SAFETY: a live queue
+        let fd = unsafe { sys::nvio_queue_event_fd(self.raw.as_ptr()) };
+        if fd < 0 {
+            Err(Error::from_res(fd))
+        } else {
+            Ok(fd)
+        }
+    }
+
+    fn bytes(&self, nlb: u32, have: usize) -> Result<usize> {
+        let need = nlb as usize * self.lba;
+        if have < need {
+            return Err(Error::BufferTooShort { need, have });
+        }
+        Ok(need)
+    }
+
+    fn idle(&self) -> Result<()> {
+        match self.inflight() {
+            0 => Ok(()),
+            n => Err(Error::NotIdle { inflight: n }),
+        }
+    }
+
+    /// Reads `nlb` LBAs from `slba` into the front of `buf`, and waits.
+    pub fn read(&mut self, slba: u64, nlb: u32, buf: &mut Buffer) -> Result<()> {
+        let len = self.bytes(nlb, buf.len())?;
+        self.idle()?;
+        // SAFETY: len bytes of buf, borrowed mutably for the whole call,
+        // which waits for every command it sent
+        check(unsafe {
+            sys::nvio_read(self.raw.as_ptr(), slba, nlb as u64, buf.ptr.as_ptr() as *mut c_void, len, 0)
+        })
+    }
+
+    /// Writes `nlb` LBAs at `slba` from the front of `buf`, and waits.
+    pub fn write(&mut self, slba: u64, nlb: u32, buf: &Buffer) -> Result<()> {
+        let len = self.bytes(nlb, buf.len())?;
+        self.idle()?;
+        // SAFETY: as read; the device only reads buf
+        check(unsafe {
+            sys::nvio_write(self.raw.as_ptr(), slba, nlb as u64, buf.ptr.as_ptr() as *const c_void, len, 0)
+        })
+    }
+
+    /// Flush, and wait.
+    pub fn flush(&mut self) -> Result<()> {
+        self.idle()?;
+        // SAFETY: a live, idle queue
+        check(unsafe { sys::nvio_flush(self.raw.as_ptr()) })
+    }
+
+    fn queue_rw(&mut self, write: bool, slba: u64, nlb: u32, buf: Buffer, ticket: u64)
+        -> std::result::Result<(), (Error, Buffer)> {
+        let len = match self.bytes(nlb, buf.len()) {
+            Ok(l) => l,
+            Err(e) => return Err((e, buf)),
+        };
+        let slot = match self.free.last() {
+            Some(&s) => s,
+            None => return Err((Error::QueueFull, buf)),
+        };
+        let user = (slot + 1) as *mut c_void;
+        let p = buf.ptr.as_ptr() as *mut c_void;
+        // SAFETY: the buffer moves into the queue's slot below and stays
+        // there, unmoved and unaliased, until its completion is reaped
+        let rc = unsafe {
+            if write {
+                sys::nvio_queue_write(self.raw.as_ptr(), slba, nlb, p, len, 0, user)
+            } else {
+                sys::nvio_queue_read(self.raw.as_ptr(), slba, nlb, p, len, 0, user)
+            }
+        };
+        if rc != 0 {
+            let e = if -rc == EBUSY { Error::QueueFull } else { Error::from_res(rc) };
+            return Err((e, buf));
+        }
+        self.free.pop();
+        self.slots[slot] = Some((ticket, buf));
+        Ok(())
+    }
+
+    /// Queues a read of `nlb` LBAs into `buf`, which the queue keeps until
+    /// the command's [`Completion`] returns it. On error nothing is
+    /// queued and the buffer comes back with it.
+    pub fn queue_read(&mut self, slba: u64, nlb: u32, buf: Buffer, ticket: u64)
+        -> std::result::Result<(), (Error, Buffer)> {
+        self.queue_rw(false, slba, nlb, buf, ticket)
+    }
+
+    /// Queues a write of `nlb` LBAs from `buf`; as [`Queue::queue_read`].
+    pub fn queue_write(&mut self, slba: u64, nlb: u32, buf: Buffer, ticket: u64)
+        -> std::result::Result<(), (Error, Buffer)> {
+        self.queue_rw(true, slba, nlb, buf, ticket)
+    }
+
+    /// Hands queued commands to the kernel; how many.
+    pub fn submit(&mut self) -> Result<usize> {
+        // SAFETY: a live queue
+        let rc = unsafe { sys::nvio_queue_submit(self.raw.as_ptr()) };
+        if rc < 0 {
+            Err(Error::from_res(rc))
+        } else {
+            Ok(rc as usize)
+        }
+    }
+
+    /// Submits what is queued and collects completions, waiting for at
+    /// least `min` of them (at most what is in flight), for at most
+    /// `timeout` if given (else the commands' own timeout bounds it).
+    pub fn reap(&mut self, min: usize, timeout: Option<Duration>) -> Result<Vec<Completion>> {
+        let max = self.cpl.len();
+        let min = min.min(self.inflight());
+        if max == 0 || self.inflight() == 0 {
+            return Ok(Vec::new());
+        }
+        // SAFETY: cpl holds max entries; the queue is live
+        let n = unsafe {
+            match timeout {
+                Some(t) => sys::nvio_queue_reap_timeout(
+                    self.raw.as_ptr(),
+                    self.cpl.as_mut_ptr(),
+                    max as u32,
+                    min as u32,
+                    t.as_nanos().min(u64::MAX as u128) as u64,
+                ),
+                None => sys::nvio_queue_reap(self.raw.as_ptr(), self.cpl.as_mut_ptr(), max as u32, min as u32),
+            }
+        };
+        const ETIME: i32 = 62;
+        if n == -ETIME {
+            return Ok(Vec::new());
+        }
+        if n < 0 {
+            return Err(Error::from_res(n));
+        }
+        let mut out = Vec::with_capacity(n as usize);
+        for c in &self.cpl[..n as usize] {
+            let slot = (c.user as usize).wrapping_sub(1);
+            // Every command this queue sends carries its slot: anything
+            // else would be a library bug, not the caller's; skip it.
+            let (ticket, buf) = match self.slots.get_mut(slot).and_then(Option::take) {
+                Some(x) => x,
+                None => continue,
+            };
+            self.free.push(slot);
+            let result = if c.res == 0 { Ok(c.result) } else { Err(Error::from_res(c.res)) };
+            out.push(Completion { ticket, result, buf });
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for Queue {
+    fn drop(&mut self) {
+        // SAFETY: destroy waits for the commands in flight (within a
+        // bound); if it cannot, the kernel may still write their buffers,
+        // so they are leaked rather than freed
+        let rc = unsafe { sys::nvio_queue_destroy(self.raw.as_ptr()) };
+        if rc != 0 {
+            for s in self.slots.drain(..).flatten() {
+                std::mem::forget(s.1);
+            }
+        }
+    }
+}
+
+/// libnvio's version, "0.7.0".
+pub fn version() -> &'static str {
+    // SAFETY: a static string
+    unsafe { CStr::from_ptr(sys::nvio_version()) }.to_str().unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_fields() {
+        let s = Status(0x4281);
+        assert_eq!((s.sc(), s.sct(), s.crd(), s.more(), s.dnr()), (0x81, 2, 0, false, true));
+        let e = Error::from_res(0x4281);
+        assert_eq!(e.status(), Some(s));
+        assert_eq!(e.errno(), None);
+        assert!(e.to_string().contains("0x4281"), "{e}");
+        assert!(e.to_string().contains("Unrecovered Read Error"), "{e}");
+    }
+
+    #[test]
+    fn errnos_apart_from_statuses() {
+        assert_eq!(Error::from_res(-2), Error::Os(2));
+        assert_eq!(Error::from_res(-2).status(), None);
+        assert_eq!(Error::from_res(-17), Error::WrongThread);
+        assert!(Error::Os(2).to_string().contains("No such file"), "{}", Error::Os(2));
+    }
+
+    #[test]
+    fn buffers_are_page_aligned_and_zeroed() {
+        let b = Buffer::new(10000).unwrap();
+        assert_eq!(b.as_ptr() as usize % 4096, 0);
+        assert_eq!(b.len(), 10000);
+        assert!(b.iter().all(|&x| x == 0));
+        assert_eq!(Buffer::new(0).unwrap_err(), Error::Os(EINVAL));
+    }
+
+    #[test]
+    fn bad_paths_are_typed_errors() {
+        assert_eq!(Device::open("/dev/nvio-no-such-device").err(), Some(Error::Os(2)));
+        assert!(matches!(Device::open("/dev/ng0\0n1"), Err(Error::BadPath(_))));
+        // a regular file is not a namespace
+        assert!(matches!(Device::open("/etc/hostname"), Err(Error::Os(_))));
+    }
+
+    #[test]
+    fn versions_agree() {
+        assert_eq!(version(), env!("CARGO_PKG_VERSION"));
+    }
+
+    fn send<T: Send>() {}
+    fn sync<T: Sync>() {}
+
+    #[test]
+    fn thread_rules() {
+        send::<Device>();
+        sync::<Device>();
+        send::<Queue>();
+        send::<Buffer>();
+        send::<Completion>();
+    }
+}
+
+/// A queue is not `Sync`: it cannot be shared between threads.
+///
+/// ```compile_fail
+/// fn sync<T: Sync>() {}
+/// sync::<nvio::Queue>();
+/// ```
+///
+/// A buffer given to a queued command cannot be used until it comes back.
+///
+/// ```compile_fail
+/// # fn f(q: &mut nvio::Queue) {
+/// let buf = nvio::Buffer::new(4096).unwrap();
+/// let _ = q.queue_read(0, 8, buf, 1);
+/// let _ = buf[0];
+/// # }
+/// ```
+pub mod compile_checks {}

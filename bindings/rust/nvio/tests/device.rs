@@ -1,0 +1,165 @@
+//! Device tests of the safe API, on the namespace $NVIO_DEV (the VM's
+//! basic topology: tests/rust/run-device). Without it each test says so
+//! and returns; the script that runs them skips (exit 77) first.
+use nvio::{Buffer, Device, Error, QueueOptions, Wait};
+use std::collections::HashSet;
+
+fn dev() -> Option<Device> {
+    match std::env::var("NVIO_DEV") {
+        Ok(p) => Some(Device::open(&p).expect("opening $NVIO_DEV")),
+        Err(_) => {
+            eprintln!("skipped: NVIO_DEV is not set (run in the VM)");
+            None
+        }
+    }
+}
+
+/// The last 64 LBAs: written only here.
+fn scratch(d: &Device) -> u64 {
+    d.info().nsze - 64
+}
+
+fn fill(buf: &mut Buffer, seed: u64) {
+    let mut x = seed | 1;
+    for b in buf.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x as u8;
+    }
+}
+
+#[test]
+fn info_names_the_namespace() {
+    let d = match dev() {
+        Some(d) => d,
+        None => return,
+    };
+    let i = d.info();
+    assert!(i.lba_size >= 512 && i.nsze > 64, "{i:?}");
+    assert!(i.generic_path.starts_with("/dev/ng"), "{i:?}");
+    assert!(i.max_nlb >= 1 && i.max_transfer >= i.lba_size, "{i:?}");
+}
+
+#[test]
+fn sync_round_trip() {
+    let d = match dev() {
+        Some(d) => d,
+        None => return,
+    };
+    let lba = d.info().lba_size as usize;
+    let at = scratch(&d);
+    let mut q = d.queue(&QueueOptions::default()).unwrap();
+    let mut w = Buffer::new(8 * lba).unwrap();
+    let mut r = Buffer::new(8 * lba).unwrap();
+    fill(&mut w, at);
+    q.write(at, 8, &w).unwrap();
+    q.read(at, 8, &mut r).unwrap();
+    assert!(w[..] == r[..], "read back differs");
+    q.flush().unwrap();
+}
+
+#[test]
+fn queued_reads_give_their_buffers_back() {
+    let d = match dev() {
+        Some(d) => d,
+        None => return,
+    };
+    let lba = d.info().lba_size as usize;
+    let at = scratch(&d);
+    let mut q = d.queue(&QueueOptions { depth: 8, ..Default::default() }).unwrap();
+    // what the LBAs hold, one at a time
+    let mut want = Vec::new();
+    for k in 0..8u64 {
+        let mut w = Buffer::new(lba).unwrap();
+        fill(&mut w, 1000 + k);
+        q.write(at + k, 1, &w).unwrap();
+        want.push(w.to_vec());
+    }
+    for k in 0..8u64 {
+        q.queue_read(at + k, 1, Buffer::new(lba).unwrap(), k).map_err(|(e, _)| e).unwrap();
+    }
+    assert_eq!(q.inflight(), 8);
+    let mut seen = HashSet::new();
+    while seen.len() < 8 {
+        for c in q.reap(1, Some(std::time::Duration::from_secs(30))).unwrap() {
+            c.result.unwrap();
+            assert!(c.buf[..] == want[c.ticket as usize][..], "LBA {} read back differs", at + c.ticket);
+            assert!(seen.insert(c.ticket), "ticket {} twice", c.ticket);
+        }
+    }
+    assert_eq!(q.inflight(), 0);
+}
+
+#[test]
+fn bad_input_is_a_typed_error_with_nothing_sent() {
+    let d = match dev() {
+        Some(d) => d,
+        None => return,
+    };
+    let i = d.info();
+    let lba = i.lba_size as usize;
+    let mut q = d.queue(&QueueOptions { depth: 2, ..Default::default() }).unwrap();
+    // a buffer shorter than the command
+    let mut small = Buffer::new(lba / 2).unwrap();
+    assert_eq!(q.read(0, 1, &mut small), Err(Error::BufferTooShort { need: lba, have: lba / 2 }));
+    let (e, back) = q.queue_read(0, 2, small, 0).unwrap_err();
+    assert!(matches!(e, Error::BufferTooShort { .. }), "{e}");
+    assert_eq!(back.len(), lba / 2);
+    assert_eq!(q.inflight(), 0);
+    // past the end of the namespace
+    let mut b = Buffer::new(lba).unwrap();
+    assert_eq!(q.read(i.nsze, 1, &mut b), Err(Error::Os(34)), "ERANGE");
+    // more than the depth
+    q.queue_read(0, 1, Buffer::new(lba).unwrap(), 1).map_err(|(e, _)| e).unwrap();
+    q.queue_read(1, 1, Buffer::new(lba).unwrap(), 2).map_err(|(e, _)| e).unwrap();
+    let (e, _) = q.queue_read(2, 1, Buffer::new(lba).unwrap(), 3).unwrap_err();
+    assert_eq!(e, Error::QueueFull);
+    // a synchronous call with commands in flight
+    assert_eq!(q.read(0, 1, &mut b), Err(Error::NotIdle { inflight: 2 }));
+    let mut n = 0;
+    while n < 2 {
+        n += q.reap(1, None).unwrap().len();
+    }
+}
+
+#[test]
+fn a_queue_used_from_another_thread_says_so() {
+    let d = match dev() {
+        Some(d) => d,
+        None => return,
+    };
+    let lba = d.info().lba_size as usize;
+    let mut q = d.queue(&QueueOptions { wait: Wait::Interrupts, ..Default::default() }).unwrap();
+    if q.flags() & nvio::sys::NVIO_QF_SINGLE_ISSUER == 0 {
+        eprintln!("skipped: this kernel's rings are not single-issuer");
+        return;
+    }
+    let mut b = Buffer::new(lba).unwrap();
+    q.read(0, 1, &mut b).unwrap(); // this thread owns the ring now
+    let r = std::thread::spawn(move || {
+        let mut b = Buffer::new(lba).unwrap();
+        let r = q.read(0, 1, &mut b);
+        (r, q)
+    })
+    .join()
+    .unwrap();
+    assert_eq!(r.0, Err(Error::WrongThread));
+    drop(r.1); // destroyed here, by the thread that owns it
+}
+
+#[test]
+fn dropping_a_queue_with_commands_in_flight_waits_for_them() {
+    let d = match dev() {
+        Some(d) => d,
+        None => return,
+    };
+    let lba = d.info().lba_size as usize;
+    let mut q = d.queue(&QueueOptions::default()).unwrap();
+    for k in 0..16u64 {
+        q.queue_read(k, 1, Buffer::new(lba).unwrap(), k).map_err(|(e, _)| e).unwrap();
+    }
+    q.submit().unwrap();
+    drop(q); // nvio_queue_destroy reaps them before the buffers go
+    drop(d);
+}
