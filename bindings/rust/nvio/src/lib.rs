@@ -41,6 +41,8 @@ use std::time::Duration;
 
 pub use nvio_sys as sys;
 
+pub mod driver;
+
 const EBUSY: i32 = 16;
 const EEXIST: i32 = 17;
 const EINVAL: i32 = 22;

@@ -163,3 +163,66 @@ fn dropping_a_queue_with_commands_in_flight_waits_for_them() {
     drop(q); // nvio_queue_destroy reaps them before the buffers go
     drop(d);
 }
+
+#[test]
+fn driver_runs_more_reads_than_the_queue_holds() {
+    use nvio::driver::{join_all, Driver};
+    let d = match dev() {
+        Some(d) => d,
+        None => return,
+    };
+    let lba = d.info().lba_size as usize;
+    let at = scratch(&d);
+    let mut q = d.queue(&QueueOptions { depth: 4, ..Default::default() }).unwrap();
+    let mut want = Vec::new();
+    for k in 0..16u64 {
+        let mut w = Buffer::new(lba).unwrap();
+        fill(&mut w, 2000 + k);
+        q.write(at + k, 1, &w).unwrap();
+        want.push(w.to_vec());
+    }
+    let drv = Driver::new(q);
+    // 16 reads on a queue of 4: the rest wait for room
+    let reads = (0..16u64).map(|k| drv.read(at + k, 1, Buffer::new(lba).unwrap())).collect();
+    let got = drv.block_on(join_all(reads)).unwrap();
+    for (k, (res, buf)) in got.into_iter().enumerate() {
+        res.unwrap();
+        assert!(buf[..] == want[k][..], "LBA {} read back differs", at + k as u64);
+    }
+    // a bad one resolves to its error, with its buffer
+    let (res, buf) = drv.block_on(drv.read(d.info().nsze, 1, Buffer::new(lba).unwrap())).unwrap();
+    assert_eq!(res, Err(Error::Os(34)));
+    assert_eq!(buf.len(), lba);
+    assert_eq!(drv.inflight(), 0);
+}
+
+#[test]
+fn driver_frees_the_buffer_of_a_dropped_future_after_its_command() {
+    use nvio::driver::Driver;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    let d = match dev() {
+        Some(d) => d,
+        None => return,
+    };
+    let lba = d.info().lba_size as usize;
+    let drv = Driver::new(d.queue(&QueueOptions::default()).unwrap());
+    // polled once (queued), then dropped while in flight
+    struct Once(Option<nvio::driver::Op>);
+    impl Future for Once {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            let mut op = self.0.take().unwrap();
+            assert!(Pin::new(&mut op).poll(cx).is_pending());
+            drop(op);
+            Poll::Ready(())
+        }
+    }
+    drv.block_on(Once(Some(drv.read(0, 1, Buffer::new(lba).unwrap())))).unwrap();
+    assert_eq!(drv.inflight(), 1);
+    // the next command's loop reaps it, and frees its buffer
+    let (res, _) = drv.block_on(drv.read(1, 1, Buffer::new(lba).unwrap())).unwrap();
+    res.unwrap();
+    drop(drv); // the queue waits for anything still in flight
+}
