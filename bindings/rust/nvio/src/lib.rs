@@ -42,6 +42,8 @@ use std::time::Duration;
 pub use nvio_sys as sys;
 
 pub mod driver;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
 const EBUSY: i32 = 16;
 const EEXIST: i32 = 17;

@@ -226,3 +226,51 @@ fn driver_frees_the_buffer_of_a_dropped_future_after_its_command() {
     res.unwrap();
     drop(drv); // the queue waits for anything still in flight
 }
+
+#[cfg(feature = "tokio")]
+#[test]
+fn tokio_futures_woken_through_the_eventfd() {
+    use nvio::driver::join_all;
+    use nvio::tokio::AsyncQueue;
+    let d = match dev() {
+        Some(d) => d,
+        None => return,
+    };
+    let lba = d.info().lba_size as usize;
+    let at = scratch(&d);
+    let nsze = d.info().nsze;
+    // a polled queue posts nothing until polled: no eventfd to wait on
+    let polled = d.queue(&QueueOptions { wait: Wait::Poll, ..Default::default() });
+    if let Ok(p) = polled {
+        assert_eq!(AsyncQueue::new(p).err(), Some(Error::Os(95)), "EOPNOTSUPP");
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    rt.block_on(async {
+        let q = AsyncQueue::new(
+            d.queue(&QueueOptions { depth: 4, wait: Wait::Interrupts, eventfd: true, ..Default::default() })
+                .unwrap(),
+        )
+        .unwrap();
+        // 16 writes then 16 reads on a queue of 4: the rest wait for room
+        let mut want = Vec::new();
+        let writes = (0..16u64)
+            .map(|k| {
+                let mut w = Buffer::new(lba).unwrap();
+                fill(&mut w, 3000 + k);
+                want.push(w.to_vec());
+                q.write(at + k, 1, w)
+            })
+            .collect();
+        for (res, _) in join_all(writes).await {
+            res.unwrap();
+        }
+        let reads = (0..16u64).map(|k| q.read(at + k, 1, Buffer::new(lba).unwrap())).collect();
+        for (k, (res, buf)) in join_all(reads).await.into_iter().enumerate() {
+            res.unwrap();
+            assert!(buf[..] == want[k][..], "LBA {} read back differs", at + k as u64);
+        }
+        let (res, _) = q.read(nsze, 1, Buffer::new(lba).unwrap()).await;
+        assert_eq!(res, Err(Error::Os(34)));
+        assert_eq!(q.inflight(), 0);
+    });
+}

@@ -1,0 +1,239 @@
+//! Tokio: a future per command on an interrupt queue, woken through the
+//! queue's eventfd (`tokio::io::unix::AsyncFd`), no thread pool and no
+//! `spawn_blocking`. The queue stays on one thread: run it on a
+//! current-thread runtime or in a `LocalSet` (an [`AsyncQueue`] is not
+//! `Send`). Feature `tokio`.
+//!
+//! ```no_run
+//! # async fn f() -> Result<(), nvio::Error> {
+//! use nvio::{tokio::AsyncQueue, Buffer, Device, QueueOptions, Wait};
+//!
+//! let dev = Device::open("/dev/ng0n1")?;
+//! let lba = dev.info().lba_size as usize;
+//! let q = AsyncQueue::new(dev.queue(&QueueOptions {
+//!     wait: Wait::Interrupts, eventfd: true, ..Default::default()
+//! })?)?;
+//! let (res, buf) = q.read(0, 1, Buffer::new(lba)?).await;
+//! res?;
+//! # Ok(()) }
+//! ```
+use crate::{Buffer, Completion, Error, Queue, Result};
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::os::unix::io::{AsRawFd, RawFd};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+use ::tokio::io::unix::AsyncFd;
+
+struct EventFd(RawFd);
+
+impl AsRawFd for EventFd {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0
+    }
+}
+
+struct Inner {
+    queue: Queue,
+    done: HashMap<u64, Completion>,
+    wakers: HashMap<u64, Waker>,
+    /// futures waiting for room in the queue
+    room: Vec<Waker>,
+    abandoned: HashSet<u64>,
+}
+
+/// An interrupt queue made with `eventfd`, driven by Tokio.
+pub struct AsyncQueue {
+    inner: RefCell<Inner>,
+    fd: AsyncFd<EventFd>,
+    next: Cell<u64>,
+}
+
+impl AsyncQueue {
+    /// The queue must take interrupts and have its eventfd
+    /// (`QueueOptions { wait: Wait::Interrupts, eventfd: true, .. }`):
+    /// a polled queue posts nothing until it is polled.
+    /// Needs a Tokio runtime with I/O enabled.
+    pub fn new(queue: Queue) -> Result<Rc<AsyncQueue>> {
+        let fd = queue.event_fd()?;
+        let fd = AsyncFd::new(EventFd(fd)).map_err(|e| Error::Os(e.raw_os_error().unwrap_or(5)))?;
+        Ok(Rc::new(AsyncQueue {
+            inner: RefCell::new(Inner {
+                queue,
+                done: HashMap::new(),
+                wakers: HashMap::new(),
+                room: Vec::new(),
+                abandoned: HashSet::new(),
+            }),
+            fd,
+            next: Cell::new(0),
+        }))
+    }
+
+    /// A read of `nlb` LBAs at `slba` into `buf`: its result and the buffer.
+    pub fn read(self: &Rc<Self>, slba: u64, nlb: u32, buf: Buffer) -> AsyncOp {
+        AsyncOp { q: self.clone(), state: St::Unqueued { write: false, slba, nlb, buf } }
+    }
+
+    /// A write of `nlb` LBAs at `slba` from `buf`.
+    pub fn write(self: &Rc<Self>, slba: u64, nlb: u32, buf: Buffer) -> AsyncOp {
+        AsyncOp { q: self.clone(), state: St::Unqueued { write: true, slba, nlb, buf } }
+    }
+
+    pub fn inflight(&self) -> usize {
+        self.inner.borrow().queue.inflight()
+    }
+
+    /// The eventfd readable: clear it, reap what is there, hand each
+    /// completion to its future and wake it. Err: reaping failed.
+    fn drive(&self, cx: &mut Context<'_>) -> Result<()> {
+        loop {
+            let mut guard = match self.fd.poll_read_ready(cx) {
+                Poll::Ready(Ok(g)) => g,
+                Poll::Ready(Err(e)) => return Err(Error::Os(e.raw_os_error().unwrap_or(5))),
+                Poll::Pending => return Ok(()),
+            };
+            let mut v = [0u8; 8];
+            // SAFETY: 8 bytes into a local buffer from the queue's
+            // eventfd, nonblocking (EAGAIN when already cleared)
+            unsafe { libc::read(self.fd.get_ref().0, v.as_mut_ptr() as *mut libc::c_void, 8) };
+            guard.clear_ready();
+            let mut i = self.inner.borrow_mut();
+            let got = i.queue.reap(0, None)?;
+            let freed = !got.is_empty();
+            for c in got {
+                let t = c.ticket;
+                if i.abandoned.remove(&t) {
+                    continue;
+                }
+                i.done.insert(t, c);
+                if let Some(w) = i.wakers.remove(&t) {
+                    w.wake();
+                }
+            }
+            if freed {
+                for w in i.room.drain(..) {
+                    w.wake();
+                }
+            }
+        }
+    }
+}
+
+enum St {
+    Unqueued { write: bool, slba: u64, nlb: u32, buf: Buffer },
+    Queued(u64),
+    Done,
+}
+
+/// One command as a future: its result and its buffer.
+pub struct AsyncOp {
+    q: Rc<AsyncQueue>,
+    state: St,
+}
+
+impl Future for AsyncOp {
+    type Output = (Result<u64>, Buffer);
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        loop {
+            match std::mem::replace(&mut this.state, St::Done) {
+                St::Unqueued { write, slba, nlb, buf } => {
+                    let t = this.q.next.get();
+                    let r = {
+                        let mut i = this.q.inner.borrow_mut();
+                        let r = if write {
+                            i.queue.queue_write(slba, nlb, buf, t)
+                        } else {
+                            i.queue.queue_read(slba, nlb, buf, t)
+                        };
+                        if r.is_ok() {
+                            i.wakers.insert(t, cx.waker().clone());
+                            if let Err(e) = i.queue.submit() {
+                                // EAGAIN, EBUSY: the kernel takes it with
+                                // the next submit or reap; anything else
+                                // would leave it waiting for nothing
+                                if e != Error::Os(11) && e != Error::Os(16) {
+                                    drop(i);
+                                    this.q.next.set(t + 1);
+                                    return Poll::Ready(fail_queued(&this.q, t, e));
+                                }
+                            }
+                        } else if let Err((Error::QueueFull, _)) = &r {
+                            i.room.push(cx.waker().clone());
+                        }
+                        r
+                    };
+                    match r {
+                        Ok(()) => {
+                            this.q.next.set(t + 1);
+                            this.state = St::Queued(t);
+                        }
+                        Err((Error::QueueFull, buf)) => {
+                            this.state = St::Unqueued { write, slba, nlb, buf };
+                            if let Err(e) = this.q.drive(cx) {
+                                let buf = match std::mem::replace(&mut this.state, St::Done) {
+                                    St::Unqueued { buf, .. } => buf,
+                                    _ => unreachable!(),
+                                };
+                                return Poll::Ready((Err(e), buf));
+                            }
+                            if this.q.inflight() < this.q.inner.borrow().queue.depth() {
+                                continue; // room now
+                            }
+                            return Poll::Pending;
+                        }
+                        Err((e, buf)) => return Poll::Ready((Err(e), buf)),
+                    }
+                }
+                St::Queued(t) => {
+                    if let Some(c) = this.q.inner.borrow_mut().done.remove(&t) {
+                        return Poll::Ready((c.result, c.buf));
+                    }
+                    this.q.inner.borrow_mut().wakers.insert(t, cx.waker().clone());
+                    this.state = St::Queued(t);
+                    if let Err(e) = this.q.drive(cx) {
+                        this.state = St::Done;
+                        return Poll::Ready(fail_queued(&this.q, t, e));
+                    }
+                    if this.q.inner.borrow().done.contains_key(&t) {
+                        continue;
+                    }
+                    return Poll::Pending;
+                }
+                St::Done => panic!("nvio::tokio::AsyncOp polled after it completed"),
+            }
+        }
+    }
+}
+
+/// A command in the queue whose future cannot wait for it (submitting or
+/// reaping failed): its buffer stays with the queue, which may still hand
+/// it to the device, and is freed after; the error comes with a one-byte
+/// stand-in buffer.
+fn fail_queued(q: &Rc<AsyncQueue>, t: u64, e: Error) -> (Result<u64>, Buffer) {
+    let mut i = q.inner.borrow_mut();
+    i.abandoned.insert(t);
+    i.wakers.remove(&t);
+    match Buffer::new(1) {
+        Ok(b) => (Err(e), b),
+        // no memory for a byte: the queue's buffer is all there is, and
+        // it may not be handed out; nothing safe to return but a panic
+        Err(_) => panic!("nvio::tokio: out of memory reporting {}", e),
+    }
+}
+
+impl Drop for AsyncOp {
+    fn drop(&mut self) {
+        if let St::Queued(t) = self.state {
+            let mut i = self.q.inner.borrow_mut();
+            i.wakers.remove(&t);
+            if i.done.remove(&t).is_none() {
+                i.abandoned.insert(t);
+            }
+        }
+    }
+}
