@@ -1,0 +1,200 @@
+//! The Rust side of bench/rust-tokio.sh: 4 KiB random reads, closed loop,
+//! QD commands in flight, for SECONDS, one way of reaching the device:
+//!
+//!   tpc       nvio, polled queue, thread-per-core driver (nvio::driver)
+//!   tokio     nvio on Tokio: interrupt queue, futures woken through the
+//!             queue's eventfd (nvio::tokio)
+//!   tokio-fs  the Tokio model of file I/O: each read a blocking pread of
+//!             the block device (O_DIRECT) on Tokio's blocking thread pool
+//!             (spawn_blocking, what tokio::fs does)
+//!
+//! bench MODE NGDEV BLKDEV QD SECONDS: one line of JSON: IOPS, latency
+//! percentiles, and the process's CPU time per read (getrusage
+//! RUSAGE_SELF: every thread, the blocking pool's included).
+use nvio::driver::Driver;
+use nvio::tokio::AsyncQueue;
+use nvio::{Buffer, Device, QueueOptions, Wait};
+use std::future::Future;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+type BoxFut = Pin<Box<dyn Future<Output = Result<(), String>>>>;
+
+/// QD futures kept in flight until the deadline; each one's latency.
+struct Closed<Mk: FnMut(u64) -> BoxFut> {
+    mk: Mk,
+    slots: Vec<Option<(BoxFut, Instant)>>,
+    lat: Vec<u32>,
+    until: Instant,
+    rng: u64,
+    span: u64,
+    err: Option<String>,
+}
+
+// the futures are boxed and pinned there; nothing else is pinned
+impl<Mk: FnMut(u64) -> BoxFut> Unpin for Closed<Mk> {}
+
+impl<Mk: FnMut(u64) -> BoxFut> Future for Closed<Mk> {
+    type Output = Result<Vec<u32>, String>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        loop {
+            let mut progress = false;
+            let mut busy = false;
+            for k in 0..this.slots.len() {
+                if this.slots[k].is_none() && this.err.is_none() && Instant::now() < this.until {
+                    this.rng ^= this.rng << 13;
+                    this.rng ^= this.rng >> 7;
+                    this.rng ^= this.rng << 17;
+                    let f = (this.mk)(this.rng % this.span);
+                    this.slots[k] = Some((f, Instant::now()));
+                }
+                if let Some((f, t0)) = &mut this.slots[k] {
+                    match f.as_mut().poll(cx) {
+                        Poll::Ready(r) => {
+                            let ns = t0.elapsed().as_nanos().min(u32::MAX as u128) as u32;
+                            this.slots[k] = None;
+                            progress = true;
+                            match r {
+                                Ok(()) => this.lat.push(ns),
+                                Err(e) => this.err = Some(e),
+                            }
+                        }
+                        Poll::Pending => busy = true,
+                    }
+                }
+            }
+            if !busy {
+                return Poll::Ready(match this.err.take() {
+                    Some(e) => Err(e),
+                    None => Ok(std::mem::take(&mut this.lat)),
+                });
+            }
+            if !progress {
+                return Poll::Pending;
+            }
+        }
+    }
+}
+
+fn closed<Mk: FnMut(u64) -> BoxFut>(mk: Mk, qd: usize, until: Instant, span: u64) -> Closed<Mk> {
+    Closed {
+        mk,
+        slots: (0..qd).map(|_| None).collect(),
+        lat: Vec::new(),
+        until,
+        rng: 0x9e37_79b9_7f4a_7c15,
+        span,
+        err: None,
+    }
+}
+
+fn cpu_ns() -> (u64, u64) {
+    // SAFETY: getrusage fills the struct
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+    let ns = |t: libc::timeval| t.tv_sec as u64 * 1_000_000_000 + t.tv_usec as u64 * 1000;
+    (ns(ru.ru_utime), ns(ru.ru_stime))
+}
+
+fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), String> {
+    let dev = Device::open(ng).map_err(|e| format!("{}: {}", ng, e))?;
+    let i = dev.info();
+    let nlb = (4096 / i.lba_size).max(1);
+    let span = i.nsze / nlb as u64;
+    let until = Instant::now() + Duration::from_secs(secs);
+    let e = |e: nvio::Error| e.to_string();
+    let (c0, t0) = (cpu_ns(), Instant::now());
+    let mut lat = match mode {
+        "tpc" => {
+            let q = dev
+                .queue(&QueueOptions { depth: qd as u32, wait: Wait::Poll, ..Default::default() })
+                .map_err(e)?;
+            let d = std::rc::Rc::new(Driver::new(q));
+            let d2 = d.clone();
+            let mk = move |blk_no: u64| -> BoxFut {
+                let op = d2.read(blk_no * nlb as u64, nlb, Buffer::new(4096).unwrap());
+                Box::pin(async move { op.await.0.map(|_| ()).map_err(|e| e.to_string()) })
+            };
+            d.block_on(closed(mk, qd, until, span)).map_err(e)??
+        }
+        "tokio" => {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().map_err(|e| e.to_string())?;
+            let q = dev
+                .queue(&QueueOptions { depth: qd as u32, wait: Wait::Interrupts, eventfd: true, ..Default::default() })
+                .map_err(e)?;
+            rt.block_on(async {
+                let q = AsyncQueue::new(q).map_err(e)?;
+                let mk = move |blk_no: u64| -> BoxFut {
+                    let op = q.read(blk_no * nlb as u64, nlb, Buffer::new(4096).unwrap());
+                    Box::pin(async move { op.await.0.map(|_| ()).map_err(|e| e.to_string()) })
+                };
+                closed(mk, qd, until, span).await
+            })?
+        }
+        "tokio-fs" => {
+            let f = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_DIRECT)
+                .open(blk)
+                .map_err(|e| format!("{}: {}", blk, e))?;
+            let f = Arc::new(f);
+            let rt = tokio::runtime::Builder::new_current_thread().build().map_err(|e| e.to_string())?;
+            let mk = move |blk_no: u64| -> BoxFut {
+                let f = f.clone();
+                let h = tokio::task::spawn_blocking(move || {
+                    let mut b = Buffer::new(4096).unwrap();
+                    f.read_exact_at(&mut b, blk_no * 4096).map_err(|e| e.to_string())
+                });
+                Box::pin(async move { h.await.map_err(|e| e.to_string())? })
+            };
+            rt.block_on(closed(mk, qd, until, span))?
+        }
+        m => return Err(format!("mode '{}' is not tpc, tokio or tokio-fs", m)),
+    };
+    let secs = t0.elapsed().as_secs_f64();
+    let c1 = cpu_ns();
+    lat.sort_unstable();
+    let n = lat.len().max(1);
+    let pct = |p: f64| lat.get(((n as f64 * p) as usize).min(n - 1)).copied().unwrap_or(0) as f64 / 1e3;
+    println!(
+        "{{\"mode\":\"{}\",\"qd\":{},\"ios\":{},\"secs\":{:.3},\"iops\":{:.0},\"p50_us\":{:.1},\"p99_us\":{:.1},\"cpu_user_ns_per_io\":{:.0},\"cpu_sys_ns_per_io\":{:.0}}}",
+        mode,
+        qd,
+        lat.len(),
+        secs,
+        lat.len() as f64 / secs,
+        pct(0.5),
+        pct(0.99),
+        (c1.0 - c0.0) as f64 / n as f64,
+        (c1.1 - c0.1) as f64 / n as f64
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let a: Vec<String> = std::env::args().collect();
+    let usage = || {
+        eprintln!("usage: bench tpc|tokio|tokio-fs NGDEV BLKDEV QD(1-1024) SECONDS(1-3600)");
+        ExitCode::from(2)
+    };
+    if a.len() != 6 {
+        return usage();
+    }
+    let (qd, secs) = match (a[4].parse::<usize>(), a[5].parse::<u64>()) {
+        (Ok(q), Ok(s)) if (1..=1024).contains(&q) && (1..=3600).contains(&s) => (q, s),
+        _ => return usage(),
+    };
+    match run(&a[1], &a[2], &a[3], qd, secs) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: {}", e);
+            ExitCode::from(3)
+        }
+    }
+}
