@@ -69,13 +69,15 @@ impl<Mk: FnMut(u64) -> BoxFut> Future for Closed<Mk> {
                     }
                 }
             }
-            if !busy {
+            // a slot that just finished is refilled on the next pass;
+            // done when nothing is in flight and nothing was refilled
+            if !busy && !progress {
                 return Poll::Ready(match this.err.take() {
                     Some(e) => Err(e),
                     None => Ok(std::mem::take(&mut this.lat)),
                 });
             }
-            if !progress {
+            if busy && !progress {
                 return Poll::Pending;
             }
         }
