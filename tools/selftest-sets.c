@@ -759,30 +759,26 @@ enum st_res ck_fdp_stats(struct st *s, char *why, size_t len)
 
 /* -------------------------------------------------------- fabrics -- */
 
-static uint32_t le32_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 /* What the fabrics specification requires of an I/O controller's
  * Identify, and that it agrees with what the host connected to. */
 enum st_res ck_fabrics_identify(struct st *s, char *why, size_t len)
 {
-	const uint8_t *c = s->id_ctrl;
+	const struct nvme_id_ctrl *c = (const void *)s->id_ctrl;
 	const char *tr = s->i->transport, *ctrl;
-	char p[512], nqn[260] = "", snqn[260];
+	char p[512], nqn[260] = "", snqn[sizeof(c->subnqn) + 1];
 	uint64_t cntlid = 0;
-	unsigned ioccsz = le32_at(c + 1792), iorcsz = le32_at(c + 1796),
-		 kas = c[320] | c[321] << 8, sgls = le32_at(c + 536);
+	unsigned ioccsz = le32toh(c->ioccsz), iorcsz = le32toh(c->iorcsz),
+		 kas = le16toh(c->kas), sgls = le32toh(c->sgls),
+		 id_cntlid = le16toh(c->cntlid);
 
 	if (!tr[0])
 		return SKIPPED("the transport is unknown");
 	if (!strcmp(tr, "pcie"))
 		return SKIPPED("a PCIe controller: no fabric");
 	/* 0 is "not reported" before NVMe 1.4 */
-	if (c[111] != 1 && c[111] != 0)
-		return WHY("controller type %u, not an I/O controller (1)", c[111]);
+	if (c->cntrltype != 1 && c->cntrltype != 0)
+		return WHY("controller type %u, not an I/O controller (1)",
+			   c->cntrltype);
 	if (ioccsz < 4)
 		return WHY("IOCCSZ %u: an I/O command capsule must hold the 64-byte "
 			   "command (4 units of 16 bytes)", ioccsz);
@@ -793,8 +789,8 @@ enum st_res ck_fabrics_identify(struct st *s, char *why, size_t len)
 		return WHY("SGLS %#x: a fabrics controller must support SGLs", sgls);
 	if (!kas)
 		return WHY("KAS 0: a fabrics controller must support Keep Alive");
-	memcpy(snqn, c + 768, 256);
-	snqn[256] = 0;
+	memcpy(snqn, c->subnqn, sizeof(c->subnqn));
+	snqn[sizeof(c->subnqn)] = 0;
 	if (!snqn[0])
 		return WHY("no NVM subsystem NQN in Identify");
 	ctrl = strrchr(s->i->ctrl_path, '/');
@@ -807,10 +803,9 @@ enum st_res ck_fabrics_identify(struct st *s, char *why, size_t len)
 		return WHY("Identify's SUBNQN '%s' is not the NQN connected to, "
 			   "'%s'", snqn, nqn);
 	snprintf(p, sizeof(p), "%s/class/nvme/%s/cntlid", cli_sysfs(), ctrl + 1);
-	if (!read_sysfs_u64(p, &cntlid) &&
-	    cntlid != (uint64_t)(c[78] | c[79] << 8))
-		return WHY("Identify's CNTLID %u, the host's %" PRIu64,
-			   c[78] | c[79] << 8, cntlid);
+	if (!read_sysfs_u64(p, &cntlid) && cntlid != id_cntlid)
+		return WHY("Identify's CNTLID %u, the host's %" PRIu64, id_cntlid,
+			   cntlid);
 	return PASSED("%s: an I/O controller, capsules of %u/%u bytes, SGLs, "
 		      "keep alive %u00 ms, SUBNQN and CNTLID as connected", tr,
 		      ioccsz * 16, iorcsz * 16, kas);
