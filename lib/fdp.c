@@ -241,8 +241,9 @@ int nvio_fdp_events_decode(const void *buf, size_t len,
 
 /* One RUH status through the namespace's device by ioctl (there is no
  * queue yet at open): 0, -errno or the NVMe status. */
-static int ruh_status_ioctl(struct nvio_dev *dev, void *buf, uint32_t len)
+static int ruh_status_ioctl(void *ctx, void *buf, uint32_t len)
 {
+	struct nvio_dev *dev = ctx;
 	struct nvme_passthru_cmd64 pc;
 	struct nvio_cmd c;
 	int rc;
@@ -282,11 +283,6 @@ static int ruh_status_two_step(int (*recv)(void *ctx, void *buf, uint32_t len),
 		return rc;
 	*got = len;
 	return 0;
-}
-
-static int recv_ioctl(void *ctx, void *buf, uint32_t len)
-{
-	return ruh_status_ioctl(ctx, buf, len);
 }
 
 struct recv_q {
@@ -335,7 +331,7 @@ void nvio_fdp_probe(struct nvio_dev *dev, const void *ctrl_buf,
 	buf = nvio_buf_alloc(RUHS_HDR + RUHS_DESC * NVIO_FDP_MAX_PIDS);
 	if (!buf)
 		goto unknown;
-	rc = ruh_status_two_step(recv_ioctl, dev, buf,
+	rc = ruh_status_two_step(ruh_status_ioctl, dev, buf,
 				 RUHS_HDR + RUHS_DESC * NVIO_FDP_MAX_PIDS, &len);
 	/* FDP off in the namespace's endurance group: no placement */
 	if (rc > 0 && (rc & 0x7ff) == NVIO_SC_FDP_DISABLED) {
