@@ -209,6 +209,12 @@ static void print_errs(FILE *f, const struct lat_errs *e)
 		fprintf(f, "    %10" PRIu64 "  other statuses\n", e->other);
 }
 
+/* CPU seconds per measured command, in ns (0 with none measured). */
+static double per_io_ns(const struct lat_result *r, double cpu_s)
+{
+	return r->ios ? cpu_s * 1e9 / (double)r->ios : 0.0;
+}
+
 void lat_print_normal(FILE *f, const struct lat_result *r)
 {
 	const struct lat_opts *o = &r->o;
@@ -280,8 +286,8 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 	if (r->ios && r->elapsed_s > 0)
 		fprintf(f, "  CPU per command: %.2f us user, %.2f us system "
 			"(the threads busy %.0f%% of the time)\n",
-			r->cpu_user_s * 1e6 / (double)r->ios,
-			r->cpu_sys_s * 1e6 / (double)r->ios,
+			per_io_ns(r, r->cpu_user_s) / 1e3,
+			per_io_ns(r, r->cpu_sys_s) / 1e3,
 			100.0 * (r->cpu_user_s + r->cpu_sys_s) /
 			(r->elapsed_s * o->threads));
 	if (o->rw == LAT_MIX) {
@@ -445,8 +451,8 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 	lat_jw_obj(w, "cpu");
 	lat_jw_dbl(w, "user_s", r->cpu_user_s);
 	lat_jw_dbl(w, "sys_s", r->cpu_sys_s);
-	lat_jw_dbl(w, "user_ns_per_io", r->ios ? r->cpu_user_s * 1e9 / (double)r->ios : 0);
-	lat_jw_dbl(w, "sys_ns_per_io", r->ios ? r->cpu_sys_s * 1e9 / (double)r->ios : 0);
+	lat_jw_dbl(w, "user_ns_per_io", per_io_ns(r, r->cpu_user_s));
+	lat_jw_dbl(w, "sys_ns_per_io", per_io_ns(r, r->cpu_sys_s));
 	lat_jw_obj_end(w);
 	json_stats(w, "lat_ns", &r->all);
 	if (o->rw == LAT_MIX) {
@@ -598,8 +604,7 @@ void lat_csv_row(FILE *f, const struct lat_result *r)
 	for (unsigned i = 0; o->placement && i < o->npids; i++)
 		fprintf(f, "%s%u", i ? ";" : "", o->pids[i]);
 	fprintf(f, ",%.1f,%.1f\n",
-		r->ios ? r->cpu_user_s * 1e9 / (double)r->ios : 0.0,
-		r->ios ? r->cpu_sys_s * 1e9 / (double)r->ios : 0.0);
+		per_io_ns(r, r->cpu_user_s), per_io_ns(r, r->cpu_sys_s));
 }
 
 void lat_hist_csv_header(FILE *f)
@@ -646,6 +651,5 @@ void lat_sweep_table_row(FILE *f, const struct lat_result *r)
 	fprintf(f, "%8s %5u %-11s %-5s %10.0f %9.1f %9s %9s %9s %9s %9s %7" PRIu64
 		" %11.2f\n", bs, r->o.qd, mode_used(r), lat_rw_name(r->o.rw),
 		r->iops, r->bw / 1048576.0, a[0], a[1], a[2], a[3], a[4],
-		r->errs.total, r->ios ? (r->cpu_user_s + r->cpu_sys_s) * 1e6 /
-		(double)r->ios : 0.0);
+		r->errs.total, per_io_ns(r, r->cpu_user_s + r->cpu_sys_s) / 1e3);
 }
