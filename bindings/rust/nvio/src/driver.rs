@@ -45,6 +45,7 @@ pub struct Driver {
 }
 
 impl Driver {
+    /// A driver that owns `queue`, on this thread.
     pub fn new(queue: Queue) -> Driver {
         Driver {
             shared: Rc::new(RefCell::new(Shared {
@@ -175,6 +176,7 @@ pub fn join_all<F: Future>(futs: Vec<F>) -> JoinAll<F> {
     }
 }
 
+/// The future of [`join_all`].
 pub struct JoinAll<F: Future> {
     futs: Vec<Option<Pin<Box<F>>>>,
     out: Vec<Option<F::Output>>,

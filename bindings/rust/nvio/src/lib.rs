@@ -30,6 +30,8 @@
 //! }
 //! # Ok::<(), nvio::Error>(())
 //! ```
+#![warn(missing_docs)]
+
 use std::cell::Cell;
 use std::ffi::{CStr, CString};
 use std::fmt;
@@ -68,6 +70,7 @@ impl Status {
     pub fn crd(self) -> u8 {
         ((self.0 >> 11) & 3) as u8
     }
+    /// More status information is in the Error Information log page.
     pub fn more(self) -> bool {
         self.0 & (1 << 13) != 0
     }
@@ -91,13 +94,22 @@ pub enum Error {
     /// Another thread owns this queue (single-issuer ring).
     WrongThread,
     /// A synchronous call on a queue with commands in flight.
-    NotIdle { inflight: usize },
+    NotIdle {
+        /// Commands queued or in flight.
+        inflight: usize,
+    },
     /// The buffer is shorter than the command's data.
-    BufferTooShort { need: usize, have: usize },
+    BufferTooShort {
+        /// Bytes the command moves.
+        need: usize,
+        /// Bytes the buffer holds.
+        have: usize,
+    },
     /// A path with a NUL byte in it.
     BadPath(String),
 }
 
+/// A result whose error is an [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
@@ -222,6 +234,7 @@ impl fmt::Debug for Buffer {
 /// What Identify and sysfs say about the namespace (a copy).
 #[derive(Debug, Clone)]
 pub struct Info {
+    /// Namespace ID.
     pub nsid: u32,
     /// Data bytes per LBA.
     pub lba_size: u32,
@@ -229,17 +242,28 @@ pub struct Info {
     pub nsze: u64,
     /// Metadata bytes per LBA, and whether they are interleaved.
     pub md_size: u32,
+    /// Metadata interleaved with the data (extended LBAs), not in a
+    /// separate buffer.
     pub md_extended: bool,
+    /// End-to-end protection type, 0 (none) to 3.
     pub pi_type: u8,
-    /// The largest transfer of one command, bytes and LBAs.
+    /// The largest transfer of one command, in bytes.
     pub max_transfer: u32,
+    /// The largest transfer of one command, in LBAs.
     pub max_nlb: u32,
+    /// The driver has poll queues: polled queues can poll.
     pub poll_queues: bool,
+    /// A zoned namespace (ZNS).
     pub zoned: bool,
+    /// How the controller is reached: "pcie", "tcp", "rdma", "fc" or "loop".
     pub transport: String,
+    /// The namespace's generic character device, `/dev/ngXnY`.
     pub generic_path: String,
+    /// The controller's serial number.
     pub serial: String,
+    /// The controller's model number.
     pub model: String,
+    /// The controller's firmware revision.
     pub firmware: String,
 }
 
@@ -283,6 +307,7 @@ impl Device {
         unsafe { &*sys::nvio_dev_info(self.raw.as_ptr()) }
     }
 
+    /// What the namespace is: a copy of what libnvio read at open.
     pub fn info(&self) -> Info {
         let i = self.raw_info();
         Info {
@@ -355,10 +380,13 @@ pub enum Wait {
     Interrupts,
 }
 
+/// How [`Device::queue`] makes a queue; `..Default::default()` for the
+/// rest.
 #[derive(Debug, Clone)]
 pub struct QueueOptions {
     /// Commands in flight at most, 1..=4096 (0: 32).
     pub depth: u32,
+    /// Polled or interrupts.
     pub wait: Wait,
     /// An eventfd that becomes readable when completions wait
     /// (interrupt queues), for reactors.
@@ -377,8 +405,11 @@ impl Default for QueueOptions {
 /// 0-1 on success) and its buffer, the caller's again.
 #[derive(Debug)]
 pub struct Completion {
+    /// The ticket the command was queued with.
     pub ticket: u64,
+    /// Completion dwords 0-1, or why the command failed.
     pub result: Result<u64>,
+    /// The command's buffer, the caller's again.
     pub buf: Buffer,
 }
 
@@ -407,10 +438,12 @@ impl Queue {
         unsafe { sys::nvio_queue_flags(self.raw.as_ptr()) }
     }
 
+    /// Completions are polled (IOPOLL), not signalled by interrupts.
     pub fn polled(&self) -> bool {
         self.flags() & sys::NVIO_QF_POLLED != 0
     }
 
+    /// Commands in flight at most.
     pub fn depth(&self) -> usize {
         self.slots.len()
     }

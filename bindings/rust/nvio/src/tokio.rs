@@ -82,6 +82,7 @@ impl AsyncQueue {
         AsyncOp { q: self.clone(), state: St::Unqueued { write: true, slba, nlb, buf } }
     }
 
+    /// Commands queued or in flight.
     pub fn inflight(&self) -> usize {
         self.inner.borrow().queue.inflight()
     }
