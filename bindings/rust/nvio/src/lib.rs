@@ -622,7 +622,7 @@ impl Drop for Queue {
     }
 }
 
-/// libnvio's version, "0.7.0".
+/// libnvio's version, as "0.8.0": the crates carry the same one.
 pub fn version() -> &'static str {
     // SAFETY: a static string
     unsafe { CStr::from_ptr(sys::nvio_version()) }.to_str().unwrap_or("")
