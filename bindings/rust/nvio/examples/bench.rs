@@ -11,9 +11,13 @@
 //! bench MODE NGDEV BLKDEV QD SECONDS: one line of JSON: IOPS, latency
 //! percentiles, and the process's CPU time per read (getrusage
 //! RUSAGE_SELF: every thread, the blocking pool's included).
+//!
+//! Every way reads into buffers from one nvio::BufferPool of QD buffers
+//! and keeps its QD futures unboxed in a Vec: after the first QD reads
+//! the loop allocates nothing, as `nvio lat` does not.
 use nvio::driver::Driver;
 use nvio::tokio::AsyncQueue;
-use nvio::{Buffer, Device, QueueOptions, Wait};
+use nvio::{Buffer, BufferPool, Device, QueueOptions, Wait};
 use std::future::Future;
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::pin::Pin;
@@ -22,12 +26,28 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-type BoxFut = Pin<Box<dyn Future<Output = Result<(), String>>>>;
+/// What a way's read future resolves to, as the loop counts it (a
+/// buffer in it goes back to the pool when dropped here).
+trait Outcome {
+    fn ok(self) -> Result<(), String>;
+}
+
+impl Outcome for (nvio::Result<u64>, Buffer) {
+    fn ok(self) -> Result<(), String> {
+        self.0.map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+impl Outcome for Result<std::io::Result<()>, tokio::task::JoinError> {
+    fn ok(self) -> Result<(), String> {
+        self.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
+    }
+}
 
 /// QD futures kept in flight until the deadline; each one's latency.
-struct Closed<Mk: FnMut(u64) -> BoxFut> {
+struct Closed<F, Mk: FnMut(u64) -> F> {
     mk: Mk,
-    slots: Vec<Option<(BoxFut, Instant)>>,
+    slots: Vec<Option<(F, Instant)>>,
     lat: Vec<u32>,
     until: Instant,
     rng: u64,
@@ -35,10 +55,12 @@ struct Closed<Mk: FnMut(u64) -> BoxFut> {
     err: Option<String>,
 }
 
-// the futures are boxed and pinned there; nothing else is pinned
-impl<Mk: FnMut(u64) -> BoxFut> Unpin for Closed<Mk> {}
+impl<F: Unpin, Mk: FnMut(u64) -> F> Unpin for Closed<F, Mk> {}
 
-impl<Mk: FnMut(u64) -> BoxFut> Future for Closed<Mk> {
+impl<F: Future + Unpin, Mk: FnMut(u64) -> F> Future for Closed<F, Mk>
+where
+    F::Output: Outcome,
+{
     type Output = Result<Vec<u32>, String>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -55,12 +77,12 @@ impl<Mk: FnMut(u64) -> BoxFut> Future for Closed<Mk> {
                     this.slots[k] = Some((f, Instant::now()));
                 }
                 if let Some((f, t0)) = &mut this.slots[k] {
-                    match f.as_mut().poll(cx) {
+                    match Pin::new(f).poll(cx) {
                         Poll::Ready(r) => {
                             let ns = t0.elapsed().as_nanos().min(u32::MAX as u128) as u32;
                             this.slots[k] = None;
                             progress = true;
-                            match r {
+                            match r.ok() {
                                 Ok(()) => this.lat.push(ns),
                                 Err(e) => this.err = Some(e),
                             }
@@ -84,11 +106,12 @@ impl<Mk: FnMut(u64) -> BoxFut> Future for Closed<Mk> {
     }
 }
 
-fn closed<Mk: FnMut(u64) -> BoxFut>(mk: Mk, qd: usize, until: Instant, span: u64) -> Closed<Mk> {
+fn closed<F, Mk: FnMut(u64) -> F>(mk: Mk, qd: usize, until: Instant, span: u64) -> Closed<F, Mk> {
     Closed {
         mk,
         slots: (0..qd).map(|_| None).collect(),
-        lat: Vec::new(),
+        // a few million reads at most: no growing while measuring
+        lat: Vec::with_capacity(1 << 22),
         until,
         rng: 0x9e37_79b9_7f4a_7c15,
         span,
@@ -111,6 +134,7 @@ fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), Stri
     let span = i.nsze / nlb as u64;
     let until = Instant::now() + Duration::from_secs(secs);
     let e = |e: nvio::Error| e.to_string();
+    let pool = BufferPool::new(4096, qd).map_err(e)?;
     let (c0, t0) = (cpu_ns(), Instant::now());
     let mut lat = match mode {
         "tpc" => {
@@ -119,10 +143,7 @@ fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), Stri
                 .map_err(e)?;
             let d = std::rc::Rc::new(Driver::new(q));
             let d2 = d.clone();
-            let mk = move |blk_no: u64| -> BoxFut {
-                let op = d2.read(blk_no * nlb as u64, nlb, Buffer::new(4096).unwrap());
-                Box::pin(async move { op.await.0.map(|_| ()).map_err(|e| e.to_string()) })
-            };
+            let mk = move |blk_no: u64| d2.read(blk_no * nlb as u64, nlb, pool.get().unwrap());
             d.block_on(closed(mk, qd, until, span)).map_err(e)??
         }
         "tokio" => {
@@ -132,10 +153,7 @@ fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), Stri
                 .map_err(e)?;
             rt.block_on(async {
                 let q = AsyncQueue::new(q).map_err(e)?;
-                let mk = move |blk_no: u64| -> BoxFut {
-                    let op = q.read(blk_no * nlb as u64, nlb, Buffer::new(4096).unwrap());
-                    Box::pin(async move { op.await.0.map(|_| ()).map_err(|e| e.to_string()) })
-                };
+                let mk = move |blk_no: u64| q.read(blk_no * nlb as u64, nlb, pool.get().unwrap());
                 closed(mk, qd, until, span).await
             })?
         }
@@ -147,13 +165,10 @@ fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), Stri
                 .map_err(|e| format!("{}: {}", blk, e))?;
             let f = Arc::new(f);
             let rt = tokio::runtime::Builder::new_current_thread().build().map_err(|e| e.to_string())?;
-            let mk = move |blk_no: u64| -> BoxFut {
+            let mk = move |blk_no: u64| {
                 let f = f.clone();
-                let h = tokio::task::spawn_blocking(move || {
-                    let mut b = Buffer::new(4096).unwrap();
-                    f.read_exact_at(&mut b, blk_no * 4096).map_err(|e| e.to_string())
-                });
-                Box::pin(async move { h.await.map_err(|e| e.to_string())? })
+                let mut b = pool.get().unwrap();
+                tokio::task::spawn_blocking(move || f.read_exact_at(&mut b, blk_no * 4096))
             };
             rt.block_on(closed(mk, qd, until, span))?
         }

@@ -1,8 +1,9 @@
 //! cargo run --example tpc -- /dev/ng0n1 [THREADS] [READS]: thread per
 //! core: each thread owns a queue and a driver, keeps 16 random 4 KiB
-//! reads in flight as futures, and reaps in its own loop; prints IOPS.
+//! reads in flight as futures, into buffers from its own pool, and reaps
+//! in its own loop; prints IOPS.
 use nvio::driver::{join_all, Driver};
-use nvio::{Buffer, Device, QueueOptions};
+use nvio::{BufferPool, Device, QueueOptions};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -12,6 +13,7 @@ fn worker(dev: Arc<Device>, seed: u64, reads: u64) -> Result<u64, nvio::Error> {
     let nlb = (4096 / i.lba_size).max(1);
     let span = i.nsze / nlb as u64;
     let drv = Driver::new(dev.queue(&QueueOptions { depth: 16, ..Default::default() })?);
+    let pool = BufferPool::new(4096.max(i.lba_size as usize), 16)?;
     let mut x = seed | 1;
     let mut done = 0;
     while done < reads {
@@ -21,7 +23,7 @@ fn worker(dev: Arc<Device>, seed: u64, reads: u64) -> Result<u64, nvio::Error> {
                 x ^= x << 13;
                 x ^= x >> 7;
                 x ^= x << 17;
-                drv.read((x % span) * nlb as u64, nlb, Buffer::new(4096.max(i.lba_size as usize)).unwrap())
+                drv.read((x % span) * nlb as u64, nlb, pool.get().unwrap())
             })
             .collect();
         for (res, _) in drv.block_on(join_all(ops))? {

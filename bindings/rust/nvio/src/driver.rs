@@ -20,23 +20,55 @@
 //!
 //! A `Driver` and its futures are neither `Send` nor `Sync`: they stay
 //! on the thread that made them. A future dropped while its command is in
-//! flight leaves the buffer with the driver, which frees it once the
-//! command has completed.
-use crate::{Buffer, Completion, Error, Queue, Result};
+//! flight leaves the buffer with the driver, which drops it (frees it, or
+//! returns it to its [`BufferPool`](crate::BufferPool)) once the command
+//! has completed.
+//!
+//! The hot path allocates nothing: each command's future finds its
+//! completion by its slot in a table the driver reuses, and buffers can
+//! come from a [`BufferPool`](crate::BufferPool).
+use crate::{Buffer, Error, Queue, Result};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
+/// What the driver knows of a command, in the table slot whose index is
+/// the command's ticket.
+enum Slot {
+    /// Unused, on the free list.
+    Free,
+    /// Queued or in flight; its future waits.
+    Waiting,
+    /// Completed, for its future to take.
+    Done(Result<u64>, Buffer),
+    /// In flight, its future dropped: the completion (and the buffer
+    /// with it) is dropped when it comes.
+    Abandoned,
+}
+
 struct Shared {
     queue: Queue,
-    done: HashMap<u64, Completion>,
-    /// Tickets of futures dropped in flight: their completions are
-    /// dropped (and their buffers freed) when they come.
-    abandoned: HashSet<u64>,
-    next: u64,
+    slots: Vec<Slot>,
+    free: Vec<usize>,
+}
+
+impl Shared {
+    fn slot(&mut self) -> usize {
+        match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push(Slot::Free);
+                self.slots.len() - 1
+            }
+        }
+    }
+
+    fn release(&mut self, i: usize) {
+        self.slots[i] = Slot::Free;
+        self.free.push(i);
+    }
 }
 
 /// See the module's documentation.
@@ -49,10 +81,9 @@ impl Driver {
     pub fn new(queue: Queue) -> Driver {
         Driver {
             shared: Rc::new(RefCell::new(Shared {
+                slots: Vec::with_capacity(queue.depth()),
+                free: Vec::with_capacity(queue.depth()),
                 queue,
-                done: HashMap::new(),
-                abandoned: HashSet::new(),
-                next: 0,
             })),
         }
     }
@@ -93,18 +124,28 @@ impl Driver {
                 // for something other than this driver's I/O would.
                 return Err(Error::Os(35)); // EDEADLK
             }
-            for c in s.queue.reap(1, None)? {
-                if !s.abandoned.remove(&c.ticket) {
-                    s.done.insert(c.ticket, c);
+            let Shared { queue, slots, free } = &mut *s;
+            queue.reap_with(1, None, |c| {
+                let i = c.ticket as usize;
+                match slots.get(i) {
+                    Some(Slot::Waiting) => slots[i] = Slot::Done(c.result, c.buf),
+                    Some(Slot::Abandoned) => {
+                        slots[i] = Slot::Free;
+                        free.push(i);
+                    }
+                    // every ticket the queue holds is a Waiting or
+                    // Abandoned slot's
+                    _ => {}
                 }
-            }
+            })?;
         }
     }
 }
 
 enum State {
     Unqueued { write: bool, slba: u64, nlb: u32, buf: Buffer },
-    Queued(u64),
+    /// Its slot in the driver's table.
+    Queued(usize),
     Done,
 }
 
@@ -122,30 +163,37 @@ impl Future for Op {
         let mut s = this.shared.borrow_mut();
         match std::mem::replace(&mut this.state, State::Done) {
             State::Unqueued { write, slba, nlb, buf } => {
-                let t = s.next;
+                let i = s.slot();
                 let r = if write {
-                    s.queue.queue_write(slba, nlb, buf, t)
+                    s.queue.queue_write(slba, nlb, buf, i as u64)
                 } else {
-                    s.queue.queue_read(slba, nlb, buf, t)
+                    s.queue.queue_read(slba, nlb, buf, i as u64)
                 };
                 match r {
                     Ok(()) => {
-                        s.next += 1;
-                        this.state = State::Queued(t);
+                        s.slots[i] = Slot::Waiting;
+                        this.state = State::Queued(i);
                         Poll::Pending
                     }
                     // no room: queued later, once completions free some
                     Err((Error::QueueFull, buf)) => {
+                        s.release(i);
                         this.state = State::Unqueued { write, slba, nlb, buf };
                         Poll::Pending
                     }
-                    Err((e, buf)) => Poll::Ready((Err(e), buf)),
+                    Err((e, buf)) => {
+                        s.release(i);
+                        Poll::Ready((Err(e), buf))
+                    }
                 }
             }
-            State::Queued(t) => match s.done.remove(&t) {
-                Some(c) => Poll::Ready((c.result, c.buf)),
-                None => {
-                    this.state = State::Queued(t);
+            State::Queued(i) => match std::mem::replace(&mut s.slots[i], Slot::Waiting) {
+                Slot::Done(res, buf) => {
+                    s.release(i);
+                    Poll::Ready((res, buf))
+                }
+                _ => {
+                    this.state = State::Queued(i);
                     Poll::Pending
                 }
             },
@@ -156,12 +204,13 @@ impl Future for Op {
 
 impl Drop for Op {
     fn drop(&mut self) {
-        if let State::Queued(t) = self.state {
+        if let State::Queued(i) = self.state {
             let mut s = self.shared.borrow_mut();
-            // reaped but not taken: the buffer is ours to free; in flight:
-            // the driver frees it when the command completes
-            if s.done.remove(&t).is_none() {
-                s.abandoned.insert(t);
+            // reaped but not taken: the buffer is ours to drop; in flight:
+            // the driver drops it when the command completes
+            match s.slots[i] {
+                Slot::Done(..) => s.release(i),
+                _ => s.slots[i] = Slot::Abandoned,
             }
         }
     }

@@ -11,6 +11,8 @@
 //! * A [`Buffer`] is page-aligned memory. Queued commands take their
 //!   buffer by value and hand it back in their [`Completion`]: a buffer
 //!   the device may still write cannot be read, freed, moved or reused.
+//!   A [`BufferPool`] hands out buffers of one size and takes each back
+//!   when it is dropped, so a loop of commands allocates nothing.
 //! * Results keep the errno ([`Error::Os`]) and the NVMe status
 //!   ([`Error::Nvme`]) apart.
 //!
@@ -39,6 +41,7 @@ use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::os::raw::{c_int, c_void};
 use std::ptr::NonNull;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use nvio_sys as sys;
@@ -178,9 +181,12 @@ fn check(rc: c_int) -> Result<()> {
 }
 
 /// Page-aligned memory for commands' data, from `nvio_buf_alloc`.
+/// Dropped, it is freed, or goes back to the [`BufferPool`] it came from.
 pub struct Buffer {
     ptr: NonNull<u8>,
     len: usize,
+    /// The pool it goes back to, if it came from one.
+    home: Option<Arc<PoolInner>>,
 }
 
 // SAFETY: plain memory, owned; nothing else refers to it while a Buffer
@@ -194,13 +200,18 @@ impl Buffer {
         if len == 0 {
             return Err(Error::Os(EINVAL));
         }
-        // SAFETY: FFI allocation; checked for NULL below
-        let p = unsafe { sys::nvio_buf_alloc(len) } as *mut u8;
-        let ptr = NonNull::new(p).ok_or(Error::Os(ENOMEM))?;
-        // SAFETY: len bytes were just allocated
-        unsafe { std::ptr::write_bytes(ptr.as_ptr(), 0, len) };
-        Ok(Buffer { ptr, len })
+        Ok(Buffer { ptr: alloc_zeroed(len)?, len, home: None })
     }
+}
+
+/// `len` (> 0) zeroed, page-aligned bytes from libnvio.
+fn alloc_zeroed(len: usize) -> Result<NonNull<u8>> {
+    // SAFETY: FFI allocation; checked for NULL below
+    let p = unsafe { sys::nvio_buf_alloc(len) } as *mut u8;
+    let ptr = NonNull::new(p).ok_or(Error::Os(ENOMEM))?;
+    // SAFETY: len bytes were just allocated
+    unsafe { std::ptr::write_bytes(ptr.as_ptr(), 0, len) };
+    Ok(ptr)
 }
 
 impl Deref for Buffer {
@@ -220,8 +231,126 @@ impl DerefMut for Buffer {
 
 impl Drop for Buffer {
     fn drop(&mut self) {
-        // SAFETY: allocated by nvio_buf_alloc, freed once
-        unsafe { sys::nvio_buf_free(self.ptr.as_ptr() as *mut c_void) }
+        match self.home.take() {
+            Some(pool) => pool.put(self.ptr),
+            // SAFETY: allocated by nvio_buf_alloc, freed once
+            None => unsafe { sys::nvio_buf_free(self.ptr.as_ptr() as *mut c_void) },
+        }
+    }
+}
+
+/// Buffers of one size, reused: [`BufferPool::get`] hands one out and
+/// the buffer comes back to the pool when it is dropped, on whatever
+/// thread (a command's buffer when its completion or future is dropped).
+/// A read loop that takes its buffers from a pool allocates and zeroes
+/// nothing once the pool holds as many as it keeps in flight.
+///
+/// A pooled buffer is an ordinary [`Buffer`]: a queued command owns it
+/// until its completion hands it back, and it goes back to the pool only
+/// when the caller, or the driver of a command whose future was dropped,
+/// drops it. It is zeroed once, when the pool allocates it; after that it
+/// holds what its last user left in it.
+///
+/// The pool is a handle: clones share the buffers, and the memory is
+/// freed when the last handle and the last buffer are gone.
+///
+/// ```no_run
+/// use nvio::{BufferPool, Device, QueueOptions};
+///
+/// let dev = Device::open("/dev/ng0n1")?;
+/// let mut q = dev.queue(&QueueOptions::default())?;
+/// let pool = BufferPool::new(4096, 32)?;
+/// for k in 0..32 {
+///     q.queue_read(k, 4096 / dev.info().lba_size, pool.get()?, k)
+///         .map_err(|(e, _)| e)?;
+/// }
+/// let mut n = 0;
+/// while n < 32 {
+///     n += q.reap_with(1, None, |c| {
+///         // c.buf goes back to the pool at the end of this closure
+///         let _ = c.result;
+///     })?;
+/// }
+/// assert_eq!(pool.idle(), 32);
+/// # Ok::<(), nvio::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct BufferPool {
+    inner: Arc<PoolInner>,
+}
+
+struct PoolInner {
+    len: usize,
+    free: Mutex<Vec<NonNull<u8>>>,
+}
+
+// SAFETY: the pointers are idle buffers owned by the pool, handed out
+// (and taken back) under the mutex
+unsafe impl Send for PoolInner {}
+unsafe impl Sync for PoolInner {}
+
+impl PoolInner {
+    fn put(&self, p: NonNull<u8>) {
+        // nothing panics while holding the lock; a poisoned one is still sound
+        self.free.lock().unwrap_or_else(|e| e.into_inner()).push(p);
+    }
+}
+
+impl Drop for PoolInner {
+    fn drop(&mut self) {
+        let free = self.free.get_mut().unwrap_or_else(|e| e.into_inner());
+        for p in free.drain(..) {
+            // SAFETY: idle buffers from nvio_buf_alloc, freed once
+            unsafe { sys::nvio_buf_free(p.as_ptr() as *mut c_void) }
+        }
+    }
+}
+
+impl BufferPool {
+    /// A pool of buffers of `len` bytes (more than 0), `count` of them
+    /// allocated (and zeroed) now.
+    pub fn new(len: usize, count: usize) -> Result<BufferPool> {
+        if len == 0 {
+            return Err(Error::Os(EINVAL));
+        }
+        let pool = BufferPool { inner: Arc::new(PoolInner { len, free: Mutex::new(Vec::with_capacity(count)) }) };
+        for _ in 0..count {
+            pool.inner.put(alloc_zeroed(len)?);
+        }
+        Ok(pool)
+    }
+
+    /// An idle buffer, or a new (zeroed) one when none is idle: the pool
+    /// grows to as many as are out at once.
+    pub fn get(&self) -> Result<Buffer> {
+        let p = self.inner.free.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let ptr = match p {
+            Some(p) => p,
+            None => alloc_zeroed(self.inner.len)?,
+        };
+        Ok(Buffer { ptr, len: self.inner.len, home: Some(self.inner.clone()) })
+    }
+
+    /// An idle buffer, or `None` when every one is out.
+    pub fn try_get(&self) -> Option<Buffer> {
+        let p = self.inner.free.lock().unwrap_or_else(|e| e.into_inner()).pop()?;
+        Some(Buffer { ptr: p, len: self.inner.len, home: Some(self.inner.clone()) })
+    }
+
+    /// The size of its buffers, in bytes.
+    pub fn buf_len(&self) -> usize {
+        self.inner.len
+    }
+
+    /// Buffers in the pool now, not handed out.
+    pub fn idle(&self) -> usize {
+        self.inner.free.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}
+
+impl fmt::Debug for BufferPool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BufferPool({} bytes each, {} idle)", self.inner.len, self.idle())
     }
 }
 
@@ -566,10 +695,20 @@ impl Queue {
     /// least `min` of them (at most what is in flight), for at most
     /// `timeout` if given (else the commands' own timeout bounds it).
     pub fn reap(&mut self, min: usize, timeout: Option<Duration>) -> Result<Vec<Completion>> {
+        let mut out = Vec::new();
+        self.reap_with(min, timeout, |c| out.push(c))?;
+        Ok(out)
+    }
+
+    /// As [`Queue::reap`], handing each completion to `f` rather than
+    /// collecting them in a new `Vec`: how many. For loops that reap
+    /// often and allocate nothing.
+    pub fn reap_with<F: FnMut(Completion)>(&mut self, min: usize, timeout: Option<Duration>, mut f: F)
+        -> Result<usize> {
         let max = self.cpl.len();
         let min = min.min(self.inflight());
         if max == 0 || self.inflight() == 0 {
-            return Ok(Vec::new());
+            return Ok(0);
         }
         // SAFETY: cpl holds max entries; the queue is live
         let n = unsafe {
@@ -586,12 +725,12 @@ impl Queue {
         };
         const ETIME: i32 = 62;
         if n == -ETIME {
-            return Ok(Vec::new());
+            return Ok(0);
         }
         if n < 0 {
             return Err(Error::from_res(n));
         }
-        let mut out = Vec::with_capacity(n as usize);
+        let mut got = 0;
         for c in &self.cpl[..n as usize] {
             let slot = (c.user as usize).wrapping_sub(1);
             // Every command this queue sends carries its slot: anything
@@ -602,9 +741,10 @@ impl Queue {
             };
             self.free.push(slot);
             let result = if c.res == 0 { Ok(c.result) } else { Err(Error::from_res(c.res)) };
-            out.push(Completion { ticket, result, buf });
+            got += 1;
+            f(Completion { ticket, result, buf });
         }
-        Ok(out)
+        Ok(got)
     }
 }
 
@@ -661,6 +801,54 @@ mod tests {
     }
 
     #[test]
+    fn a_pool_hands_out_page_aligned_zeroed_buffers() {
+        let pool = BufferPool::new(4096, 4).unwrap();
+        assert_eq!((pool.buf_len(), pool.idle()), (4096, 4));
+        let bufs: Vec<Buffer> = (0..4).map(|_| pool.get().unwrap()).collect();
+        assert_eq!(pool.idle(), 0);
+        for b in &bufs {
+            assert_eq!(b.as_ptr() as usize % 4096, 0);
+            assert_eq!(b.len(), 4096);
+            assert!(b.iter().all(|&x| x == 0));
+        }
+        assert!(pool.try_get().is_none(), "every buffer is out");
+        assert_eq!(BufferPool::new(0, 1).unwrap_err(), Error::Os(EINVAL));
+    }
+
+    #[test]
+    fn a_dropped_buffer_goes_back_to_its_pool_and_is_reused() {
+        let pool = BufferPool::new(8192, 1).unwrap();
+        let mut b = pool.get().unwrap();
+        let p = b.as_ptr();
+        b[0] = 0xa5;
+        drop(b);
+        assert_eq!(pool.idle(), 1);
+        // the same memory, as its last user left it: not allocated or
+        // zeroed again
+        let b = pool.try_get().unwrap();
+        assert_eq!((b.as_ptr(), b[0]), (p, 0xa5));
+        // none idle: get allocates, and the pool keeps both after
+        let c = pool.get().unwrap();
+        assert_ne!(c.as_ptr(), p);
+        drop((b, c));
+        assert_eq!(pool.idle(), 2);
+    }
+
+    #[test]
+    fn pooled_buffers_cross_threads_and_outlive_the_pool_handle() {
+        let pool = BufferPool::new(4096, 0).unwrap();
+        let b = pool.get().unwrap();
+        let clone = pool.clone();
+        std::thread::spawn(move || drop(b)).join().unwrap();
+        assert_eq!(clone.idle(), 1);
+        let b = pool.get().unwrap();
+        drop((pool, clone));
+        // the memory stays until its last buffer is dropped
+        assert!(b.iter().all(|&x| x == 0));
+        drop(b);
+    }
+
+    #[test]
     fn bad_paths_are_typed_errors() {
         assert_eq!(Device::open("/dev/nvio-no-such-device").err(), Some(Error::Os(2)));
         assert!(matches!(Device::open("/dev/ng0\0n1"), Err(Error::BadPath(_))));
@@ -682,6 +870,9 @@ mod tests {
         sync::<Device>();
         send::<Queue>();
         send::<Buffer>();
+        sync::<Buffer>();
+        send::<BufferPool>();
+        sync::<BufferPool>();
         send::<Completion>();
     }
 }
@@ -700,6 +891,16 @@ mod tests {
 /// let buf = nvio::Buffer::new(4096).unwrap();
 /// let _ = q.queue_read(0, 8, buf, 1);
 /// let _ = buf[0];
+/// # }
+/// ```
+///
+/// Nor can a buffer from a pool.
+///
+/// ```compile_fail
+/// # fn f(q: &mut nvio::Queue, pool: &nvio::BufferPool) {
+/// let buf = pool.get().unwrap();
+/// let _ = q.queue_read(0, 8, buf, 1);
+/// drop(buf);
 /// # }
 /// ```
 pub mod compile_checks {}

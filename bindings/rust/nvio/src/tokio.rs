@@ -17,9 +17,8 @@
 //! res?;
 //! # Ok(()) }
 //! ```
-use crate::{Buffer, Completion, Error, Queue, Result};
-use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use crate::{Buffer, Error, Queue, Result};
+use std::cell::RefCell;
 use std::future::Future;
 use std::os::unix::io::{AsRawFd, RawFd};
 use std::pin::Pin;
@@ -35,20 +34,46 @@ impl AsRawFd for EventFd {
     }
 }
 
+/// What the queue knows of a command, in the table slot whose index is
+/// the command's ticket (as in [`crate::driver`]).
+enum Slot {
+    Free,
+    /// Queued or in flight; the waker of its future once it has polled.
+    Waiting(Option<Waker>),
+    Done(Result<u64>, Buffer),
+    /// In flight, its future gone: dropped with its buffer when it comes.
+    Abandoned,
+}
+
 struct Inner {
     queue: Queue,
-    done: HashMap<u64, Completion>,
-    wakers: HashMap<u64, Waker>,
+    slots: Vec<Slot>,
+    free: Vec<usize>,
     /// futures waiting for room in the queue
     room: Vec<Waker>,
-    abandoned: HashSet<u64>,
+}
+
+impl Inner {
+    fn slot(&mut self) -> usize {
+        match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push(Slot::Free);
+                self.slots.len() - 1
+            }
+        }
+    }
+
+    fn release(&mut self, i: usize) {
+        self.slots[i] = Slot::Free;
+        self.free.push(i);
+    }
 }
 
 /// An interrupt queue made with `eventfd`, driven by Tokio.
 pub struct AsyncQueue {
     inner: RefCell<Inner>,
     fd: AsyncFd<EventFd>,
-    next: Cell<u64>,
 }
 
 impl AsyncQueue {
@@ -61,14 +86,12 @@ impl AsyncQueue {
         let fd = AsyncFd::new(EventFd(fd)).map_err(|e| Error::Os(e.raw_os_error().unwrap_or(5)))?;
         Ok(Rc::new(AsyncQueue {
             inner: RefCell::new(Inner {
-                queue,
-                done: HashMap::new(),
-                wakers: HashMap::new(),
+                slots: Vec::with_capacity(queue.depth()),
+                free: Vec::with_capacity(queue.depth()),
                 room: Vec::new(),
-                abandoned: HashSet::new(),
+                queue,
             }),
             fd,
-            next: Cell::new(0),
         }))
     }
 
@@ -102,20 +125,27 @@ impl AsyncQueue {
             unsafe { libc::read(self.fd.get_ref().0, v.as_mut_ptr() as *mut libc::c_void, 8) };
             guard.clear_ready();
             let mut i = self.inner.borrow_mut();
-            let got = i.queue.reap(0, None)?;
-            let freed = !got.is_empty();
-            for c in got {
-                let t = c.ticket;
-                if i.abandoned.remove(&t) {
-                    continue;
+            let Inner { queue, slots, free, room } = &mut *i;
+            let got = queue.reap_with(0, None, |c| {
+                let t = c.ticket as usize;
+                match slots.get_mut(t) {
+                    Some(Slot::Waiting(w)) => {
+                        if let Some(w) = w.take() {
+                            w.wake();
+                        }
+                        slots[t] = Slot::Done(c.result, c.buf);
+                    }
+                    Some(Slot::Abandoned) => {
+                        slots[t] = Slot::Free;
+                        free.push(t);
+                    }
+                    // every ticket the queue holds is a Waiting or
+                    // Abandoned slot's
+                    _ => {}
                 }
-                i.done.insert(t, c);
-                if let Some(w) = i.wakers.remove(&t) {
-                    w.wake();
-                }
-            }
-            if freed {
-                for w in i.room.drain(..) {
+            })?;
+            if got > 0 {
+                for w in room.drain(..) {
                     w.wake();
                 }
             }
@@ -125,7 +155,8 @@ impl AsyncQueue {
 
 enum St {
     Unqueued { write: bool, slba: u64, nlb: u32, buf: Buffer },
-    Queued(u64),
+    /// Its slot in the queue's table.
+    Queued(usize),
     Done,
 }
 
@@ -143,34 +174,35 @@ impl Future for AsyncOp {
         loop {
             match std::mem::replace(&mut this.state, St::Done) {
                 St::Unqueued { write, slba, nlb, buf } => {
-                    let t = this.q.next.get();
                     let r = {
                         let mut i = this.q.inner.borrow_mut();
+                        let t = i.slot();
                         let r = if write {
-                            i.queue.queue_write(slba, nlb, buf, t)
+                            i.queue.queue_write(slba, nlb, buf, t as u64)
                         } else {
-                            i.queue.queue_read(slba, nlb, buf, t)
+                            i.queue.queue_read(slba, nlb, buf, t as u64)
                         };
                         if r.is_ok() {
-                            i.wakers.insert(t, cx.waker().clone());
+                            i.slots[t] = Slot::Waiting(Some(cx.waker().clone()));
                             if let Err(e) = i.queue.submit() {
                                 // EAGAIN, EBUSY: the kernel takes it with
                                 // the next submit or reap; anything else
                                 // would leave it waiting for nothing
                                 if e != Error::Os(11) && e != Error::Os(16) {
                                     drop(i);
-                                    this.q.next.set(t + 1);
                                     return Poll::Ready(fail_queued(&this.q, t, e));
                                 }
                             }
-                        } else if let Err((Error::QueueFull, _)) = &r {
-                            i.room.push(cx.waker().clone());
+                        } else {
+                            i.release(t);
+                            if let Err((Error::QueueFull, _)) = &r {
+                                i.room.push(cx.waker().clone());
+                            }
                         }
-                        r
+                        r.map(|()| t)
                     };
                     match r {
-                        Ok(()) => {
-                            this.q.next.set(t + 1);
+                        Ok(t) => {
                             this.state = St::Queued(t);
                         }
                         Err((Error::QueueFull, buf)) => {
@@ -191,16 +223,30 @@ impl Future for AsyncOp {
                     }
                 }
                 St::Queued(t) => {
-                    if let Some(c) = this.q.inner.borrow_mut().done.remove(&t) {
-                        return Poll::Ready((c.result, c.buf));
+                    {
+                        let mut i = this.q.inner.borrow_mut();
+                        match &mut i.slots[t] {
+                            Slot::Done(..) => {
+                                let (res, buf) = match std::mem::replace(&mut i.slots[t], Slot::Free) {
+                                    Slot::Done(res, buf) => (res, buf),
+                                    _ => unreachable!(),
+                                };
+                                i.release(t);
+                                return Poll::Ready((res, buf));
+                            }
+                            Slot::Waiting(w) => match w {
+                                Some(w) if w.will_wake(cx.waker()) => {}
+                                _ => *w = Some(cx.waker().clone()),
+                            },
+                            _ => {}
+                        }
                     }
-                    this.q.inner.borrow_mut().wakers.insert(t, cx.waker().clone());
                     this.state = St::Queued(t);
                     if let Err(e) = this.q.drive(cx) {
                         this.state = St::Done;
                         return Poll::Ready(fail_queued(&this.q, t, e));
                     }
-                    if this.q.inner.borrow().done.contains_key(&t) {
+                    if let Slot::Done(..) = this.q.inner.borrow().slots[t] {
                         continue;
                     }
                     return Poll::Pending;
@@ -215,10 +261,9 @@ impl Future for AsyncOp {
 /// reaping failed): its buffer stays with the queue, which may still hand
 /// it to the device, and is freed after; the error comes with a one-byte
 /// stand-in buffer.
-fn fail_queued(q: &Rc<AsyncQueue>, t: u64, e: Error) -> (Result<u64>, Buffer) {
+fn fail_queued(q: &Rc<AsyncQueue>, t: usize, e: Error) -> (Result<u64>, Buffer) {
     let mut i = q.inner.borrow_mut();
-    i.abandoned.insert(t);
-    i.wakers.remove(&t);
+    abandon(&mut i, t);
     match Buffer::new(1) {
         Ok(b) => (Err(e), b),
         // no memory for a byte: the queue's buffer is all there is, and
@@ -227,14 +272,19 @@ fn fail_queued(q: &Rc<AsyncQueue>, t: u64, e: Error) -> (Result<u64>, Buffer) {
     }
 }
 
+/// Its future is gone: a completed command's buffer is dropped now, an
+/// in-flight one's when it completes.
+fn abandon(i: &mut Inner, t: usize) {
+    match i.slots[t] {
+        Slot::Done(..) => i.release(t),
+        _ => i.slots[t] = Slot::Abandoned,
+    }
+}
+
 impl Drop for AsyncOp {
     fn drop(&mut self) {
         if let St::Queued(t) = self.state {
-            let mut i = self.q.inner.borrow_mut();
-            i.wakers.remove(&t);
-            if i.done.remove(&t).is_none() {
-                i.abandoned.insert(t);
-            }
+            abandon(&mut self.q.inner.borrow_mut(), t);
         }
     }
 }

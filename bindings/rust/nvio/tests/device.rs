@@ -227,6 +227,81 @@ fn driver_frees_the_buffer_of_a_dropped_future_after_its_command() {
     drop(drv); // the queue waits for anything still in flight
 }
 
+#[test]
+fn driver_reads_into_pooled_buffers_and_the_pool_gets_them_back() {
+    use nvio::driver::{join_all, Driver};
+    use nvio::BufferPool;
+    let d = match dev() {
+        Some(d) => d,
+        None => return,
+    };
+    let lba = d.info().lba_size as usize;
+    let at = scratch(&d);
+    let mut q = d.queue(&QueueOptions { depth: 4, ..Default::default() }).unwrap();
+    let mut want = Vec::new();
+    for k in 0..16u64 {
+        let mut w = Buffer::new(lba).unwrap();
+        fill(&mut w, 4000 + k);
+        q.write(at + k, 1, &w).unwrap();
+        want.push(w.to_vec());
+    }
+    let drv = Driver::new(q);
+    let pool = BufferPool::new(lba, 4).unwrap();
+    // 64 reads, 4 at a time, in the pool's 4 buffers: each batch reads
+    // over what the last left, and the pool never grows
+    for round in 0..16u64 {
+        let reads = (0..4u64).map(|j| drv.read(at + (round * 4 + j) % 16, 1, pool.get().unwrap())).collect();
+        for (j, (res, buf)) in drv.block_on(join_all(reads)).unwrap().into_iter().enumerate() {
+            res.unwrap();
+            let k = ((round * 4 + j as u64) % 16) as usize;
+            assert!(buf[..] == want[k][..], "LBA {} read back differs", at + k as u64);
+        }
+        assert_eq!(pool.idle(), 4, "round {round}: every buffer back");
+    }
+    assert_eq!(drv.inflight(), 0);
+}
+
+#[test]
+fn a_pooled_buffer_in_flight_goes_back_only_after_its_command() {
+    use nvio::driver::Driver;
+    use nvio::BufferPool;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    let d = match dev() {
+        Some(d) => d,
+        None => return,
+    };
+    let lba = d.info().lba_size as usize;
+    let drv = Driver::new(d.queue(&QueueOptions::default()).unwrap());
+    let pool = BufferPool::new(lba, 1).unwrap();
+    struct Once(Option<nvio::driver::Op>);
+    impl Future for Once {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            let mut op = self.0.take().unwrap();
+            assert!(Pin::new(&mut op).poll(cx).is_pending());
+            drop(op);
+            Poll::Ready(())
+        }
+    }
+    // queued, then its future dropped: the driver holds the buffer
+    drv.block_on(Once(Some(drv.read(0, 1, pool.get().unwrap())))).unwrap();
+    assert_eq!(drv.inflight(), 1);
+    assert_eq!(pool.idle(), 0, "a buffer in flight is not back in the pool");
+    assert!(pool.try_get().is_none());
+    // other commands' loops reap it; then, and only then, it comes back
+    for _ in 0..100 {
+        if drv.inflight() == 0 {
+            break;
+        }
+        let (res, _) = drv.block_on(drv.read(1, 1, Buffer::new(lba).unwrap())).unwrap();
+        res.unwrap();
+    }
+    assert_eq!(drv.inflight(), 0);
+    assert_eq!(pool.idle(), 1);
+}
+
 #[cfg(feature = "tokio")]
 #[test]
 fn tokio_futures_woken_through_the_eventfd() {
@@ -264,11 +339,14 @@ fn tokio_futures_woken_through_the_eventfd() {
         for (res, _) in join_all(writes).await {
             res.unwrap();
         }
-        let reads = (0..16u64).map(|k| q.read(at + k, 1, Buffer::new(lba).unwrap())).collect();
+        // into pooled buffers, all of which come back
+        let pool = nvio::BufferPool::new(lba, 4).unwrap();
+        let reads = (0..16u64).map(|k| q.read(at + k, 1, pool.get().unwrap())).collect();
         for (k, (res, buf)) in join_all(reads).await.into_iter().enumerate() {
             res.unwrap();
             assert!(buf[..] == want[k][..], "LBA {} read back differs", at + k as u64);
         }
+        assert_eq!(pool.idle(), 16);
         let (res, _) = q.read(nsze, 1, Buffer::new(lba).unwrap()).await;
         assert_eq!(res, Err(Error::Os(34)));
         assert_eq!(q.inflight(), 0);
