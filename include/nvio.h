@@ -56,7 +56,7 @@ extern "C" {
 #endif
 
 #define NVIO_VERSION_MAJOR 0
-#define NVIO_VERSION_MINOR 7
+#define NVIO_VERSION_MINOR 8
 #define NVIO_VERSION_PATCH 0
 
 struct nvio_dev;
@@ -638,6 +638,32 @@ NVIO_API int nvio_queue_destroy(struct nvio_queue *q);
  * what such a command completes with. */
 NVIO_API int nvio_queue_set_timeout(struct nvio_queue *q, uint32_t ms);
 NVIO_API uint32_t nvio_queue_timeout(const struct nvio_queue *q);
+
+/* How a reap waits for completions (nvio_queue_set_wait(3)). */
+enum nvio_wait {
+	/* This kernel's default for the queue, chosen by measurement
+	 * (nvio_queue_wait() says which it became). */
+	NVIO_WAIT_DEFAULT = 0,
+	/* Inside io_uring_enter: an interrupt queue sleeps until the
+	 * completion, a polled queue polls the device in the kernel's loop
+	 * until it has what it waits for. */
+	NVIO_WAIT_KERNEL = 1,
+	/* In user space: nonblocking passes (each one io_uring_enter that
+	 * submits, polls the device once or runs the completions' work, and
+	 * returns), until the reap has its completions or the spin bound
+	 * passes; it then returns what it has, -EINTR with none, as a signal
+	 * would. Burns the CPU on interrupt queues too. */
+	NVIO_WAIT_SPIN = 2,
+};
+/* Sets how this queue's reaps wait; spin_ns bounds one spinning reap
+ * (NVIO_WAIT_SPIN; 0 = 1 ms), so that a caller's loop sees its stop flag
+ * however long the device takes. From the queue's thread, or before its
+ * first use. -EINVAL for an unknown strategy or a bound over 1 s. */
+NVIO_API int nvio_queue_set_wait(struct nvio_queue *q, int wait,
+				 uint64_t spin_ns);
+/* NVIO_WAIT_KERNEL or NVIO_WAIT_SPIN (never NVIO_WAIT_DEFAULT), or
+ * -EINVAL for NULL. */
+NVIO_API int nvio_queue_wait(const struct nvio_queue *q);
 NVIO_API unsigned nvio_queue_flags(const struct nvio_queue *q);
 NVIO_API unsigned nvio_queue_depth(const struct nvio_queue *q);
 /* Commands queued or in flight, not yet reaped. */

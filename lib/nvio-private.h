@@ -102,6 +102,11 @@ struct nvio_queue {
 	bool disabled;          /* R_DISABLED: enabled by the first user */
 	bool enter_to_see;      /* CQEs appear only after io_uring_enter */
 	bool spin_reap;         /* SQPOLL + IOPOLL: spin, no syscalls */
+	uint8_t wait;           /* enum nvio_wait, never DEFAULT */
+	/* nvio_fast_enter waits in the kernel for min & enter_mask: all
+	 * ones for NVIO_WAIT_KERNEL, 0 when the reap spins in user space */
+	unsigned enter_mask;
+	uint64_t spin_ns;       /* one spinning reap's bound */
 	uint32_t md_size;
 	uint32_t lba_bytes;     /* per-LBA bytes in the data buffer */
 	bool md_any;            /* any metadata: the slow check path */

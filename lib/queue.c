@@ -183,6 +183,10 @@ void nvio_queue_init_geometry(struct nvio_queue *q,
 				    : NVIO_NLB_LIMIT;
 }
 
+/* How long a reap spins in user space by default: an SQPOLL + IOPOLL
+ * reap before it sleeps, an NVIO_WAIT_SPIN reap before it returns. */
+#define SPIN_NS 1000000u
+
 /* What the inline fast path needs of the ring liburing set up. liburing
  * (2.2 on) fills the SQ index array once at setup, so publishing the SQ
  * tail is all a submission needs. */
@@ -195,6 +199,11 @@ void nvio_queue_init_rings(struct nvio_queue *q)
 	q->f.cq_ktail = q->ring.cq.ktail;
 	q->f.cqes = (const unsigned char *)q->ring.cq.cqes;
 	q->f.cq_mask = q->ring.cq.ring_mask;
+	/* waits as the kernel waits until nvio_queue_create has the flags
+	 * the default is chosen by */
+	q->wait = NVIO_WAIT_KERNEL;
+	q->enter_mask = ~0u;
+	q->spin_ns = SPIN_NS;
 }
 
 /* The constant words of the fast path's SQEs, once fd, flags and nsid
@@ -433,6 +442,7 @@ int nvio_queue_create(struct nvio_dev *dev, const struct nvio_queue_opts *opts,
 	q->enter_to_see = (polled && !(o.flags & NVIO_QUEUE_SQPOLL)) ||
 			  (q->flags & NVIO_QF_DEFER_TASKRUN);
 	q->spin_reap = polled && (o.flags & NVIO_QUEUE_SQPOLL);
+	nvio_queue_set_wait(q, NVIO_WAIT_DEFAULT, 0);
 	update_reap_slow(q);
 	/* NVIO_QUIRK_NODATA_POLL: a use-after-free cannot be probed
 	 * safely, so this one is decided by version. */
@@ -522,6 +532,39 @@ int nvio_queue_set_timeout(struct nvio_queue *q, uint32_t ms)
 uint32_t nvio_queue_timeout(const struct nvio_queue *q)
 {
 	return q->f.timeout_ms;
+}
+
+/* NVIO_WAIT_DEFAULT's choice, from the paired measurements in
+ * bench/README.md ("How a queue waits"). */
+static enum nvio_wait default_wait(const struct nvio_queue *q)
+{
+	(void)q;
+	return NVIO_WAIT_KERNEL;
+}
+
+int nvio_queue_set_wait(struct nvio_queue *q, int wait, uint64_t spin_ns)
+{
+	if (!q || spin_ns > 1000000000u)
+		return -EINVAL;
+	switch (wait) {
+	case NVIO_WAIT_DEFAULT:
+		wait = default_wait(q);
+		break;
+	case NVIO_WAIT_KERNEL:
+	case NVIO_WAIT_SPIN:
+		break;
+	default:
+		return -EINVAL;
+	}
+	q->wait = (uint8_t)wait;
+	q->enter_mask = wait == NVIO_WAIT_SPIN ? 0 : ~0u;
+	q->spin_ns = spin_ns ? spin_ns : SPIN_NS;
+	return 0;
+}
+
+int nvio_queue_wait(const struct nvio_queue *q)
+{
+	return q ? q->wait : -EINVAL;
 }
 
 unsigned nvio_queue_flags(const struct nvio_queue *q) { return q->flags; }
@@ -708,9 +751,8 @@ static uint64_t now_ns(void)
 }
 
 /* An SQPOLL + IOPOLL reap spins on the completion ring (its SQ thread
- * polls) this long before it sleeps in the kernel, in slices of at most
+ * polls) SPIN_NS before it sleeps in the kernel, in slices of at most
  * SLEEP_SLICE_NS, so that a signal or a deadline always ends it. */
-#define SPIN_NS 1000000u
 #define SLEEP_SLICE_NS 10000000u
 
 /* Completions the kernel has posted and nobody has drained. */
@@ -773,6 +815,37 @@ static unsigned spin(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 	return n;
 }
 
+/* NVIO_WAIT_SPIN's wait on a ring without an SQ thread: one nonblocking
+ * io_uring_enter a pass, which submits what is queued and polls the
+ * device once (IOPOLL) or runs the completions' task work (deferred and
+ * cooperative rings post nothing without it), until `min` are in cpl or
+ * the deadline (else the spin bound) passes. A signal handler runs but
+ * cannot end a spin it does not know of: the bound does, for the caller
+ * to look at its flags. */
+static int spin_wait(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
+		     unsigned min, unsigned n, uint64_t deadline)
+{
+	const uint64_t until = deadline ? deadline : now_ns() + q->spin_ns;
+
+	for (unsigned i = 1;; i++) {
+		if (!cq_ready(q)) {
+			int rc = enter(q, q->f.pending, 0, 0);
+
+			if (rc < 0 && rc != -EINTR && rc != -EAGAIN &&
+			    rc != -EBUSY) {
+				n += drain(q, cpl + n, max - n);
+				return n ? (int)n : rc;
+			}
+		}
+		n += drain(q, cpl + n, max - n);
+		if (n >= min && !q->f.pending)
+			return (int)n;
+		/* the clock every few passes: each is a system call already */
+		if (!(i & 7) && now_ns() >= until)
+			return n ? (int)n : deadline ? -ETIME : -EINTR;
+	}
+}
+
 /* Waits until `min` completions are in cpl, of which `n` already are,
  * submitting whatever is queued; `deadline` (CLOCK_MONOTONIC ns) 0 means
  * none. Returns the count, fewer than min when a signal or the deadline
@@ -782,7 +855,10 @@ static int wait_for(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 {
 	const bool sqpoll = q->flags & NVIO_QF_SQPOLL;
 	const bool iopoll = (q->flags & NVIO_QF_POLLED) && !sqpoll;
+	const bool user_spin = q->wait == NVIO_WAIT_SPIN;
 
+	if (user_spin && !sqpoll)
+		return spin_wait(q, cpl, max, min, n, deadline);
 	for (;;) {
 		unsigned want = n < min ? min - n : 0;
 		uint64_t left = 0;
@@ -809,14 +885,20 @@ static int wait_for(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 				n += drain(q, cpl + n, max - n);
 				continue;
 			}
-			if (q->spin_reap) {
-				uint64_t until = now_ns() + SPIN_NS;
+			if (q->spin_reap || user_spin) {
+				uint64_t until = now_ns() +
+						 (user_spin ? q->spin_ns : SPIN_NS);
 
-				if (deadline && until > deadline)
+				if (deadline && (user_spin || until > deadline))
 					until = deadline;
 				n = spin(q, cpl, max, min, n, until);
 				if (n >= min)
 					continue;
+				/* The SQ thread posts without being entered:
+				 * a user-space spin needs no system call. */
+				if (user_spin)
+					return n ? (int)n
+						 : deadline ? -ETIME : -EINTR;
 				/* The SQ thread wakes a sleeper when it
 				 * posts; the slice bounds a missed wake. */
 				rc = enter(q, 0, min - n,
@@ -863,6 +945,10 @@ static int wait_for(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 int nvio_fast_enter(struct nvio_queue *q, unsigned pending, unsigned min)
 {
 	int rc;
+
+	/* A spinning queue's first pass submits and polls once, waiting for
+	 * nothing: the inline reap then drains, and spins if it must. */
+	min &= q->enter_mask;
 
 	/* The kernel reads SQEs up to the tail: publish it after they are
 	 * written (liburing fills the SQ index array once, at setup, and

@@ -341,6 +341,118 @@ START_TEST(timeout_in_entries)
 }
 END_TEST
 
+/* NVIO_WAIT_SPIN: strategies set and refused, and the spin itself. */
+START_TEST(wait_set)
+{
+	ck_assert_int_eq(nvio_queue_wait(q), NVIO_WAIT_KERNEL);
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_SPIN, 0), 0);
+	ck_assert_int_eq(nvio_queue_wait(q), NVIO_WAIT_SPIN);
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_DEFAULT, 0), 0);
+	ck_assert(nvio_queue_wait(q) == NVIO_WAIT_KERNEL ||
+		  nvio_queue_wait(q) == NVIO_WAIT_SPIN);
+	ck_assert_int_eq(nvio_queue_set_wait(q, 3, 0), -EINVAL);
+	ck_assert_int_eq(nvio_queue_set_wait(q, -1, 0), -EINVAL);
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_SPIN,
+					     2000000000ull), -EINVAL);
+	ck_assert_int_eq(nvio_queue_set_wait(NULL, NVIO_WAIT_SPIN, 0), -EINVAL);
+	ck_assert_int_eq(nvio_queue_wait(NULL), -EINVAL);
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_KERNEL, 0), 0);
+	ck_assert_int_eq(nvio_queue_wait(q), NVIO_WAIT_KERNEL);
+}
+END_TEST
+
+static double thread_cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A spinning reap with nothing to reap returns at its bound (-EINTR,
+ * the command still in flight) having spun, not slept; the completion
+ * is reaped by a later call. */
+START_TEST(spin_returns_at_bound)
+{
+	struct nvio_cpl c[4];
+	uint64_t t0, dt;
+	double cpu0;
+	int n;
+
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_SPIN, 40000000), 0);
+	queue_pipe_read((void *)1);
+	t0 = ms_now();
+	cpu0 = thread_cpu_ms();
+	n = nvio_queue_reap(q, c, 4, 1);
+	dt = ms_now() - t0;
+	ck_assert_int_eq(n, -EINTR);
+	ck_assert_uint_ge(dt, 40);
+	ck_assert_uint_lt(dt, 2000);
+	/* spinning costs the CPU: a quarter of the time at least, on a
+	 * host busy with other work */
+	ck_assert_double_ge(thread_cpu_ms() - cpu0, (double)dt / 4);
+	ck_assert_uint_eq(nvio_queue_inflight(q), 1);
+	ck_assert_int_eq(write(pfd[1], "x", 1), 1);
+	do
+		n = nvio_queue_reap(q, c, 4, 1);
+	while (n == -EINTR);
+	ck_assert_int_eq(n, 1);
+	ck_assert_ptr_eq(c[0].user, (void *)1);
+	ck_assert_uint_eq(nvio_queue_inflight(q), 0);
+}
+END_TEST
+
+/* A completion that comes while the reap spins ends it, long before the
+ * bound; the inline path's submission with it (a read that completes at
+ * once) is reaped in the same call. */
+START_TEST(spin_reaps_what_comes)
+{
+	struct nvio_cpl c[4];
+	pthread_t t;
+	uint64_t t0;
+	int n;
+
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_SPIN, 900000000), 0);
+	queue_pipe_read((void *)1);
+	ck_assert_int_eq(nvio_queue_read(q, 0, 1, buf, 512, 0, (void *)2), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, write_later, NULL), 0);
+	t0 = ms_now();
+	n = 0;
+	while (n < 2) {
+		int r = nvio_queue_reap(q, c + n, 4 - (unsigned)n, 2 - (unsigned)n);
+
+		ck_assert_int_gt(r, 0);
+		n += r;
+	}
+	ck_assert_uint_lt(ms_now() - t0, 800);
+	pthread_join(t, NULL);
+	ck_assert_ptr_eq(c[0].user, (void *)2);
+	ck_assert_int_eq(c[0].res, -EBADF);
+	ck_assert_ptr_eq(c[1].user, (void *)1);
+	ck_assert_int_eq(c[1].res, 1);
+	ck_assert_uint_eq(nvio_queue_inflight(q), 0);
+}
+END_TEST
+
+/* With a deadline the spin lasts until it (past the spin bound) and
+ * ends with -ETIME. */
+START_TEST(spin_deadline)
+{
+	struct nvio_cpl c[4];
+	uint64_t t0;
+
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_SPIN, 1000000), 0);
+	queue_pipe_read((void *)1);
+	t0 = ms_now();
+	ck_assert_int_eq(nvio_queue_reap_timeout(q, c, 4, 1, 60000000ull),
+			 -ETIME);
+	ck_assert_uint_ge(ms_now() - t0, 60);
+	ck_assert_uint_lt(ms_now() - t0, 2000);
+	ck_assert_int_eq(write(pfd[1], "x", 1), 1);
+	ck_assert_int_eq(nvio_queue_reap_timeout(q, c, 4, 1, 1000000000ull), 1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("wait");
@@ -362,6 +474,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, unqueue);
 	tcase_add_test(tc, sync_error_leaves_queue_idle);
 	tcase_add_test(tc, timeout_in_entries);
+	tcase_add_test(tc, wait_set);
+	tcase_add_test(tc, spin_returns_at_bound);
+	tcase_add_test(tc, spin_reaps_what_comes);
+	tcase_add_test(tc, spin_deadline);
 	suite_add_tcase(s, tc);
 	return s;
 }
