@@ -507,6 +507,55 @@ START_TEST(placement)
 }
 END_TEST
 
+/* --wait and sweep's --waits: each strategy parsed and named; lists
+ * for sweep only; a wait that contradicts the mode refused, in a sweep
+ * whichever pair of the lists does. */
+START_TEST(waits)
+{
+	struct lat_opts o;
+	struct lat_sweep sw;
+
+	ck_assert_int_eq(parse(&o, NULL, "/dev/x", NULL), 0);
+	ck_assert_int_eq(o.wait, LAT_WAIT_DEFAULT);
+	ck_assert_int_eq(parse(&o, NULL, "--wait", "spin", "/dev/x", NULL), 0);
+	ck_assert_int_eq(o.wait, LAT_WAIT_SPIN);
+	ck_assert_str_eq(lat_wait_name(o.wait), "spin");
+	ck_assert_int_eq(parse(&o, NULL, "--wait", "kernel", "--mode", "irq",
+			       "/dev/x", NULL), 0);
+	ck_assert_int_eq(o.wait, LAT_WAIT_KERNEL);
+	ck_assert_int_eq(parse(&o, NULL, "--wait", "spin", "--mode", "sqpoll",
+			       "/dev/x", NULL), 0);
+	ck_assert_int_eq(parse(&o, NULL, "--wait", "hybrid", "--mode", "poll",
+			       "/dev/x", NULL), 0);
+	ck_assert_int_eq(o.wait, LAT_WAIT_HYBRID);
+	ck_assert_str_eq(lat_wait_name(o.wait), "hybrid");
+	ck_assert_int_eq(parse(&o, &sw, "--waits", "kernel,spin,hybrid",
+			       "/dev/x", NULL), 0);
+	ck_assert_uint_eq(sw.nwaits, 3);
+	ck_assert_int_eq(sw.waits[1], LAT_WAIT_SPIN);
+	ck_assert_int_eq(sw.waits[2], LAT_WAIT_HYBRID);
+	ck_assert_int_eq(parse(&o, &sw, "--wait", "spin", "/dev/x", NULL), 0);
+	ck_assert(sw.nwaits == 1 && sw.waits[0] == LAT_WAIT_SPIN);
+	ck_assert_int_eq(parse(&o, &sw, "--modes", "poll,irq", "--waits",
+			       "kernel,spin", "/dev/x", NULL), 0);
+
+#define BAD(sw, ...) ck_assert_int_eq(parse(&o, sw, __VA_ARGS__, NULL), \
+				      LAT_EXIT_USAGE)
+	BAD(NULL, "--wait", "busy", "/dev/x");
+	BAD(NULL, "--wait", "", "/dev/x");
+	BAD(NULL, "--wait", "kernel,spin", "/dev/x");
+	BAD(NULL, "--waits", "kernel,spin", "/dev/x");
+	BAD(NULL, "--wait", "hybrid", "--mode", "irq", "/dev/x");
+	BAD(NULL, "--wait", "hybrid", "--mode", "sqpoll", "/dev/x");
+	BAD(NULL, "--wait", "spin", "--mode", "hybrid", "/dev/x");
+	BAD(&sw, "--waits", "kernel,,spin", "/dev/x");
+	BAD(&sw, "--waits", "kernel,nap", "/dev/x");
+	BAD(&sw, "--modes", "poll,irq", "--waits", "kernel,hybrid", "/dev/x");
+	BAD(&sw, "--modes", "hybrid", "--waits", "spin", "/dev/x");
+#undef BAD
+}
+END_TEST
+
 START_TEST(sweep_lists)
 {
 	struct lat_opts o;
@@ -518,6 +567,8 @@ START_TEST(sweep_lists)
 	ck_assert_uint_eq(sw.nqd, 6);
 	ck_assert_uint_eq(sw.qd[5], 32);
 	ck_assert_uint_eq(sw.nmodes, 1);
+	ck_assert_uint_eq(sw.nwaits, 1);
+	ck_assert_int_eq(sw.waits[0], LAT_WAIT_DEFAULT);
 	ck_assert_uint_eq(sw.nrws, 1);
 	ck_assert(o.time_s == 2);
 	ck_assert_ptr_null(sw.plot);
@@ -577,6 +628,7 @@ int main(void)
 	tcase_add_test(tc, lat_good);
 	tcase_add_test(tc, lat_bad);
 	tcase_add_test(tc, sweep_lists);
+	tcase_add_test(tc, waits);
 	tcase_add_test(tc, cpus);
 	tcase_add_test(tc, timeout);
 	tcase_add_test(tc, zoned);

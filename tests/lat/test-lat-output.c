@@ -67,6 +67,8 @@ START_TEST(json_lat)
 	r.sys_err = -5;
 	r.cpu_user_s = 0.01;
 	r.cpu_sys_s = 0.03;
+	r.o.wait = LAT_WAIT_SPIN;
+	r.spin = true;
 	snprintf(r.sys_what, sizeof(r.sys_what), "reaping \"completions\"");
 	ck_assert_ptr_nonnull(f);
 	lat_print_json(f, &r, true);
@@ -75,6 +77,8 @@ START_TEST(json_lat)
 		      "assert d[\"device\"] == \"/dev/ng\\\"0n1\\\\\", d[\"device\"]; "
 		      "assert d[\"config\"][\"rw\"] == \"mix\"; "
 		      "assert d[\"config\"][\"bs\"] == 4096; "
+		      "assert d[\"config\"][\"wait\"] == \"spin\"; "
+		      "assert d[\"queue\"][\"wait\"] == \"spin\"; "
 		      "assert d[\"ios\"] == 10000; "
 		      "l = d[\"lat_ns\"]; "
 		      "assert l[\"min\"] <= l[\"p50\"] <= l[\"p90\"] <= l[\"p99\"] "
@@ -127,7 +131,7 @@ static const char csv_header[] =
 	"lat_stddev_ns,lat_p50_ns,lat_p90_ns,lat_p99_ns,lat_p99_9_ns,"
 	"lat_p99_99_ns,lat_max_ns,clock,clock_read_ns,unsent,interrupted,"
 	"issue_lag_p50_ns,issue_lag_p99_ns,issue_lag_max_ns,zoned,zone_resets,placement,"
-	"cpu_user_ns_per_io,cpu_sys_ns_per_io\n";
+	"cpu_user_ns_per_io,cpu_sys_ns_per_io,wait\n";
 
 START_TEST(csv)
 {
@@ -149,6 +153,7 @@ START_TEST(csv)
 	r[1].unsent = 7;
 	r[1].cpu_user_s = 0.025; /* 10000 commands: 2500 ns each */
 	r[1].cpu_sys_s = 0.05;
+	r[1].spin = true;
 	r[1].lag.p50 = 1500;
 	r[1].lag.max = 900000;
 	f = fopen(p, "w");
@@ -185,7 +190,9 @@ START_TEST(csv)
 				  "assert rows[0][\"issue_lag_max_ns\"] == \"0\"; "
 				  "assert float(rows[1][\"cpu_user_ns_per_io\"]) == 2500; "
 				  "assert float(rows[1][\"cpu_sys_ns_per_io\"]) == 5000; "
-				  "assert float(rows[0][\"cpu_sys_ns_per_io\"]) == 0", p),
+				  "assert float(rows[0][\"cpu_sys_ns_per_io\"]) == 0; "
+				  "assert rows[0][\"wait\"] == \"kernel\"; "
+				  "assert rows[1][\"wait\"] == \"spin\"", p),
 			 0);
 	lat_result_free_hist(&r[0]);
 	lat_result_free_hist(&r[1]);
@@ -222,6 +229,7 @@ START_TEST(hist_csv)
 
 	fake_result(&r[0], "/dev/ng0n1", 4096, 1, LAT_MODE_POLL, LAT_READ);
 	fake_result(&r[1], "/dev/ng0n1", 8192, 32, LAT_MODE_IRQ, LAT_WRITE);
+	r[1].spin = true; /* a wait the CSV must name */
 	f = fopen(p, "w");
 	ck_assert_ptr_nonnull(f);
 	lat_hist_csv_header(f);
@@ -232,7 +240,7 @@ START_TEST(hist_csv)
 				  "open(sys.argv[1]))); "
 				  "assert list(rows[0]) == [\"bs\", \"qd\", "
 				  "\"mode\", \"rw\", \"lo_ns\", \"hi_ns\", "
-				  "\"count\"]; "
+				  "\"count\", \"wait\"]; "
 				  "a = [x for x in rows if x[\"qd\"] == \"1\"]; "
 				  "b = [x for x in rows if x[\"qd\"] == \"32\"]; "
 				  "assert len(a) + len(b) == len(rows); "
@@ -240,7 +248,8 @@ START_TEST(hist_csv)
 				  "assert sum(int(x[\"count\"]) for x in b) == 10000; "
 				  "assert all(x[\"bs\"] == \"8192\" and "
 				  "x[\"mode\"] == \"irq\" and x[\"rw\"] == "
-				  "\"write\" for x in b); "
+				  "\"write\" and x[\"wait\"] == \"spin\" for x in b); "
+				  "assert all(x[\"wait\"] == \"kernel\" for x in a); "
 				  "lo = [int(x[\"lo_ns\"]) for x in a]; "
 				  "hi = [int(x[\"hi_ns\"]) for x in a]; "
 				  "assert all(l <= h for l, h in zip(lo, hi)); "

@@ -38,6 +38,14 @@ enum lat_mode {
 	LAT_MODE_SQPOLL,
 	LAT_MODE_HYBRID
 };
+/* --wait: how a reap waits (nvio_queue_set_wait; hybrid is the kernel's
+ * IORING_SETUP_HYBRID_IOPOLL, the same as --mode hybrid) */
+enum lat_wait {
+	LAT_WAIT_DEFAULT,
+	LAT_WAIT_KERNEL,
+	LAT_WAIT_SPIN,
+	LAT_WAIT_HYBRID
+};
 enum lat_fmt { LAT_FMT_NORMAL, LAT_FMT_JSON, LAT_FMT_CSV };
 
 #define LAT_MAX_QD 4096u
@@ -61,6 +69,7 @@ struct lat_opts {
 	bool range_set;
 	uint64_t range_slba, range_nlb;
 	enum lat_mode mode;
+	enum lat_wait wait;
 	bool regbuf;
 	uint64_t rate;          /* open loop, commands/s over all threads */
 	enum lat_fmt fmt;
@@ -91,6 +100,8 @@ struct lat_sweep {
 	unsigned nqd;
 	enum lat_mode modes[LAT_MAX_LIST];
 	unsigned nmodes;
+	enum lat_wait waits[LAT_MAX_LIST];
+	unsigned nwaits;
 	enum lat_rw rws[LAT_MAX_LIST];
 	unsigned nrws;
 	const char *plot;       /* SVG file, or NULL */
@@ -120,6 +131,7 @@ int lat_parse_cpus(const char *s, uint16_t *cpus, unsigned max, unsigned *n);
  * LAT_EXIT_USAGE after saying which is not on err. */
 int lat_check_cpus(const struct lat_opts *o, FILE *err, const char *prog);
 const char *lat_mode_name(enum lat_mode m);
+const char *lat_wait_name(enum lat_wait w);
 const char *lat_rw_name(enum lat_rw rw);
 const char *lat_pattern_name(enum lat_pattern p);
 const char *lat_zoned_name(enum lat_zoned z);
@@ -150,6 +162,7 @@ struct lat_result {
 	/* what the queue turned out to be */
 	bool polled, sqpoll, irq_fallback, reg_bufs, reg_file;
 	bool poll_unsafe, hybrid;
+	bool spin;                /* reaps spin in user space (NVIO_WAIT_SPIN) */
 	uint32_t lba_size;
 	struct lat_clock clk;
 	uint64_t ios;             /* measured successful commands */

@@ -243,7 +243,8 @@ void lat_report_sys(const char *prog, const struct lat_result *r)
 	if (r->sys_err == -EOPNOTSUPP && r->o.mode == LAT_MODE_POLL)
 		hint = " (the namespace has no poll queues: load nvme with "
 		       "poll_queues=N, or use --mode irq)";
-	else if (r->sys_err == -EOPNOTSUPP && r->o.mode == LAT_MODE_HYBRID)
+	else if (r->sys_err == -EOPNOTSUPP &&
+		 (r->o.mode == LAT_MODE_HYBRID || r->o.wait == LAT_WAIT_HYBRID))
 		hint = nvio_quirk_applies(NVIO_QUIRK_NO_HYBRID_POLL)
 			       ? " (hybrid polling needs Linux 6.15 or later: "
 				 "6.13 and 6.14 can hang passthrough with it)"

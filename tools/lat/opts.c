@@ -34,6 +34,8 @@ enum {
 	OPT_TIMEOUT,
 	OPT_ZONED,
 	OPT_PLACEMENT,
+	OPT_WAIT,
+	OPT_WAITS,
 };
 
 /* The options both commands take; the default measured time differs. */
@@ -99,6 +101,12 @@ const struct cli_opt nvio_lat_opts[] = {
 	  "polled after a sleep (hybrid, Linux 6.15+); default: poll when the "
 	  "namespace has poll queues and the kernel polls safely (see nvio "
 	  "doctor), else irq" },
+	{ "wait", OPT_WAIT, required_argument, "kernel|spin|hybrid",
+	  "how a reap waits: in the kernel (an interrupt queue sleeps, a "
+	  "polled one polls there), spinning in user space (one nonblocking "
+	  "poll per system call; burns the CPU on interrupt queues too), or "
+	  "hybrid polling (the same as --mode hybrid); default: the "
+	  "library's choice for this kernel (nvio_queue_set_wait(3))" },
 	{ "output-format", 'o', required_argument, "normal|json|csv",
 	  "output format" },
 	{ "no-histogram", OPT_NO_HIST, no_argument, NULL,
@@ -110,6 +118,7 @@ const struct cli_opt nvio_lat_opts[] = {
 	{ "bs-list", OPT_BS_LIST, required_argument, "LIST", NULL },
 	{ "qd-list", OPT_QD_LIST, required_argument, "LIST", NULL },
 	{ "modes", OPT_MODES, required_argument, "LIST", NULL },
+	{ "waits", OPT_WAITS, required_argument, "LIST", NULL },
 	{ "plot", OPT_PLOT, required_argument, "FILE", NULL },
 	{ 0 },
 };
@@ -122,6 +131,9 @@ const struct cli_opt nvio_sweep_opts[] = {
 	{ "modes", 'm', required_argument, "LIST",
 	  "poll, irq, sqpoll, hybrid (default: poll when available and safe, "
 	  "else irq)" },
+	{ "waits", OPT_WAITS, required_argument, "LIST",
+	  "kernel, spin, hybrid: how reaps wait (see nvio lat --wait; "
+	  "default: the library's choice)" },
 	{ "rw", 'w', required_argument, "LIST", "read, write, mix (default read)" },
 	{ "plot", OPT_PLOT, required_argument, "FILE.svg",
 	  "draw latency percentiles against queue depth and IOPS against "
@@ -133,6 +145,7 @@ const struct cli_opt nvio_sweep_opts[] = {
 	{ "bs", 'b', required_argument, "SIZE", NULL },
 	{ "qd", 'q', required_argument, "N", NULL },
 	{ "mode", 'm', required_argument, "MODE", NULL },
+	{ "wait", OPT_WAIT, required_argument, "WAIT", NULL },
 	{ "no-histogram", OPT_NO_HIST, no_argument, NULL, NULL },
 	{ 0 },
 };
@@ -189,6 +202,16 @@ const char *lat_mode_name(enum lat_mode m)
 	case LAT_MODE_SQPOLL: return "sqpoll";
 	case LAT_MODE_HYBRID: return "hybrid";
 	default: return "auto";
+	}
+}
+
+const char *lat_wait_name(enum lat_wait w)
+{
+	switch (w) {
+	case LAT_WAIT_KERNEL: return "kernel";
+	case LAT_WAIT_SPIN: return "spin";
+	case LAT_WAIT_HYBRID: return "hybrid";
+	default: return "default";
 	}
 }
 
@@ -485,6 +508,33 @@ static int parse_mode(const char *s, enum lat_mode *m)
 	return 0;
 }
 
+static int parse_wait(const char *s, enum lat_wait *w)
+{
+	if (!strcmp(s, "kernel"))
+		*w = LAT_WAIT_KERNEL;
+	else if (!strcmp(s, "spin"))
+		*w = LAT_WAIT_SPIN;
+	else if (!strcmp(s, "hybrid"))
+		*w = LAT_WAIT_HYBRID;
+	else if (!strcmp(s, "default"))
+		*w = LAT_WAIT_DEFAULT;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Hybrid polling is a polled ring's setup, and its wait is the kernel's:
+ * a mode and a wait that contradict each other. NULL when they agree. */
+static const char *wait_conflict(enum lat_mode m, enum lat_wait w)
+{
+	if (w == LAT_WAIT_HYBRID && (m == LAT_MODE_IRQ || m == LAT_MODE_SQPOLL))
+		return "hybrid polling needs --mode poll (or auto)";
+	if (m == LAT_MODE_HYBRID && w == LAT_WAIT_SPIN)
+		return "--mode hybrid waits in the kernel's polling loop, not "
+		       "spinning";
+	return NULL;
+}
+
 static int parse_rw(const char *s, enum lat_rw *rw)
 {
 	if (!strcmp(s, "read"))
@@ -558,6 +608,11 @@ static int item_mode(const char *s, unsigned i, void *out)
 	return parse_mode(s, &((enum lat_mode *)out)[i]);
 }
 
+static int item_wait(const char *s, unsigned i, void *out)
+{
+	return parse_wait(s, &((enum lat_wait *)out)[i]);
+}
+
 static int item_rw(const char *s, unsigned i, void *out)
 {
 	return parse_rw(s, &((enum lat_rw *)out)[i]);
@@ -627,6 +682,8 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 		sw->nqd = 6;
 		sw->modes[0] = LAT_MODE_AUTO;
 		sw->nmodes = 1;
+		sw->waits[0] = LAT_WAIT_DEFAULT;
+		sw->nwaits = 1;
 		sw->rws[0] = LAT_READ;
 		sw->nrws = 1;
 		o->time_s = 2;
@@ -739,6 +796,23 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 			} else if (parse_mode(a, &o->mode)) {
 				return usage(err, prog, "--mode: '%s' is not poll, "
 					     "irq, sqpoll or hybrid", a);
+			}
+			break;
+		case OPT_WAIT:
+		case OPT_WAITS:
+			if (sw) {
+				if (parse_list(a, LAT_MAX_LIST, &sw->nwaits,
+					       item_wait, sw->waits))
+					return usage(err, prog, "--waits: '%s' is "
+						     "not a list of kernel, spin, "
+						     "hybrid", a);
+				o->wait = sw->waits[0];
+			} else if (c == OPT_WAITS) {
+				return usage(err, prog, "--waits is for sweep; "
+					     "use --wait");
+			} else if (parse_wait(a, &o->wait)) {
+				return usage(err, prog, "--wait: '%s' is not "
+					     "kernel, spin or hybrid", a);
 			}
 			break;
 		case OPT_NO_REGBUF:
@@ -906,6 +980,22 @@ int lat_parse(int argc, char **argv, struct lat_opts *o, struct lat_sweep *sw,
 				       &o->warmup_s))
 		return usage(err, prog, "--warmup: '%s' is not a duration "
 			     "(2s, 500ms) or a count (1000ios)", warmup);
+	{
+		enum lat_mode m = o->mode;
+		enum lat_wait w = o->wait;
+		const char *why = wait_conflict(m, w);
+
+		for (unsigned i = 0; sw && !why && i < sw->nmodes; i++)
+			for (unsigned j = 0; !why && j < sw->nwaits; j++) {
+				m = sw->modes[i];
+				w = sw->waits[j];
+				why = wait_conflict(m, w);
+			}
+		if (why)
+			return usage(err, prog, "--mode%s %s with --wait%s %s: %s",
+				     sw ? "s" : "", lat_mode_name(m),
+				     sw ? "s" : "", lat_wait_name(w), why);
+	}
 	if (o->sqpoll_cpu >= 0) {
 		bool sq = o->mode == LAT_MODE_SQPOLL;
 

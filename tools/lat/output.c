@@ -142,6 +142,12 @@ static const char *mode_used(const struct lat_result *r)
 	return r->polled ? "poll" : "irq";
 }
 
+/* How the reaps waited: what --wait asked for, or the default's choice. */
+static const char *wait_used(const struct lat_result *r)
+{
+	return r->hybrid ? "hybrid" : r->spin ? "spin" : "kernel";
+}
+
 static void fmt_size(char *buf, size_t len, uint64_t b)
 {
 	if (b >= (1ull << 30) && !(b & ((1ull << 30) - 1)))
@@ -232,8 +238,11 @@ void lat_print_normal(FILE *f, const struct lat_result *r)
 		fprintf(f, "open loop at %" PRIu64 " IOPS\n", o->rate);
 	else
 		fprintf(f, "closed loop\n");
-	fprintf(f, "  queue: %s%s%s%s\n",
+	fprintf(f, "  queue: %s, %s%s%s%s\n",
 		r->polled ? "polled" : "interrupts",
+		r->hybrid ? "hybrid polling (the kernel sleeps, then polls)"
+		: r->spin ? "reaps spin in user space"
+			  : "reaps wait in the kernel",
 		r->sqpoll ? ", SQPOLL" : "",
 		r->reg_bufs ? ", registered buffers" :
 		o->regbuf ? ", buffers not registered (registration failed)" :
@@ -408,6 +417,7 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 	lat_jw_u64(w, "qd", o->qd);
 	lat_jw_u64(w, "threads", o->threads);
 	lat_jw_str(w, "mode", lat_mode_name(o->mode));
+	lat_jw_str(w, "wait", lat_wait_name(o->wait));
 	lat_jw_u64(w, "rate", o->rate);
 	lat_jw_u64(w, "count", o->count);
 	lat_jw_dbl(w, "time_s", o->count ? 0 : o->time_s);
@@ -431,6 +441,7 @@ static void json_result(struct lat_jw *w, const struct lat_result *r,
 	lat_jw_obj_end(w);
 	lat_jw_obj(w, "queue");
 	lat_jw_str(w, "mode", mode_used(r));
+	lat_jw_str(w, "wait", wait_used(r));
 	lat_jw_bool(w, "polled", r->polled);
 	lat_jw_bool(w, "sqpoll", r->sqpoll);
 	lat_jw_bool(w, "irq_fallback", r->irq_fallback);
@@ -554,7 +565,7 @@ static const char *const csv_cols[] = {
 	"lat_p99_9_ns", "lat_p99_99_ns", "lat_max_ns", "clock",
 	"clock_read_ns", "unsent", "interrupted", "issue_lag_p50_ns",
 	"issue_lag_p99_ns", "issue_lag_max_ns", "zoned", "zone_resets",
-	"placement", "cpu_user_ns_per_io", "cpu_sys_ns_per_io",
+	"placement", "cpu_user_ns_per_io", "cpu_sys_ns_per_io", "wait",
 };
 
 void lat_csv_header(FILE *f)
@@ -603,13 +614,15 @@ void lat_csv_row(FILE *f, const struct lat_result *r)
 	/* the ids, ';' between them: one CSV field */
 	for (unsigned i = 0; o->placement && i < o->npids; i++)
 		fprintf(f, "%s%u", i ? ";" : "", o->pids[i]);
-	fprintf(f, ",%.1f,%.1f\n",
-		per_io_ns(r, r->cpu_user_s), per_io_ns(r, r->cpu_sys_s));
+	fprintf(f, ",%.1f,%.1f,%s\n",
+		per_io_ns(r, r->cpu_user_s), per_io_ns(r, r->cpu_sys_s),
+		wait_used(r));
 }
 
 void lat_hist_csv_header(FILE *f)
 {
-	fputs("bs,qd,mode,rw,lo_ns,hi_ns,count\n", f);
+	/* wait last: columns are only ever added at the end */
+	fputs("bs,qd,mode,rw,lo_ns,hi_ns,count,wait\n", f);
 }
 
 void lat_hist_csv_rows(FILE *f, const struct lat_result *r)
@@ -621,9 +634,10 @@ void lat_hist_csv_rows(FILE *f, const struct lat_result *r)
 		if (!r->hist->counts[i])
 			continue;
 		fprintf(f, "%" PRIu64 ",%u,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64
-			"\n", r->o.bs, r->o.qd, mode_used(r),
+			",%s\n", r->o.bs, r->o.qd, mode_used(r),
 			lat_rw_name(r->o.rw), lat_hist_bucket_lo(i),
-			lat_hist_bucket_hi(i), r->hist->counts[i]);
+			lat_hist_bucket_hi(i), r->hist->counts[i],
+			wait_used(r));
 	}
 }
 
@@ -632,8 +646,8 @@ void lat_hist_csv_rows(FILE *f, const struct lat_result *r)
 
 void lat_sweep_table_header(FILE *f)
 {
-	fprintf(f, "%8s %5s %-11s %-5s %10s %9s %9s %9s %9s %9s %9s %7s %11s\n",
-		"bs", "qd", "mode", "rw", "IOPS", "MiB/s", "mean(us)",
+	fprintf(f, "%8s %5s %-11s %-6s %-5s %10s %9s %9s %9s %9s %9s %9s %7s "
+		"%11s\n", "bs", "qd", "mode", "wait", "rw", "IOPS", "MiB/s", "mean(us)",
 		"p50(us)", "p99(us)", "p99.9(us)", "max(us)", "errors",
 		"cpu/io(us)");
 }
@@ -648,8 +662,9 @@ void lat_sweep_table_row(FILE *f, const struct lat_result *r)
 	us(a[2], sizeof(a[2]), (double)r->all.p99);
 	us(a[3], sizeof(a[3]), (double)r->all.p999);
 	us(a[4], sizeof(a[4]), (double)r->all.max);
-	fprintf(f, "%8s %5u %-11s %-5s %10.0f %9.1f %9s %9s %9s %9s %9s %7" PRIu64
-		" %11.2f\n", bs, r->o.qd, mode_used(r), lat_rw_name(r->o.rw),
+	fprintf(f, "%8s %5u %-11s %-6s %-5s %10.0f %9.1f %9s %9s %9s %9s %9s %7"
+		PRIu64 " %11.2f\n", bs, r->o.qd, mode_used(r), wait_used(r),
+		lat_rw_name(r->o.rw),
 		r->iops, r->bw / 1048576.0, a[0], a[1], a[2], a[3], a[4],
 		r->errs.total, per_io_ns(r, r->cpu_user_s + r->cpu_sys_s) / 1e3);
 }

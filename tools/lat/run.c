@@ -831,11 +831,25 @@ static int thread_setup(struct lat_thread *t, struct nvio_dev *dev,
 	case LAT_MODE_HYBRID: qo.flags = NVIO_QUEUE_HYBRID_POLL; break;
 	default: break;
 	}
+	if (o->wait == LAT_WAIT_HYBRID)
+		qo.flags |= NVIO_QUEUE_HYBRID_POLL;
 	rc = nvio_queue_create(dev, &qo, &t->q);
 	if (rc) {
 		snprintf(r->sys_what, sizeof(r->sys_what), "creating a queue "
-			 "(depth %u, mode %s)", o->qd, lat_mode_name(o->mode));
+			 "(depth %u, mode %s, wait %s)", o->qd,
+			 lat_mode_name(o->mode), lat_wait_name(o->wait));
 		return rc;
+	}
+	if (o->wait == LAT_WAIT_KERNEL || o->wait == LAT_WAIT_SPIN) {
+		rc = nvio_queue_set_wait(t->q, o->wait == LAT_WAIT_SPIN
+							? NVIO_WAIT_SPIN
+							: NVIO_WAIT_KERNEL, 0);
+		if (rc) {
+			snprintf(r->sys_what, sizeof(r->sys_what),
+				 "nvio_queue_set_wait (%s)",
+				 lat_wait_name(o->wait));
+			return rc;
+		}
 	}
 	t->qd = o->qd;
 	t->buf = calloc(o->qd, sizeof(*t->buf));
@@ -1051,6 +1065,7 @@ int lat_run(struct nvio_dev *dev, const struct lat_opts *o,
 	r->irq_fallback = flags & NVIO_QF_IRQ_FALLBACK;
 	r->poll_unsafe = flags & NVIO_QF_POLL_UNSAFE;
 	r->hybrid = flags & NVIO_QF_HYBRID_POLL;
+	r->spin = nvio_queue_wait(th[0].q) == NVIO_WAIT_SPIN;
 	r->reg_bufs = flags & NVIO_QF_REG_BUFS;
 	r->reg_file = flags & NVIO_QF_REG_FILE;
 

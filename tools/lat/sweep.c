@@ -36,9 +36,9 @@ static void progress(unsigned done, unsigned total, const struct lat_opts *p,
 	char l[32];
 
 	fmt_left(l, sizeof(l), left);
-	fprintf(stderr, "\r\033[K[%u/%u] bs %" PRIu64 " qd %u %s %s, ~%s left",
-		done + 1, total, p->bs, p->qd, lat_mode_name(p->mode),
-		lat_rw_name(p->rw), l);
+	fprintf(stderr, "\r\033[K[%u/%u] bs %" PRIu64 " qd %u %s %s %s, ~%s "
+		"left", done + 1, total, p->bs, p->qd, lat_mode_name(p->mode),
+		lat_wait_name(p->wait), lat_rw_name(p->rw), l);
 	fflush(stderr);
 }
 
@@ -83,7 +83,7 @@ int nvio_cmd_sweep(int argc, char **argv)
 		return LAT_EXIT_OK;
 	if (rc)
 		return rc;
-	total = sw.nbs * sw.nqd * sw.nmodes * sw.nrws;
+	total = sw.nbs * sw.nqd * sw.nmodes * sw.nwaits * sw.nrws;
 	if (total > SWEEP_MAX_POINTS) {
 		lat_err(stderr, prog, "%u points is too many (at most %u)",
 			total, SWEEP_MAX_POINTS);
@@ -138,6 +138,7 @@ int nvio_cmd_sweep(int argc, char **argv)
 	t_begin = lat_mono_ns();
 	for (unsigned a = 0; a < sw.nrws && !exit_code; a++)
 	for (unsigned m = 0; m < sw.nmodes && !exit_code; m++)
+	for (unsigned w = 0; w < sw.nwaits && !exit_code; w++)
 	for (unsigned b = 0; b < sw.nbs && !exit_code; b++)
 	for (unsigned q = 0; q < sw.nqd && !exit_code; q++) {
 		struct lat_opts p = o;
@@ -147,6 +148,7 @@ int nvio_cmd_sweep(int argc, char **argv)
 			break;
 		p.rw = sw.rws[a];
 		p.mode = sw.modes[m];
+		p.wait = sw.waits[w];
 		p.bs = sw.bs[b];
 		p.qd = sw.qd[q];
 		if (tty) {
