@@ -49,6 +49,8 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 		{ "warmup", required_argument, NULL, 'W' },
 		{ "clock", required_argument, NULL, 'C' },
 		{ "irq", no_argument, NULL, 'i' },
+		{ "spin", no_argument, NULL, 's' },
+		{ "variants", required_argument, NULL, 'V' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "bs", required_argument, NULL, 'b' },
 		{ "ring-flags", required_argument, NULL, 'R' },
@@ -63,7 +65,8 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 	o->time_s = 5;
 	o->bs = 4096;
 	o->pairs = 40;
-	while ((c = getopt_long(argc, argv, "q:c:t:W:C:iw:b:R:P:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "q:c:t:W:C:isV:w:b:R:P:h", lo,
+				NULL)) != -1) {
 		switch (c) {
 		case 'q':
 			o->qd = (unsigned)num(optarg, usage, "--qd");
@@ -93,6 +96,12 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 			break;
 		case 'i':
 			o->irq = true;
+			break;
+		case 's':
+			o->spin = true;
+			break;
+		case 'V':
+			o->variants = optarg;
 			break;
 		case 'w':
 			o->workers = (unsigned)num(optarg, usage, "--workers");

@@ -24,15 +24,20 @@ struct bench_opts {
 	double time_s;
 	double warmup_s;
 	bool irq;             /* floor: no IOPOLL */
+	/* floor: after submitting, return to user space after one pass
+	 * (io_uring_submit_and_get_events) instead of waiting in the
+	 * kernel for a completion (--spin) */
+	bool spin;
 	enum lat_clock_src clock;
 	uint32_t bs;
 	unsigned ring_flags;  /* floor: extra IORING_SETUP_* (--ring-flags) */
 	unsigned pairs;       /* ab: pairs of runs (--pairs, default 40) */
+	const char *variants; /* ab: what each pair runs (--variants) */
 	bool time_set, warmup_set; /* given on the command line */
 };
 
-/* Parses --qd --count --time --warmup --clock --irq --workers --bs
- * --ring-flags --pairs and one DEV; exits 2 with `usage` on a bad command
+/* Parses --qd --count --time --warmup --clock --irq --spin --workers
+ * --bs --ring-flags --pairs --variants and one DEV; exits 2 with `usage` on a bad command
  * line. */
 void bench_parse(int argc, char **argv, struct bench_opts *o,
 		 const char *usage);

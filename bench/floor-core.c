@@ -5,7 +5,8 @@
  * IORING_OP_URING_CMD per read on an SQE128|CQE32 ring with IOPOLL, the
  * generic device registered as file 0, one registered buffer per slot,
  * and one io_uring_enter per batch (submit what the last reap re-queued,
- * wait for at least one completion). No checks beyond what the kernel
+ * wait for at least one completion; or with --spin, submit, poll once
+ * and come back to user space, xNVMe's and SPDK's way of waiting). No checks beyond what the kernel
  * needs. It times each read with the latency probe's clock and histogram,
  * as `nvio lat` does, so the two differ only in how they drive the ring.
  */
@@ -70,7 +71,8 @@ __attribute__((noinline, noclone)) static int floor_loop(struct floor *f)
 	while (f->inflight) {
 		struct io_uring_cqe *cqe;
 		unsigned head, n = 0;
-		int rc = io_uring_submit_and_wait(&f->ring, 1);
+		int rc = f->spin ? io_uring_submit_and_get_events(&f->ring)
+				 : io_uring_submit_and_wait(&f->ring, 1);
 
 		if (rc < 0 && rc != -EINTR && rc != -EAGAIN)
 			return rc;
@@ -114,6 +116,7 @@ int floor_open(struct floor *f, const struct bench_opts *o,
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;
 	f->clk = clk;
+	f->spin = o->spin;
 	f->qd = o->qd;
 	f->bs = o->bs;
 	f->nlb = o->bs / lba;

@@ -4,8 +4,10 @@
  * bench/floor-core.c, run once and reported.
  *
  *     floor [--qd N] [--count N | --time S] [--warmup S] [--clock tsc]
- *           [--irq] [--ring-flags LIST] /dev/ngXnY
+ *           [--irq] [--spin] [--ring-flags LIST] /dev/ngXnY
  *
+ * --spin: submit and poll once per system call, coming back to user
+ * space, instead of waiting in the kernel for a completion.
  * --ring-flags adds setup flags (single_issuer, defer_taskrun,
  * coop_taskrun) for experiments: libnvio sets the first two.
  */
@@ -16,7 +18,7 @@
 
 static const char usage[] =
 	"Usage: floor [--qd N] [--count N | --time S] [--warmup S]\n"
-	"             [--clock tsc|monotonic] [--irq] [--bs BYTES]\n"
+	"             [--clock tsc|monotonic] [--irq] [--spin] [--bs BYTES]\n"
 	"             [--ring-flags single_issuer,defer_taskrun,coop_taskrun]\n"
 	"             /dev/ngXnY\n";
 

@@ -25,11 +25,12 @@ struct floor {
 	unsigned qd, inflight;
 	int fd;
 	bool ring_up;
+	bool spin;            /* one polling pass a call, not a wait */
 	const struct lat_clock *clk;
 };
 
 /* Opens o->dev, sets up the ring (SQE128|CQE32, IOPOLL unless o->irq,
- * o->ring_flags), registers the device as file 0 and one buffer per slot.
+ * o->ring_flags; waiting as o->spin says), registers the device as file 0 and one buffer per slot.
  * 0, or -errno with *what naming the step that failed. */
 int floor_open(struct floor *f, const struct bench_opts *o,
 	       const struct lat_clock *clk, const char **what);

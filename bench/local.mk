@@ -25,7 +25,8 @@ bench_threadpool_CPPFLAGS = $(BENCH_CPPFLAGS)
 bench_threadpool_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
 bench_threadpool_LDADD = -lpthread -lm
 
-EXTRA_DIST += bench/run-bench bench/in-guest.sh bench/README.md bench/rust-tokio.sh
+EXTRA_DIST += bench/run-bench bench/in-guest.sh bench/README.md bench/rust-tokio.sh \
+	bench/waits.sh
 # ab alternates `nvio lat`'s engine (libnviolat) with the floor in one
 # process; -no-install so that it runs in place in the guest.
 bench_ab_SOURCES = bench/ab.c bench/floor.h bench/floor-core.c \
