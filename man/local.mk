@@ -80,8 +80,10 @@ dist_man_MANS += \
 	man/nvio_queue_reap.3 \
 	man/nvio_queue_reap_timeout.3 \
 	man/nvio_queue_set_timeout.3 \
+	man/nvio_queue_set_wait.3 \
 	man/nvio_queue_submit.3 \
 	man/nvio_queue_timeout.3 \
+	man/nvio_queue_wait.3 \
 	man/nvio_queue_verify.3 \
 	man/nvio_queue_write.3 \
 	man/nvio_queue_write_zeroes.3 \

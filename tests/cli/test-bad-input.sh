@@ -96,6 +96,12 @@ row 2 "clock: 'hpet' is not tsc or monotonic"    lat "$D" --clock hpet
 row 2 "timeout: '1s' is not a number of milliseconds" lat "$D" --timeout 1s
 row 2 "qd-list: '1,,2' is not a list of depths"  sweep "$D" --qd-list 1,,2
 row 2 "modes: 'poll,x' is not a list"            sweep "$D" --modes poll,x
+row 2 "wait: 'nap' is not kernel, spin or hybrid" lat "$D" --wait nap
+row 2 "mode irq with --wait hybrid: hybrid polling needs --mode poll" lat "$D" --mode irq --wait hybrid
+row 2 "mode hybrid with --wait spin"             lat "$D" --mode hybrid --wait spin
+row 2 "waits is for sweep; use --wait"           lat "$D" --waits kernel,spin
+row 2 "waits: 'kernel,nap' is not a list"        sweep "$D" --waits kernel,nap
+row 2 "modes sqpoll with --waits hybrid"         sweep "$D" --modes poll,sqpoll --waits kernel,hybrid
 # nvio soak
 row 2 "bs: 100 bytes is out of range"            soak "$D" --bs 100
 row 2 "threads: at least 1"                      soak "$D" -j 0

@@ -79,6 +79,44 @@ assert abs(c["sys_ns_per_io"] * d["ios"] / 1e9 - c["sys_s"]) <= 0.0005 + 1e-9, c
 assert (c["user_s"] + c["sys_s"]) / d["elapsed_s"] > 0.5, (c, d["elapsed_s"])' -- \
 	"${lat[@]}" "$dev" --count 2000 --mode poll -o json
 
+# How the reaps wait (--wait): spinning in user space on a polled queue and
+# on an interrupt queue, where only a spin keeps the thread busy; the
+# kernel's wait there sleeps; sweep varies it.
+run "lat --wait spin, polled: every command, the queue spins" 0 "$J"'
+assert d["ios"] == 2000, d["ios"]
+assert d["config"]["wait"] == "spin" and d["queue"]["wait"] == "spin"
+assert d["queue"]["polled"] and d["nvme_errors"]["total"] == 0
+assert sum(b["count"] for b in d["histogram"]) == 2000' -- \
+	"${lat[@]}" "$dev" --count 2000 --mode poll --wait spin -o json
+run "lat --wait spin on an interrupt queue: busy while it waits" 0 "$J"'
+assert d["ios"] == 2000 and d["nvme_errors"]["total"] == 0
+assert d["queue"]["wait"] == "spin" and not d["queue"]["polled"]
+c = d["cpu"]; busy = (c["user_s"] + c["sys_s"]) / d["elapsed_s"]
+assert busy > 0.5, (c, d["elapsed_s"])
+open(sys.argv[1] + ".busy", "w").write(str(busy))' -- \
+	"${lat[@]}" "$dev" --count 2000 --mode irq --wait spin -o json
+cp "$t/out.busy" "$t/spin.busy" 2>/dev/null
+run "lat --wait kernel on an interrupt queue: sleeps, less busy than the spin" 0 "$J"'
+assert d["ios"] == 2000 and d["queue"]["wait"] == "kernel"
+c = d["cpu"]; busy = (c["user_s"] + c["sys_s"]) / d["elapsed_s"]
+spin = float(open("'"$t"'/spin.busy").read())
+print("busy: kernel wait %.2f, spin %.2f" % (busy, spin))
+assert busy < spin, (busy, spin)' -- \
+	"${lat[@]}" "$dev" --count 2000 --mode irq --wait kernel -o json
+run "lat --wait spin, normal output names the wait" 0 "" -- \
+	"${lat[@]}" "$dev" --count 200 --mode poll --wait spin --no-histogram
+grep -q "queue: polled, reaps spin in user space" "$t/out"
+verdict "lat --wait spin: the queue line says it spins" $?
+run "sweep --waits kernel,spin: a point each, the CSV names it" 0 "$C"'
+assert [x["wait"] for x in r] == ["kernel", "spin"], [x["wait"] for x in r]
+assert all(int(x["ios"]) == 300 and x["mode"] == "poll" for x in r), r' -- \
+	"${sweep[@]}" "$dev" --qd-list 4 --modes poll --waits kernel,spin \
+	--count 300 -o csv
+run "lat --wait spin with --mode hybrid: usage error, nothing run" 2 "" -- \
+	"${lat[@]}" "$dev" --count 10 --mode hybrid --wait spin
+grep -q "spin" "$t/err"
+verdict "lat --mode hybrid --wait spin: the error names both" $?
+
 run "lat irq qd8 csv, by time" 0 "$C"'
 assert len(r) == 1 and r[0]["mode"] == "irq" and r[0]["polled"] == "0"
 assert int(r[0]["ios"]) > 0 and float(r[0]["elapsed_s"]) > 0.9

@@ -87,7 +87,7 @@ enum {
 	  "NVMe error); use it in irq mode on kernels whose polled error "   \
 	  "path can oops (see nvio doctor)" },                                 \
 	{ "hist-csv", OPT_HIST_CSV, required_argument, "FILE",                 \
-	  "the histogram as CSV (bs, qd, mode, rw, lo_ns, hi_ns, count per "   \
+	  "the histogram as CSV (bs, qd, mode, rw, lo_ns, hi_ns, count, wait per "   \
 	  "bucket in use)" },                                                  \
 	{ "help", 'h', no_argument, NULL, "this help" }
 
