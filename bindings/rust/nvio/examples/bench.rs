@@ -14,7 +14,8 @@
 //!
 //! Every way reads into buffers from one nvio::BufferPool of QD buffers
 //! and keeps its QD futures unboxed in a Vec: after the first QD reads
-//! the loop allocates nothing, as `nvio lat` does not.
+//! the loop allocates nothing (nor does `nvio lat`). The clock is read once
+//! a pass over the QD futures, as `nvio lat` reads it once a reaped batch.
 use nvio::driver::Driver;
 use nvio::tokio::AsyncQueue;
 use nvio::{Buffer, BufferPool, Device, QueueOptions, Wait};
@@ -65,44 +66,48 @@ where
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        loop {
-            let mut progress = false;
-            let mut busy = false;
-            for k in 0..this.slots.len() {
-                if this.slots[k].is_none() && this.err.is_none() && Instant::now() < this.until {
+        // One clock reading a pass, as nvio lat takes one a reaped batch:
+        // it closes the commands that finished and opens those issued in
+        // their place (a reading can be a system call in a guest)
+        let now = Instant::now();
+        let mut busy = false;
+        for k in 0..this.slots.len() {
+            loop {
+                if this.slots[k].is_none() {
+                    if this.err.is_some() || now >= this.until {
+                        break;
+                    }
                     this.rng ^= this.rng << 13;
                     this.rng ^= this.rng >> 7;
                     this.rng ^= this.rng << 17;
                     let f = (this.mk)(this.rng % this.span);
-                    this.slots[k] = Some((f, Instant::now()));
+                    this.slots[k] = Some((f, now));
                 }
-                if let Some((f, t0)) = &mut this.slots[k] {
-                    match Pin::new(f).poll(cx) {
-                        Poll::Ready(r) => {
-                            let ns = t0.elapsed().as_nanos().min(u32::MAX as u128) as u32;
-                            this.slots[k] = None;
-                            progress = true;
-                            match r.ok() {
-                                Ok(()) => this.lat.push(ns),
-                                Err(e) => this.err = Some(e),
-                            }
+                let (f, t0) = this.slots[k].as_mut().expect("filled above");
+                match Pin::new(f).poll(cx) {
+                    Poll::Ready(r) => {
+                        let ns = now.duration_since(*t0).as_nanos().min(u32::MAX as u128) as u32;
+                        this.slots[k] = None;
+                        match r.ok() {
+                            Ok(()) => this.lat.push(ns),
+                            Err(e) => this.err = Some(e),
                         }
-                        Poll::Pending => busy = true,
+                        // refilled at once: the slot's next read
+                    }
+                    Poll::Pending => {
+                        busy = true;
+                        break;
                     }
                 }
             }
-            // a slot that just finished is refilled on the next pass;
-            // done when nothing is in flight and nothing was refilled
-            if !busy && !progress {
-                return Poll::Ready(match this.err.take() {
-                    Some(e) => Err(e),
-                    None => Ok(std::mem::take(&mut this.lat)),
-                });
-            }
-            if busy && !progress {
-                return Poll::Pending;
-            }
         }
+        if busy {
+            return Poll::Pending;
+        }
+        Poll::Ready(match this.err.take() {
+            Some(e) => Err(e),
+            None => Ok(std::mem::take(&mut this.lat)),
+        })
     }
 }
 
