@@ -658,7 +658,10 @@ enum nvio_wait {
 /* Sets how this queue's reaps wait; spin_ns bounds one spinning reap
  * (NVIO_WAIT_SPIN; 0 = 1 ms), so that a caller's loop sees its stop flag
  * however long the device takes. From the queue's thread, or before its
- * first use. -EINVAL for an unknown strategy or a bound over 1 s. */
+ * first use. -EINVAL for an unknown strategy, a bound over 1 s, or a spin
+ * on a hybrid-polled queue. The default spins on polled queues where the
+ * kernel's polling wait was measured slower (NVIO_QUIRK_IOPOLL_WAIT_SLOW,
+ * 7.2 on), and waits in the kernel everywhere else. */
 NVIO_API int nvio_queue_set_wait(struct nvio_queue *q, int wait,
 				 uint64_t spin_ns);
 /* NVIO_WAIT_KERNEL or NVIO_WAIT_SPIN (never NVIO_WAIT_DEFAULT), or
@@ -1362,6 +1365,7 @@ enum nvio_quirk_id {
 	NVIO_QUIRK_PRIV_PASSTHRU,   /* all passthrough needs CAP_SYS_ADMIN */
 	NVIO_QUIRK_POLL_STATUS,     /* polled completions swap res and result */
 	NVIO_QUIRK_IOPOLL_EXIT_SPIN, /* polled ring closed with commands out */
+	NVIO_QUIRK_IOPOLL_WAIT_SLOW, /* the kernel's polling wait is slower */
 	NVIO_QUIRK_COUNT
 };
 

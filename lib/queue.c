@@ -538,7 +538,13 @@ uint32_t nvio_queue_timeout(const struct nvio_queue *q)
  * bench/README.md ("How a queue waits"). */
 static enum nvio_wait default_wait(const struct nvio_queue *q)
 {
-	(void)q;
+	/* Interrupt queues sleep: a spin would burn the CPU a polled queue
+	 * burns anyway. Hybrid polling sleeps inside the kernel's loop, and
+	 * an SQPOLL thread polls for the reap. */
+	if ((q->flags & (NVIO_QF_POLLED | NVIO_QF_SQPOLL |
+			 NVIO_QF_HYBRID_POLL)) == NVIO_QF_POLLED &&
+	    nvio_quirk_applies(NVIO_QUIRK_IOPOLL_WAIT_SLOW))
+		return NVIO_WAIT_SPIN;
 	return NVIO_WAIT_KERNEL;
 }
 
@@ -551,7 +557,12 @@ int nvio_queue_set_wait(struct nvio_queue *q, int wait, uint64_t spin_ns)
 		wait = default_wait(q);
 		break;
 	case NVIO_WAIT_KERNEL:
+		break;
 	case NVIO_WAIT_SPIN:
+		/* its sleep is in the kernel's polling loop, which a spin
+		 * never enters */
+		if (q->flags & NVIO_QF_HYBRID_POLL)
+			return -EINVAL;
 		break;
 	default:
 		return -EINVAL;

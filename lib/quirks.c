@@ -217,6 +217,28 @@ static const struct nvio_quirk table[] = {
 			  "exits with polled commands in flight still leaves "
 			  "their requests to the kernel",
 	},
+	{
+		.id = NVIO_QUIRK_IOPOLL_WAIT_SLOW,
+		.name = "iopoll-wait-slow",
+		.kernels = "7.2 measured; not 6.1 or 6.12; 6.13 to 7.1 not "
+			   "measured, so left as they were",
+		.from = KV(7, 2),
+		.until = 0,
+		.decided = "by version: the difference is speed, which nothing "
+			   "at queue creation can measure",
+		.what = "a polled reap that waits in the kernel's polling loop "
+			"(io_uring_enter with min_complete) read at 0.81x the "
+			"rate of one that polls once a call and comes back to "
+			"user space, at QD1, and 0.92x at QD32; the hand-written "
+			"liburing loop showed the same. On 6.1 and 6.12 the "
+			"kernel's wait was as fast or faster. Measured under "
+			"emulation (QEMU's NVMe controller, TCG), paired in one "
+			"process: bench/waits.sh, bench/README.md",
+		.action = "NVIO_WAIT_DEFAULT spins in user space on polled "
+			  "queues without an SQPOLL thread (NVIO_WAIT_SPIN, "
+			  "nvio_queue_set_wait(3)); NVIO_WAIT_KERNEL, or nvio "
+			  "lat --wait kernel, waits in the kernel as before",
+	},
 };
 
 _Static_assert(sizeof(table) / sizeof(table[0]) == NVIO_QUIRK_COUNT,

@@ -9,7 +9,9 @@
  *    interrupt queues (the kernel's polling loop has no timeout of its
  *    own), with the command still in flight, and destroy then waits for
  *    the command instead of freeing the ring under it;
- *  - a signal ends a reap that has no deadline, with -EINTR;
+ *  - a signal ends a reap that has no deadline, with -EINTR, and a
+ *    spinning reap (NVIO_WAIT_SPIN) returns at its bound, so a loop that
+ *    calls it again sees the handler's flag as soon;
  *  - commands given a 300 ms timeout come back as the kernel ends them
  *    (-EINTR after the controller reset, or Command Abort Requested; some
  *    may succeed late, since QEMU's reset waits for them), and a
@@ -95,11 +97,14 @@ static void on_alarm(int sig)
 }
 
 /* A signal ends a reap without a deadline: -EINTR, and the command is
- * still reaped later, once. */
+ * still reaped later, once. A spinning reap (NVIO_WAIT_SPIN) returns
+ * -EINTR at its spin bound instead, so a loop that calls it again until
+ * its handler's flag is set sees the flag as soon. */
 static void signal_ends_wait(struct nvio_dev *slow, uint32_t flags,
-			     const char *kind, bool submit_first)
+			     int wait, const char *kind, bool submit_first)
 {
 	struct nvio_queue *q = make_queue(slow, flags, 0);
+	unsigned calls = 0;
 	void *buf = nvio_buf_alloc(4096);
 	struct itimerval it = { .it_value = { .tv_usec = 300000 } };
 	struct sigaction sa;
@@ -107,6 +112,7 @@ static void signal_ends_wait(struct nvio_dev *slow, uint32_t flags,
 	double t0, dt;
 	int rc;
 
+	CHECK_RC(nvio_queue_set_wait(q, wait, 0), 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
 	sigemptyset(&sa.sa_mask);
@@ -120,14 +126,21 @@ static void signal_ends_wait(struct nvio_dev *slow, uint32_t flags,
 		CHECK_RC(nvio_queue_submit(q), 1);
 	setitimer(ITIMER_REAL, &it, NULL);
 	t0 = now_s();
-	rc = nvio_queue_reap(q, &c, 1, 1);
+	do {
+		rc = nvio_queue_reap(q, &c, 1, 1);
+		calls++;
+	} while (wait == NVIO_WAIT_SPIN && rc == -EINTR && !alarms);
 	dt = now_s() - t0;
 	CHECK(rc == -EINTR, "%s: reap under SIGALRM: %d (%s)", kind, rc,
 	      nvio_strerror(rc));
 	CHECK(alarms == 1 && dt < 2.0, "%s: %d alarms, reap took %.3f s", kind,
 	      (int)alarms, dt);
-	printf("%s%s: reap interrupted after %.3f s: %d\n", kind,
-	       submit_first ? " (submitted first)" : "", dt, rc);
+	/* the kernel's wait is one call; a spin returns at its 1 ms bound */
+	CHECK(wait == NVIO_WAIT_SPIN ? calls > 10 : calls == 1,
+	      "%s: %u reaps before the signal was seen", kind, calls);
+	printf("%s%s: reap interrupted after %.3f s, %u call%s: %d\n", kind,
+	       submit_first ? " (submitted first)" : "", dt, calls,
+	       calls == 1 ? "" : "s", rc);
 	/* the command comes back (5 s, or ended by the kernel's 1 s
 	 * timeout) */
 	rc = nvio_queue_reap_timeout(q, &c, 1, 1, 60ull * 1000000000u);
@@ -336,12 +349,19 @@ int main(void)
 	if (polls)
 		deadline(slow, NVIO_QUEUE_POLL, "poll");
 	for (int first = 0; first < 2; first++) {
-		signal_ends_wait(slow, NVIO_QUEUE_IRQ, "irq", first);
+		signal_ends_wait(slow, NVIO_QUEUE_IRQ, NVIO_WAIT_KERNEL, "irq",
+				 first);
+		signal_ends_wait(slow, NVIO_QUEUE_IRQ, NVIO_WAIT_SPIN,
+				 "irq, spinning", first);
 		/* 6.1 before 6.1.53 has no signal check in its polling
 		 * loop; Debian 12's 6.1 is newer, and polls only on
 		 * request anyway */
-		if (polls)
-			signal_ends_wait(slow, NVIO_QUEUE_POLL, "poll", first);
+		if (polls) {
+			signal_ends_wait(slow, NVIO_QUEUE_POLL, NVIO_WAIT_KERNEL,
+					 "poll", first);
+			signal_ends_wait(slow, NVIO_QUEUE_POLL, NVIO_WAIT_SPIN,
+					 "poll, spinning", first);
+		}
 	}
 	command_timeout(slow, 0, "default queue");
 	kernel_timeout(slow);

@@ -163,6 +163,23 @@ START_TEST(exit_spin_series)
 }
 END_TEST
 
+/* iopoll-wait-slow: measured on 7.2 and not on 6.1 or 6.12; the kernels
+ * between, and an unreadable release, keep the kernel's wait. */
+START_TEST(wait_slow_series)
+{
+	const struct nvio_quirk *q = nvio_quirk(NVIO_QUIRK_IOPOLL_WAIT_SLOW);
+
+	ck_assert_str_eq(q->name, "iopoll-wait-slow");
+	ck_assert(nvio_quirk_applies_to(q, nvio_kver_parse("7.2.13+deb14-amd64")));
+	ck_assert(nvio_quirk_applies_to(q, nvio_kver_parse("7.10.0")));
+	ck_assert(nvio_quirk_applies_to(q, nvio_kver_parse("8.0.1")));
+	ck_assert(!nvio_quirk_applies_to(q, nvio_kver_parse("7.1.9")));
+	ck_assert(!nvio_quirk_applies_to(q, nvio_kver_parse("6.12.117+deb13-amd64")));
+	ck_assert(!nvio_quirk_applies_to(q, nvio_kver_parse("6.1.0-57-amd64")));
+	ck_assert(!nvio_quirk_applies_to(q, 0));
+}
+END_TEST
+
 /* Hybrid polling is explicit polling, and contradicts NVIO_QUEUE_IRQ. */
 START_TEST(hybrid_opts)
 {
@@ -188,6 +205,7 @@ int main(void)
 	tcase_add_test(tc, running_unreadable);
 	tcase_add_test(tc, running_new);
 	tcase_add_test(tc, exit_spin_series);
+	tcase_add_test(tc, wait_slow_series);
 	tcase_add_test(tc, hybrid_opts);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

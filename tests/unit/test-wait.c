@@ -361,6 +361,43 @@ START_TEST(wait_set)
 }
 END_TEST
 
+/* NVIO_WAIT_DEFAULT by kernel (quirk iopoll-wait-slow) and by queue: a
+ * polled queue spins where the kernel's polling wait was measured
+ * slower, an interrupt, SQPOLL or hybrid queue waits in the kernel, and
+ * a hybrid queue refuses to spin. Each test is a process of its own, so
+ * each reads its own NVIO_KERNEL_RELEASE. */
+static void check_default(const char *release, int polled_wait)
+{
+	setenv("NVIO_KERNEL_RELEASE", release, 1);
+	q->flags = NVIO_QF_POLLED;
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_DEFAULT, 0), 0);
+	ck_assert_int_eq(nvio_queue_wait(q), polled_wait);
+	q->flags = 0;
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_DEFAULT, 0), 0);
+	ck_assert_int_eq(nvio_queue_wait(q), NVIO_WAIT_KERNEL);
+	q->flags = NVIO_QF_POLLED | NVIO_QF_SQPOLL;
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_DEFAULT, 0), 0);
+	ck_assert_int_eq(nvio_queue_wait(q), NVIO_WAIT_KERNEL);
+	q->flags = NVIO_QF_POLLED | NVIO_QF_HYBRID_POLL;
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_DEFAULT, 0), 0);
+	ck_assert_int_eq(nvio_queue_wait(q), NVIO_WAIT_KERNEL);
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_SPIN, 0), -EINVAL);
+	ck_assert_int_eq(nvio_queue_wait(q), NVIO_WAIT_KERNEL);
+	q->flags = 0;
+}
+
+START_TEST(default_new_kernel)
+{
+	check_default("7.2.13+deb14-amd64", NVIO_WAIT_SPIN);
+}
+END_TEST
+
+START_TEST(default_old_kernel)
+{
+	check_default("6.12.117+deb13-amd64", NVIO_WAIT_KERNEL);
+}
+END_TEST
+
 static double thread_cpu_ms(void)
 {
 	struct timespec ts;
@@ -475,6 +512,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, sync_error_leaves_queue_idle);
 	tcase_add_test(tc, timeout_in_entries);
 	tcase_add_test(tc, wait_set);
+	tcase_add_test(tc, default_new_kernel);
+	tcase_add_test(tc, default_old_kernel);
 	tcase_add_test(tc, spin_returns_at_bound);
 	tcase_add_test(tc, spin_reaps_what_comes);
 	tcase_add_test(tc, spin_deadline);
