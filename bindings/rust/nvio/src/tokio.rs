@@ -72,8 +72,9 @@ impl Inner {
 
 /// An interrupt queue made with `eventfd`, driven by Tokio.
 pub struct AsyncQueue {
-    inner: RefCell<Inner>,
+    // dropped first: out of Tokio's reactor before the queue closes the fd
     fd: AsyncFd<EventFd>,
+    inner: RefCell<Inner>,
 }
 
 impl AsyncQueue {
@@ -113,6 +114,13 @@ impl AsyncQueue {
     /// The eventfd readable: clear it, reap what is there, hand each
     /// completion to its future and wake it. Err: reaping failed.
     fn drive(&self, cx: &mut Context<'_>) -> Result<()> {
+        // what an earlier submit left (no system call when nothing is)
+        if let Err(e) = self.inner.borrow_mut().queue.submit() {
+            if !retry_later(&e) {
+                return Err(e);
+            }
+            cx.waker().wake_by_ref();
+        }
         loop {
             let mut guard = match self.fd.poll_read_ready(cx) {
                 Poll::Ready(Ok(g)) => g,
@@ -153,6 +161,14 @@ impl AsyncQueue {
     }
 }
 
+/// A submit that failed with EINTR (task work or a signal came first),
+/// EAGAIN or EBUSY (no room for completions yet) left its commands queued,
+/// for a later submit or reap; any other error would leave them waiting
+/// for nothing.
+fn retry_later(e: &Error) -> bool {
+    matches!(e, Error::Os(4) | Error::Os(11) | Error::Os(16))
+}
+
 enum St {
     Unqueued { write: bool, slba: u64, nlb: u32, buf: Buffer },
     /// Its slot in the queue's table.
@@ -185,13 +201,12 @@ impl Future for AsyncOp {
                         if r.is_ok() {
                             i.slots[t] = Slot::Waiting(Some(cx.waker().clone()));
                             if let Err(e) = i.queue.submit() {
-                                // EAGAIN, EBUSY: the kernel takes it with
-                                // the next submit or reap; anything else
-                                // would leave it waiting for nothing
-                                if e != Error::Os(11) && e != Error::Os(16) {
+                                if !retry_later(&e) {
                                     drop(i);
                                     return Poll::Ready(fail_queued(&this.q, t, e));
                                 }
+                                // polled again soon, to submit it
+                                cx.waker().wake_by_ref();
                             }
                         } else {
                             i.release(t);
