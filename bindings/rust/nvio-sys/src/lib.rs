@@ -27,6 +27,8 @@ pub const NVIO_QUEUE_EVENTFD: u32 = 1 << 4;
 pub const NVIO_QF_POLLED: u32 = 1 << 0;
 pub const NVIO_QF_IRQ_FALLBACK: u32 = 1 << 1;
 pub const NVIO_QF_SQPOLL: u32 = 1 << 2;
+pub const NVIO_QF_REG_FILE: u32 = 1 << 3;
+pub const NVIO_QF_REG_BUFS: u32 = 1 << 4;
 pub const NVIO_QF_SINGLE_ISSUER: u32 = 1 << 5;
 pub const NVIO_QF_EVENTFD: u32 = 1 << 8;
 
@@ -155,6 +157,8 @@ extern "C" {
     pub fn nvio_queue_inflight(q: *const nvio_queue) -> c_uint;
     pub fn nvio_queue_event_fd(q: *const nvio_queue) -> c_int;
     pub fn nvio_queue_set_timeout(q: *mut nvio_queue, ms: u32) -> c_int;
+    pub fn nvio_queue_timeout(q: *const nvio_queue) -> u32;
+    pub fn nvio_queue_buf(q: *const nvio_queue, i: c_uint) -> *mut c_void;
 
     pub fn nvio_queue_read(q: *mut nvio_queue, slba: u64, nlb: u32,
                            buf: *mut c_void, len: usize, ctl: c_uint,

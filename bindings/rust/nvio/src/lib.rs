@@ -12,7 +12,10 @@
 //!   buffer by value and hand it back in their [`Completion`]: a buffer
 //!   the device may still write cannot be read, freed, moved or reused.
 //!   A [`BufferPool`] hands out buffers of one size and takes each back
-//!   when it is dropped, so a loop of commands allocates nothing.
+//!   when it is dropped, so a loop of commands allocates nothing; a
+//!   queue's registered buffers ([`QueueOptions::reg_bufs`],
+//!   [`Queue::buffers`]) are such a pool, whose buffers the kernel need
+//!   not map for each command.
 //! * Results keep the errno ([`Error::Os`]) and the NVMe status
 //!   ([`Error::Nvme`]) apart.
 //!
@@ -254,6 +257,10 @@ impl Drop for Buffer {
 /// The pool is a handle: clones share the buffers, and the memory is
 /// freed when the last handle and the last buffer are gone.
 ///
+/// A queue's registered buffers are a pool too ([`Queue::buffers`]):
+/// their memory belongs to the C queue, which is then destroyed only when
+/// the [`Queue`] and the last of its registered buffers are gone.
+///
 /// ```no_run
 /// use nvio::{BufferPool, Device, QueueOptions};
 ///
@@ -282,10 +289,17 @@ pub struct BufferPool {
 struct PoolInner {
     len: usize,
     free: Mutex<Vec<NonNull<u8>>>,
+    /// A queue's registered buffers: the memory is the C queue's, freed
+    /// with it. The [`Queue`] holds a reference too, and lets go of it
+    /// only with nothing in flight, so the last one destroys an idle
+    /// queue.
+    queue: Option<NonNull<sys::nvio_queue>>,
 }
 
 // SAFETY: the pointers are idle buffers owned by the pool, handed out
-// (and taken back) under the mutex
+// (and taken back) under the mutex; the queue is only destroyed, once,
+// idle (nvio_queue_destroy of an idle queue frees it and makes no ring
+// call that another thread may not make)
 unsafe impl Send for PoolInner {}
 unsafe impl Sync for PoolInner {}
 
@@ -298,6 +312,13 @@ impl PoolInner {
 
 impl Drop for PoolInner {
     fn drop(&mut self) {
+        if let Some(q) = self.queue {
+            // SAFETY: the last reference to a queue with nothing in
+            // flight; its registered memory goes with it, and no buffer
+            // of it is left
+            unsafe { sys::nvio_queue_destroy(q.as_ptr()) };
+            return;
+        }
         let free = self.free.get_mut().unwrap_or_else(|e| e.into_inner());
         for p in free.drain(..) {
             // SAFETY: idle buffers from nvio_buf_alloc, freed once
@@ -313,7 +334,9 @@ impl BufferPool {
         if len == 0 {
             return Err(Error::Os(EINVAL));
         }
-        let pool = BufferPool { inner: Arc::new(PoolInner { len, free: Mutex::new(Vec::with_capacity(count)) }) };
+        let pool = BufferPool {
+            inner: Arc::new(PoolInner { len, free: Mutex::new(Vec::with_capacity(count)), queue: None }),
+        };
         for _ in 0..count {
             pool.inner.put(alloc_zeroed(len)?);
         }
@@ -321,11 +344,14 @@ impl BufferPool {
     }
 
     /// An idle buffer, or a new (zeroed) one when none is idle: the pool
-    /// grows to as many as are out at once.
+    /// grows to as many as are out at once. A queue's registered buffers
+    /// are as many as it was made with: past them, a new buffer of the
+    /// same size is not registered, and is freed when dropped.
     pub fn get(&self) -> Result<Buffer> {
         let p = self.inner.free.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let ptr = match p {
             Some(p) => p,
+            None if self.inner.queue.is_some() => return Buffer::new(self.inner.len),
             None => alloc_zeroed(self.inner.len)?,
         };
         Ok(Buffer { ptr, len: self.inner.len, home: Some(self.inner.clone()) })
@@ -346,11 +372,17 @@ impl BufferPool {
     pub fn idle(&self) -> usize {
         self.inner.free.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
+
+    /// A queue's registered buffers ([`Queue::buffers`]).
+    pub fn registered(&self) -> bool {
+        self.inner.queue.is_some()
+    }
 }
 
 impl fmt::Debug for BufferPool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "BufferPool({} bytes each, {} idle)", self.inner.len, self.idle())
+        let reg = if self.registered() { ", registered" } else { "" };
+        write!(f, "BufferPool({} bytes each, {} idle{})", self.inner.len, self.idle(), reg)
     }
 }
 
@@ -470,6 +502,8 @@ impl Device {
             } | if o.eventfd { sys::NVIO_QUEUE_EVENTFD } else { 0 },
             sqpoll_cpu: -1,
             timeout_ms: o.timeout_ms,
+            reg_bufs: o.reg_bufs,
+            reg_buf_size: o.reg_buf_size,
             ..Default::default()
         };
         let mut raw = std::ptr::null_mut();
@@ -478,9 +512,21 @@ impl Device {
         let raw = NonNull::new(raw).ok_or(Error::Os(ENOMEM))?;
         // SAFETY: a live queue
         let depth = unsafe { sys::nvio_queue_depth(raw.as_ptr()) } as usize;
+        let reg = if o.reg_bufs > 0 {
+            // SAFETY: a live queue, made with reg_bufs buffers
+            let bufs = (0..o.reg_bufs).filter_map(|k| NonNull::new(unsafe { sys::nvio_queue_buf(raw.as_ptr(), k) } as *mut u8));
+            Some(Arc::new(PoolInner {
+                len: o.reg_buf_size as usize,
+                free: Mutex::new(bufs.rev().collect()),
+                queue: Some(raw),
+            }))
+        } else {
+            None
+        };
         let i = self.raw_info();
         Ok(Queue {
             raw,
+            reg,
             lba: i.lba_size as usize
                 + if i.md_extended { i.md_size as usize } else { 0 },
             slots: (0..depth).map(|_| None).collect(),
@@ -522,11 +568,24 @@ pub struct QueueOptions {
     pub eventfd: bool,
     /// Every command's timeout in ms (0: the kernel's).
     pub timeout_ms: u32,
+    /// Buffers registered with the queue (0..=depth), which commands use
+    /// as fixed buffers: the kernel does not map their pages for each
+    /// command. [`Queue::buffers`] hands them out.
+    pub reg_bufs: u32,
+    /// Bytes each registered buffer holds (more than 0 with `reg_bufs`).
+    pub reg_buf_size: u32,
 }
 
 impl Default for QueueOptions {
     fn default() -> Self {
-        QueueOptions { depth: 32, wait: Wait::Default, eventfd: false, timeout_ms: 0 }
+        QueueOptions {
+            depth: 32,
+            wait: Wait::Default,
+            eventfd: false,
+            timeout_ms: 0,
+            reg_bufs: 0,
+            reg_buf_size: 0,
+        }
     }
 }
 
@@ -546,6 +605,9 @@ pub struct Completion {
 /// thread rules.
 pub struct Queue {
     raw: NonNull<sys::nvio_queue>,
+    /// Its registered buffers, whose pool destroys the C queue once
+    /// this and they are gone.
+    reg: Option<Arc<PoolInner>>,
     lba: usize,
     /// The buffers of commands in flight, by slot, with their tickets:
     /// held here until their completion is reaped.
@@ -580,6 +642,17 @@ impl Queue {
     /// Commands queued or in flight, not yet reaped.
     pub fn inflight(&self) -> usize {
         self.slots.len() - self.free.len()
+    }
+
+    /// The queue's registered buffers ([`QueueOptions::reg_bufs`]) as a
+    /// pool, or `None` if it was made without. A buffer from it is an
+    /// ordinary [`Buffer`] that any queue can use; on this queue, commands
+    /// whose data lies in it use it as a fixed buffer (if the kernel took
+    /// the registration: `flags()` has `sys::NVIO_QF_REG_BUFS`). Its
+    /// memory belongs to the queue, which stays (idle) until the last
+    /// such buffer is dropped.
+    pub fn buffers(&self) -> Option<BufferPool> {
+        self.reg.as_ref().map(|r| BufferPool { inner: r.clone() })
     }
 
     /// The eventfd of a queue made with `eventfd` (interrupts).
@@ -702,7 +775,9 @@ impl Queue {
 
     /// As [`Queue::reap`], handing each completion to `f` rather than
     /// collecting them in a new `Vec`: how many. For loops that reap
-    /// often and allocate nothing.
+    /// often and allocate nothing. Fewer than `min`, or none, when the
+    /// timeout passes or a signal (or the queue's spin bound,
+    /// `nvio_queue_set_wait`) ends the wait.
     pub fn reap_with<F: FnMut(Completion)>(&mut self, min: usize, timeout: Option<Duration>, mut f: F)
         -> Result<usize> {
         let max = self.cpl.len();
@@ -724,7 +799,8 @@ impl Queue {
             }
         };
         const ETIME: i32 = 62;
-        if n == -ETIME {
+        const EINTR: i32 = 4;
+        if n == -ETIME || n == -EINTR {
             return Ok(0);
         }
         if n < 0 {
@@ -748,16 +824,66 @@ impl Queue {
     }
 }
 
+impl Queue {
+    /// Reaps (and drops) every command in flight, within the bound
+    /// nvio_queue_destroy gives itself: twice the command timeout plus
+    /// 30 s. False if they are not all back.
+    fn drain(&mut self) -> bool {
+        // SAFETY: a live queue
+        let mut ms = u64::from(unsafe { sys::nvio_queue_timeout(self.raw.as_ptr()) });
+        if ms == 0 {
+            // the kernel's default, which the administrator may raise
+            ms = std::fs::read_to_string("/sys/module/nvme_core/parameters/io_timeout")
+                .ok()
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .filter(|&s| s > 0 && s < 86400)
+                .map_or(30_000, |s| s * 1000);
+        }
+        let deadline = std::time::Instant::now() + Duration::from_millis(2 * ms + 30_000);
+        while self.inflight() > 0 {
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            let n = self.inflight();
+            if self.reap_with(n, Some(deadline - now), drop).is_err() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
 impl Drop for Queue {
     fn drop(&mut self) {
-        // SAFETY: destroy waits for the commands in flight (within a
-        // bound); if it cannot, the kernel may still write their buffers,
-        // so they are leaked rather than freed
-        let rc = unsafe { sys::nvio_queue_destroy(self.raw.as_ptr()) };
-        if rc != 0 {
+        let reg = match self.reg.take() {
+            Some(r) => r,
+            None => {
+                // SAFETY: destroy waits for the commands in flight (within
+                // a bound); if it cannot, the kernel may still write their
+                // buffers, so they are leaked rather than freed
+                let rc = unsafe { sys::nvio_queue_destroy(self.raw.as_ptr()) };
+                if rc != 0 {
+                    for s in self.slots.drain(..).flatten() {
+                        std::mem::forget(s.1);
+                    }
+                }
+                return;
+            }
+        };
+        // Registered buffers live in the C queue's memory, and may outlive
+        // this Queue: the commands in flight are reaped here, on the
+        // queue's thread, and the pool's last reference destroys the idle
+        // queue. If they cannot be, the kernel may still write their
+        // buffers: the buffers, and the queue with its memory, are leaked.
+        if self.drain() {
+            self.slots.clear();
+            drop(reg);
+        } else {
             for s in self.slots.drain(..).flatten() {
                 std::mem::forget(s.1);
             }
+            std::mem::forget(reg);
         }
     }
 }

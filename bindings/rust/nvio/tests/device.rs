@@ -302,6 +302,81 @@ fn a_pooled_buffer_in_flight_goes_back_only_after_its_command() {
     assert_eq!(pool.idle(), 1);
 }
 
+#[test]
+fn registered_buffers_are_a_pool_that_outlives_the_queue() {
+    use nvio::driver::{join_all, Driver};
+    let d = match dev() {
+        Some(d) => d,
+        None => return,
+    };
+    let lba = d.info().lba_size as usize;
+    let at = scratch(&d);
+    let mut q = d
+        .queue(&QueueOptions { depth: 4, reg_bufs: 4, reg_buf_size: lba as u32, ..Default::default() })
+        .unwrap();
+    if q.flags() & nvio::sys::NVIO_QF_REG_BUFS == 0 {
+        eprintln!("note: the kernel did not take the registration; the buffers work unregistered");
+    }
+    let mut want = Vec::new();
+    for k in 0..8u64 {
+        let mut w = Buffer::new(lba).unwrap();
+        fill(&mut w, 5000 + k);
+        q.write(at + k, 1, &w).unwrap();
+        want.push(w.to_vec());
+    }
+    assert!(d.queue(&QueueOptions::default()).unwrap().buffers().is_none());
+    let pool = q.buffers().unwrap();
+    assert!(pool.registered());
+    assert_eq!((pool.idle(), pool.buf_len()), (4, lba));
+    let drv = Driver::new(q);
+    for round in 0..2u64 {
+        let reads = (0..4u64).map(|j| drv.read(at + round * 4 + j, 1, pool.get().unwrap())).collect();
+        for (j, (res, buf)) in drv.block_on(join_all(reads)).unwrap().into_iter().enumerate() {
+            res.unwrap();
+            let k = (round * 4 + j as u64) as usize;
+            assert!(buf[..] == want[k][..], "LBA {} read back differs", at + k as u64);
+        }
+        assert_eq!(pool.idle(), 4);
+    }
+    // all four out: past them, get() gives an unregistered buffer
+    let out: Vec<Buffer> = (0..4).map(|_| pool.get().unwrap()).collect();
+    assert!(pool.try_get().is_none());
+    let extra = pool.get().unwrap();
+    assert_eq!(extra.len(), lba);
+    drop((out, extra));
+    assert_eq!(pool.idle(), 4, "the unregistered one is not kept");
+    // one kept out, two in flight when the driver (and its queue) goes:
+    // the drop reaps them, and the kept one's memory stays
+    let mut kept = pool.get().unwrap();
+    for (k, b) in kept.iter_mut().enumerate() {
+        *b = k as u8;
+    }
+    struct Twice(Vec<nvio::driver::Op>);
+    impl std::future::Future for Twice {
+        type Output = ();
+        fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+            for op in self.0.iter_mut() {
+                assert!(std::pin::Pin::new(op).poll(cx).is_pending());
+            }
+            std::task::Poll::Ready(())
+        }
+    }
+    let ops = vec![drv.read(at, 1, pool.get().unwrap()), drv.read(at + 1, 1, pool.get().unwrap())];
+    let mut twice = Twice(ops);
+    drv.block_on(&mut twice).unwrap();
+    assert_eq!(drv.inflight(), 2);
+    assert_eq!(pool.idle(), 1);
+    drop(twice); // the futures go; the driver keeps their buffers
+    drop(drv);
+    assert_eq!(pool.idle(), 3, "the two in flight came back when the queue went");
+    assert!(kept.iter().enumerate().all(|(k, &b)| b == k as u8));
+    // any queue can use it (unregistered there)
+    let mut q2 = d.queue(&QueueOptions::default()).unwrap();
+    q2.read(at + 2, 1, &mut kept).unwrap();
+    assert!(kept[..] == want[2][..]);
+    drop((kept, pool)); // the last of them: the old queue is destroyed now
+}
+
 #[cfg(feature = "tokio")]
 #[test]
 fn tokio_futures_woken_through_the_eventfd() {
