@@ -170,6 +170,10 @@ if [ "${1:-}" = --in-guest ]; then
 			done
 		done
 	done | tee "$res"
+	if grep -q '^# FAILED' "$res"; then
+		# a reset or timed-out command would show here
+		dmesg | grep -i nvme | tail -8 | sed 's/^/# dmesg: /'
+	fi
 	summary <"$res"
 	exit 0
 fi

@@ -12,9 +12,10 @@
 //! percentiles, and the process's CPU time per read (getrusage
 //! RUSAGE_SELF: every thread, the blocking pool's included).
 //!
-//! Every way reads into buffers from one nvio::BufferPool of QD buffers
-//! and keeps its QD futures unboxed in a Vec: after the first QD reads
-//! the loop allocates nothing (nor does `nvio lat`). The clock is read once
+//! Every way reads into QD buffers from an nvio::BufferPool, the nvio
+//! ways into the queue's registered buffers (as `nvio lat` does; the
+//! kernel does not map them for each read), and keeps its QD futures
+//! unboxed in a Vec: after the first QD reads the loop allocates nothing. The clock is read once
 //! a pass over the QD futures, as `nvio lat` reads it once a reaped batch.
 use nvio::driver::Driver;
 use nvio::tokio::AsyncQueue;
@@ -35,13 +36,13 @@ trait Outcome {
 
 impl Outcome for (nvio::Result<u64>, Buffer) {
     fn ok(self) -> Result<(), String> {
-        self.0.map(|_| ()).map_err(|e| e.to_string())
+        self.0.map(|_| ()).map_err(|e| format!("a read: {}", e))
     }
 }
 
 impl Outcome for Result<std::io::Result<()>, tokio::task::JoinError> {
     fn ok(self) -> Result<(), String> {
-        self.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
+        self.map_err(|e| e.to_string())?.map_err(|e| format!("a pread: {}", e))
     }
 }
 
@@ -139,25 +140,34 @@ fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), Stri
     let span = i.nsze / nlb as u64;
     let until = Instant::now() + Duration::from_secs(secs);
     let e = |e: nvio::Error| e.to_string();
-    let pool = BufferPool::new(4096, qd).map_err(e)?;
+    let qe = |e: nvio::Error| format!("making the queue: {}", e);
+    // the nvio ways: QD registered buffers
+    let reg = QueueOptions { depth: qd as u32, reg_bufs: qd as u32, reg_buf_size: 4096, ..Default::default() };
+    let mut regd = false; // the kernel took the registration
+    let mut registered = |q: &nvio::Queue| {
+        regd = q.flags() & nvio::sys::NVIO_QF_REG_BUFS != 0;
+        q.buffers().ok_or_else(|| "no registered buffers".to_string())
+    };
     let (c0, t0) = (cpu_ns(), Instant::now());
     let mut lat = match mode {
         "tpc" => {
             let q = dev
-                .queue(&QueueOptions { depth: qd as u32, wait: Wait::Poll, ..Default::default() })
-                .map_err(e)?;
+                .queue(&QueueOptions { wait: Wait::Poll, ..reg })
+                .map_err(qe)?;
+            let pool = registered(&q)?;
             let d = std::rc::Rc::new(Driver::new(q));
             let d2 = d.clone();
             let mk = move |blk_no: u64| d2.read(blk_no * nlb as u64, nlb, pool.get().unwrap());
-            d.block_on(closed(mk, qd, until, span)).map_err(e)??
+            d.block_on(closed(mk, qd, until, span)).map_err(|e| format!("reaping: {}", e))??
         }
         "tokio" => {
             let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().map_err(|e| e.to_string())?;
             let q = dev
-                .queue(&QueueOptions { depth: qd as u32, wait: Wait::Interrupts, eventfd: true, ..Default::default() })
-                .map_err(e)?;
+                .queue(&QueueOptions { wait: Wait::Interrupts, eventfd: true, ..reg })
+                .map_err(qe)?;
+            let pool = registered(&q)?;
             rt.block_on(async {
-                let q = AsyncQueue::new(q).map_err(e)?;
+                let q = AsyncQueue::new(q).map_err(|e| format!("the eventfd: {}", e))?;
                 let mk = move |blk_no: u64| q.read(blk_no * nlb as u64, nlb, pool.get().unwrap());
                 closed(mk, qd, until, span).await
             })?
@@ -169,6 +179,7 @@ fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), Stri
                 .open(blk)
                 .map_err(|e| format!("{}: {}", blk, e))?;
             let f = Arc::new(f);
+            let pool = BufferPool::new(4096, qd).map_err(e)?;
             let rt = tokio::runtime::Builder::new_current_thread().build().map_err(|e| e.to_string())?;
             let mk = move |blk_no: u64| {
                 let f = f.clone();
@@ -185,7 +196,7 @@ fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), Stri
     let n = lat.len().max(1);
     let pct = |p: f64| lat.get(((n as f64 * p) as usize).min(n - 1)).copied().unwrap_or(0) as f64 / 1e3;
     println!(
-        "{{\"mode\":\"{}\",\"qd\":{},\"ios\":{},\"secs\":{:.3},\"iops\":{:.0},\"p50_us\":{:.1},\"p99_us\":{:.1},\"cpu_user_ns_per_io\":{:.0},\"cpu_sys_ns_per_io\":{:.0}}}",
+        "{{\"mode\":\"{}\",\"qd\":{},\"ios\":{},\"secs\":{:.3},\"iops\":{:.0},\"p50_us\":{:.1},\"p99_us\":{:.1},\"cpu_user_ns_per_io\":{:.0},\"cpu_sys_ns_per_io\":{:.0},\"reg_bufs\":{}}}",
         mode,
         qd,
         lat.len(),
@@ -194,7 +205,8 @@ fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), Stri
         pct(0.5),
         pct(0.99),
         (c1.0 - c0.0) as f64 / n as f64,
-        (c1.1 - c0.1) as f64 / n as f64
+        (c1.1 - c0.1) as f64 / n as f64,
+        regd as u8
     );
     Ok(())
 }
