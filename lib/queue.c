@@ -840,10 +840,11 @@ static int spin_wait(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 
 	for (unsigned i = 1;; i++) {
 		if (!cq_ready(q)) {
-			int rc = enter(q, q->f.pending, 0, 0);
+			/* the inline reap's own system call, waiting for
+			 * nothing: the cheapest pass there is */
+			int rc = nvio_fast_enter(q, q->f.pending, 0);
 
-			if (rc < 0 && rc != -EINTR && rc != -EAGAIN &&
-			    rc != -EBUSY) {
+			if (rc < 0 && rc != -EINTR) {
 				n += drain(q, cpl + n, max - n);
 				return n ? (int)n : rc;
 			}
