@@ -227,11 +227,12 @@ static const struct nvio_quirk table[] = {
 		.decided = "by version: the difference is speed, which nothing "
 			   "at queue creation can measure",
 		.what = "a polled reap that waits in the kernel's polling loop "
-			"(io_uring_enter with min_complete) read at 0.81x the "
+			"(io_uring_enter with min_complete) read at 0.79x the "
 			"rate of one that polls once a call and comes back to "
-			"user space, at QD1, and 0.92x at QD32; the hand-written "
-			"liburing loop showed the same. On 6.1 and 6.12 the "
-			"kernel's wait was as fast or faster. Measured under "
+			"user space at QD1, and 0.70x at QD32 (0.81x and 0.92x "
+			"in a run on a busier host); the hand-written liburing "
+			"loop showed the same. On 6.1 and 6.12 the kernel's "
+			"wait was level or a few percent ahead. Measured under "
 			"emulation (QEMU's NVMe controller, TCG), paired in one "
 			"process: bench/waits.sh, bench/README.md",
 		.action = "NVIO_WAIT_DEFAULT spins in user space on polled "
