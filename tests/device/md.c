@@ -205,7 +205,7 @@ static void async_md(const char *path)
 			CHECK_RC(nvio_queue_io(q, &io), 0);
 		}
 		for (got = 0; got < 8;) {
-			int n = nvio_queue_reap(q, cpl, 8, 1);
+			int n = dt_reap(q, cpl, 8, 1);
 
 			CHECK(n > 0, "%s: reap: %s", path, nvio_strerror(n));
 			if (n <= 0)

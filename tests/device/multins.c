@@ -27,7 +27,7 @@ static int reap_all(struct nvio_queue *q, unsigned n)
 	int bad = 0;
 
 	while (got < n) {
-		int k = nvio_queue_reap(q, cpl, 2 * N, 1);
+		int k = dt_reap(q, cpl, 2 * N, 1);
 
 		if (k < 0) {
 			CHECK(0, "reap: %s", nvio_strerror(k));
