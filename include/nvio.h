@@ -651,14 +651,14 @@ enum nvio_wait {
 	/* In user space: nonblocking passes (each one io_uring_enter that
 	 * submits, polls the device once or runs the completions' work, and
 	 * returns), until the reap has its completions or the spin bound
-	 * passes; it then returns what it has, -EINTR with none, as a signal
-	 * would. Burns the CPU on interrupt queues too. */
+	 * passes; then in the kernel, as NVIO_WAIT_KERNEL. Burns the CPU on
+	 * interrupt queues too, while it spins. */
 	NVIO_WAIT_SPIN = 2,
 };
-/* Sets how this queue's reaps wait; spin_ns bounds one spinning reap
- * (NVIO_WAIT_SPIN; 0 = 1 ms), so that a caller's loop sees its stop flag
- * however long the device takes. From the queue's thread, or before its
- * first use. -EINVAL for an unknown strategy, a bound over 1 s, or a spin
+/* Sets how this queue's reaps wait; spin_ns bounds the spin of one
+ * reap (NVIO_WAIT_SPIN; 0 = 1 ms), after which it waits in the kernel,
+ * which hears signals. From the queue's thread, or before its first
+ * use. -EINVAL for an unknown strategy, a bound over 1 s, or a spin
  * on a hybrid-polled queue. The default spins on polled queues where the
  * kernel's polling wait was measured slower (NVIO_QUIRK_IOPOLL_WAIT_SLOW,
  * 7.2 on), and waits in the kernel everywhere else. */

@@ -829,15 +829,18 @@ static unsigned spin(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 /* NVIO_WAIT_SPIN's wait on a ring without an SQ thread: one nonblocking
  * io_uring_enter a pass, which submits what is queued and polls the
  * device once (IOPOLL) or runs the completions' task work (deferred and
- * cooperative rings post nothing without it), until `min` are in cpl or
- * the deadline (else the spin bound) passes. A signal handler runs but
- * cannot end a spin it does not know of: the bound does, for the caller
- * to look at its flags. */
-static int spin_wait(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
-		     unsigned min, unsigned n, uint64_t deadline)
+ * cooperative rings post nothing without it), until `min` are in *n's
+ * count or the spin bound passes. True when the reap is over (*res its
+ * result: the count, an error, or -ETIME at a deadline that came first);
+ * false at the bound, for the caller to wait in the kernel, whose wait
+ * hears a signal that a spin cannot. */
+static bool spin_wait(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
+		      unsigned min, unsigned *n, uint64_t deadline, int *res)
 {
-	const uint64_t until = deadline ? deadline : now_ns() + q->spin_ns;
+	uint64_t until = now_ns() + q->spin_ns;
 
+	if (deadline && deadline < until)
+		until = deadline;
 	for (unsigned i = 1;; i++) {
 		if (!cq_ready(q)) {
 			/* the inline reap's own system call, waiting for
@@ -845,16 +848,23 @@ static int spin_wait(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 			int rc = nvio_fast_enter(q, q->f.pending, 0);
 
 			if (rc < 0 && rc != -EINTR) {
-				n += drain(q, cpl + n, max - n);
-				return n ? (int)n : rc;
+				*n += drain(q, cpl + *n, max - *n);
+				*res = *n ? (int)*n : rc;
+				return true;
 			}
 		}
-		n += drain(q, cpl + n, max - n);
-		if (n >= min && !q->f.pending)
-			return (int)n;
+		*n += drain(q, cpl + *n, max - *n);
+		if (*n >= min && !q->f.pending) {
+			*res = (int)*n;
+			return true;
+		}
 		/* the clock every few passes: each is a system call already */
-		if (!(i & 7) && now_ns() >= until)
-			return n ? (int)n : deadline ? -ETIME : -EINTR;
+		if (!(i & 7) && now_ns() >= until) {
+			if (until != deadline)
+				return false;
+			*res = *n ? (int)*n : -ETIME;
+			return true;
+		}
 	}
 }
 
@@ -869,8 +879,12 @@ static int wait_for(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 	const bool iopoll = (q->flags & NVIO_QF_POLLED) && !sqpoll;
 	const bool user_spin = q->wait == NVIO_WAIT_SPIN;
 
-	if (user_spin && !sqpoll)
-		return spin_wait(q, cpl, max, min, n, deadline);
+	if (user_spin && !sqpoll) {
+		int res;
+
+		if (spin_wait(q, cpl, max, min, &n, deadline, &res))
+			return res;
+	}
 	for (;;) {
 		unsigned want = n < min ? min - n : 0;
 		uint64_t left = 0;
@@ -898,19 +912,16 @@ static int wait_for(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 				continue;
 			}
 			if (q->spin_reap || user_spin) {
+				/* The SQ thread posts without being entered:
+				 * the spin needs no system call. */
 				uint64_t until = now_ns() +
 						 (user_spin ? q->spin_ns : SPIN_NS);
 
-				if (deadline && (user_spin || until > deadline))
+				if (deadline && until > deadline)
 					until = deadline;
 				n = spin(q, cpl, max, min, n, until);
 				if (n >= min)
 					continue;
-				/* The SQ thread posts without being entered:
-				 * a user-space spin needs no system call. */
-				if (user_spin)
-					return n ? (int)n
-						 : deadline ? -ETIME : -EINTR;
 				/* The SQ thread wakes a sleeper when it
 				 * posts; the slice bounds a missed wake. */
 				rc = enter(q, 0, min - n,

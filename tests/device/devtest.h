@@ -71,8 +71,7 @@ dt_fatal(const char *fmt, ...)
 
 /* nvio_queue_reap, called again after -EINTR: on polled queues a reap
  * that also submitted says -EINTR when the kernel's polling loop yields
- * the CPU, signal or not, and a spinning reap (the default on polled
- * queues from 7.2, nvio_queue_set_wait(3)) says it at its spin bound. */
+ * the CPU, signal or not (nvio_queue_reap(3)). */
 static inline int dt_reap(struct nvio_queue *q, struct nvio_cpl *cpl,
 			  unsigned max, unsigned min)
 {

@@ -406,36 +406,56 @@ static double thread_cpu_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* A spinning reap with nothing to reap returns at its bound (-EINTR,
- * the command still in flight) having spun, not slept; the completion
- * is reaped by a later call. */
-START_TEST(spin_returns_at_bound)
+/* A spinning reap with nothing to reap spins for its bound, then waits
+ * in the kernel (it sleeps there, on an interrupt ring) until the
+ * completion comes: one call, the CPU busy only for the spin. */
+START_TEST(spin_then_kernel_wait)
 {
 	struct nvio_cpl c[4];
+	pthread_t t;
 	uint64_t t0, dt;
-	double cpu0;
+	double cpu0, cpu;
 	int n;
 
-	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_SPIN, 40000000), 0);
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_SPIN, 30000000), 0);
 	queue_pipe_read((void *)1);
+	ck_assert_int_eq(pthread_create(&t, NULL, write_later, NULL), 0);
 	t0 = ms_now();
 	cpu0 = thread_cpu_ms();
 	n = nvio_queue_reap(q, c, 4, 1);
 	dt = ms_now() - t0;
-	ck_assert_int_eq(n, -EINTR);
-	ck_assert_uint_ge(dt, 40);
-	ck_assert_uint_lt(dt, 2000);
-	/* spinning costs the CPU: a quarter of the time at least, on a
-	 * host busy with other work */
-	ck_assert_double_ge(thread_cpu_ms() - cpu0, (double)dt / 4);
-	ck_assert_uint_eq(nvio_queue_inflight(q), 1);
-	ck_assert_int_eq(write(pfd[1], "x", 1), 1);
-	do
-		n = nvio_queue_reap(q, c, 4, 1);
-	while (n == -EINTR);
+	cpu = thread_cpu_ms() - cpu0;
+	pthread_join(t, NULL);
 	ck_assert_int_eq(n, 1);
 	ck_assert_ptr_eq(c[0].user, (void *)1);
+	ck_assert_uint_ge(dt, 90); /* the write comes after 100 ms */
+	ck_assert_uint_lt(dt, 2000);
+	/* spun: a quarter of the 30 ms at least, on a busy host; then
+	 * slept: not all of the 100 ms on the CPU */
+	ck_assert_double_ge(cpu, 30.0 / 4);
+	ck_assert_double_le(cpu, (double)dt - 30);
 	ck_assert_uint_eq(nvio_queue_inflight(q), 0);
+}
+END_TEST
+
+/* A signal that comes after the spin ends the kernel's wait: -EINTR,
+ * the command still in flight and reaped once later. */
+START_TEST(spin_then_signal)
+{
+	struct nvio_cpl c[4];
+	uint64_t t0;
+
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_SPIN, 10000000), 0);
+	queue_pipe_read((void *)1);
+	arm(0); /* 50 ms */
+	t0 = ms_now();
+	ck_assert_int_eq(nvio_queue_reap(q, c, 4, 1), -EINTR);
+	ck_assert_int_eq(alarms, 1);
+	ck_assert_uint_lt(ms_now() - t0, 5000);
+	ck_assert_uint_eq(nvio_queue_inflight(q), 1);
+	ck_assert_int_eq(write(pfd[1], "x", 1), 1);
+	ck_assert_int_eq(nvio_queue_reap(q, c, 4, 1), 1);
+	ck_assert_ptr_eq(c[0].user, (void *)1);
 }
 END_TEST
 
@@ -471,8 +491,9 @@ START_TEST(spin_reaps_what_comes)
 }
 END_TEST
 
-/* With a deadline the spin lasts until it (past the spin bound) and
- * ends with -ETIME. */
+/* With a deadline before the spin bound, the spin lasts until the
+ * deadline; with one after it, the kernel's wait ends at the deadline:
+ * -ETIME either way. */
 START_TEST(spin_deadline)
 {
 	struct nvio_cpl c[4];
@@ -485,6 +506,12 @@ START_TEST(spin_deadline)
 			 -ETIME);
 	ck_assert_uint_ge(ms_now() - t0, 60);
 	ck_assert_uint_lt(ms_now() - t0, 2000);
+	ck_assert_int_eq(nvio_queue_set_wait(q, NVIO_WAIT_SPIN, 500000000), 0);
+	t0 = ms_now();
+	ck_assert_int_eq(nvio_queue_reap_timeout(q, c, 4, 1, 40000000ull),
+			 -ETIME);
+	ck_assert_uint_ge(ms_now() - t0, 40);
+	ck_assert_uint_lt(ms_now() - t0, 400);
 	ck_assert_int_eq(write(pfd[1], "x", 1), 1);
 	ck_assert_int_eq(nvio_queue_reap_timeout(q, c, 4, 1, 1000000000ull), 1);
 }
@@ -514,7 +541,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, wait_set);
 	tcase_add_test(tc, default_new_kernel);
 	tcase_add_test(tc, default_old_kernel);
-	tcase_add_test(tc, spin_returns_at_bound);
+	tcase_add_test(tc, spin_then_kernel_wait);
+	tcase_add_test(tc, spin_then_signal);
 	tcase_add_test(tc, spin_reaps_what_comes);
 	tcase_add_test(tc, spin_deadline);
 	suite_add_tcase(s, tc);

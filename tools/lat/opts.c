@@ -104,7 +104,8 @@ const struct cli_opt nvio_lat_opts[] = {
 	{ "wait", OPT_WAIT, required_argument, "kernel|spin|hybrid",
 	  "how a reap waits: in the kernel (an interrupt queue sleeps, a "
 	  "polled one polls there), spinning in user space (one nonblocking "
-	  "poll per system call; burns the CPU on interrupt queues too), or "
+	  "poll per system call, up to 1 ms a reap, then in the kernel; "
+	  "burns the CPU on interrupt queues too), or "
 	  "hybrid polling (the same as --mode hybrid); default: the "
 	  "library's choice for this kernel (nvio_queue_set_wait(3))" },
 	{ "output-format", 'o', required_argument, "normal|json|csv",
