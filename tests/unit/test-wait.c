@@ -430,9 +430,11 @@ START_TEST(spin_then_kernel_wait)
 	ck_assert_ptr_eq(c[0].user, (void *)1);
 	ck_assert_uint_ge(dt, 90); /* the write comes after 100 ms */
 	ck_assert_uint_lt(dt, 2000);
-	/* spun: a quarter of the 30 ms at least, on a busy host; then
-	 * slept: not all of the 100 ms on the CPU */
-	ck_assert_double_ge(cpu, 30.0 / 4);
+	/* spun: at least 1 ms of CPU in the 30 ms (a wait that slept at
+	 * once uses a few microseconds; a host running other work gives
+	 * the spinner less than all of it); then slept: not all of the
+	 * 100 ms on the CPU */
+	ck_assert_double_ge(cpu, 1.0);
 	ck_assert_double_le(cpu, (double)dt - 30);
 	ck_assert_uint_eq(nvio_queue_inflight(q), 0);
 }
