@@ -183,8 +183,8 @@ void nvio_queue_init_geometry(struct nvio_queue *q,
 				    : NVIO_NLB_LIMIT;
 }
 
-/* How long a reap spins in user space by default: an SQPOLL + IOPOLL
- * reap before it sleeps, an NVIO_WAIT_SPIN reap before it returns. */
+/* How long a reap spins in user space by default before it waits in the
+ * kernel: an SQPOLL + IOPOLL reap, and an NVIO_WAIT_SPIN one. */
 #define SPIN_NS 1000000u
 
 /* What the inline fast path needs of the ring liburing set up. liburing
@@ -838,8 +838,9 @@ static bool spin_wait(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 		      unsigned min, unsigned *n, uint64_t deadline, int *res)
 {
 	uint64_t until = now_ns() + q->spin_ns;
+	const bool to_deadline = deadline && deadline < until;
 
-	if (deadline && deadline < until)
+	if (to_deadline)
 		until = deadline;
 	for (unsigned i = 1;; i++) {
 		if (!cq_ready(q)) {
@@ -860,7 +861,7 @@ static bool spin_wait(struct nvio_queue *q, struct nvio_cpl *cpl, unsigned max,
 		}
 		/* the clock every few passes: each is a system call already */
 		if (!(i & 7) && now_ns() >= until) {
-			if (until != deadline)
+			if (!to_deadline)
 				return false;
 			*res = *n ? (int)*n : -ETIME;
 			return true;
