@@ -44,6 +44,8 @@ pairs=${5:-24}
 pair_secs=${6:-2}
 ab_pairs=${7:-60}
 warm=1
+# bench/pairstats.py, for the paired summaries
+here=$(cd "$(dirname "$0")" && pwd)
 
 ng=${NVIO_DEVS%% *}
 ng=${ng:-/dev/ng0n1}
@@ -185,23 +187,16 @@ EOF
 # Median of the pairs' nvio/floor ratios and its 95% interval, per QD,
 # from RESULT lines carrying pair=N.
 pair_summary() { # FILE
-	/usr/bin/python3 - "$1" <<'EOF'
-import math, statistics, sys
+	/usr/bin/python3 - "$1" "$here" <<'EOF'
+import statistics, sys
+sys.path.insert(0, sys.argv[2])
+from pairstats import sign_ci
 runs = {}
 for line in open(sys.argv[1]):
     if not line.startswith("RESULT"):
         continue
     kv = dict(w.split("=", 1) for w in line.split()[1:])
     runs.setdefault((int(kv["qd"]), int(kv["pair"])), {})[kv["tool"]] = float(kv["iops"])
-def sign_ci(xs):
-    # Distribution-free 95% interval for the median: the k-th smallest and
-    # the k-th largest, k the largest with P(Binomial(n, 1/2) < k) <= 0.025.
-    xs, n = sorted(xs), len(xs)
-    k, cum = 0, 0.0
-    while cum + math.comb(n, k) / 2 ** n <= 0.025:
-        cum += math.comb(n, k) / 2 ** n
-        k += 1
-    return (xs[k - 1], xs[n - k]) if k >= 1 else (None, None)
 print("| QD | pairs | nvio IOPS | floor IOPS | nvio / floor | 95% interval | nvio ahead | >= 0.97 x floor |")
 print("| ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |")
 for qd in (1, 32):

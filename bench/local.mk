@@ -26,6 +26,7 @@ bench_threadpool_CFLAGS = $(AM_CFLAGS) $(URING_CFLAGS)
 bench_threadpool_LDADD = -lpthread -lm
 
 EXTRA_DIST += bench/run-bench bench/in-guest.sh bench/README.md bench/rust-tokio.sh \
+	bench/pairstats.py \
 	bench/waits.sh
 # ab alternates `nvio lat`'s engine (libnviolat) with the floor in one
 # process; -no-install so that it runs in place in the guest.

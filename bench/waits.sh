@@ -38,8 +38,10 @@ variants=nvio,nvio-kernel,nvio-spin,nvio-hybrid,nvio-sqpoll,floor,floor-spin
 out=
 
 summary() { # FILE
-	/usr/bin/python3 - "$1" <<'EOF'
-import math, statistics, sys
+	/usr/bin/python3 - "$1" "$src/bench" <<'EOF'
+import statistics, sys
+sys.path.insert(0, sys.argv[2])
+from pairstats import sign_ci
 runs = {}      # (kernel, qd) -> {pair: {tool: (iops, cpu_ns)}}
 kernel = "?"
 for line in open(sys.argv[1]):
@@ -53,13 +55,6 @@ for line in open(sys.argv[1]):
     runs.setdefault(key, {}).setdefault(int(kv["pair"]), {})[kv["tool"]] = (
         float(kv["iops"]), float(kv.get("cpu_ns", "nan")))
 
-def sign_ci(xs):
-    xs, n = sorted(xs), len(xs)
-    k, cum = 0, 0.0
-    while cum + math.comb(n, k) / 2 ** n <= 0.025:
-        cum += math.comb(n, k) / 2 ** n
-        k += 1
-    return (xs[k - 1], xs[n - k]) if k >= 1 else (None, None)
 
 order = ["nvio", "nvio-kernel", "nvio-spin", "nvio-hybrid", "nvio-sqpoll",
          "floor", "floor-spin"]
