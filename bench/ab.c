@@ -32,12 +32,10 @@
  * pair=" line per run (cpu_ns: the thread's user and system time per
  * read), for bench/in-guest.sh's and bench/waits.sh's paired summaries.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
 #include <nvio.h>
@@ -105,13 +103,13 @@ static unsigned parse_variants(const char *list, struct variant *v)
 	return n;
 }
 
+/* lat_thread_cpu in seconds */
 static double thread_cpu_s(void)
 {
-	struct rusage ru;
+	uint64_t user, sys;
 
-	getrusage(RUSAGE_THREAD, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	lat_thread_cpu(&user, &sys);
+	return (double)(user + sys) / 1e9;
 }
 
 static double wall_s(void)

@@ -132,6 +132,9 @@ int lat_parse_cpus(const char *s, uint16_t *cpus, unsigned max, unsigned *n);
 int lat_check_cpus(const struct lat_opts *o, FILE *err, const char *prog);
 const char *lat_mode_name(enum lat_mode m);
 const char *lat_wait_name(enum lat_wait w);
+/* This thread's user and system CPU time so far, in ns (0 and 0 if
+ * getrusage fails). */
+void lat_thread_cpu(uint64_t *user, uint64_t *sys);
 const char *lat_rw_name(enum lat_rw rw);
 const char *lat_pattern_name(enum lat_pattern p);
 const char *lat_zoned_name(enum lat_zoned z);

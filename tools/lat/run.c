@@ -250,9 +250,8 @@ static uint64_t tv_ns(const struct timeval *tv)
 	return (uint64_t)tv->tv_sec * 1000000000u + (uint64_t)tv->tv_usec * 1000u;
 }
 
-/* This thread's user and system CPU time so far, in ns. */
-__attribute__((noinline, cold)) static void thread_cpu(uint64_t *user,
-						       uint64_t *sys)
+__attribute__((noinline, cold)) void lat_thread_cpu(uint64_t *user,
+						    uint64_t *sys)
 {
 	struct rusage ru;
 
@@ -408,7 +407,7 @@ issue_as(struct lat_thread *t, unsigned slot, uint64_t due, bool plain)
 			t->w_start = due;
 			if (t->dur)
 				t->t_end = due + t->dur;
-			thread_cpu(&t->cpu_user0, &t->cpu_sys0);
+			lat_thread_cpu(&t->cpu_user0, &t->cpu_sys0);
 		}
 	}
 	t->slot_t[slot] = due;
@@ -777,7 +776,7 @@ static void *thread_main(void *arg)
 	if (t->measured) {
 		uint64_t u, s;
 
-		thread_cpu(&u, &s);
+		lat_thread_cpu(&u, &s);
 		t->cpu_user = u > t->cpu_user0 ? u - t->cpu_user0 : 0;
 		t->cpu_sys = s > t->cpu_sys0 ? s - t->cpu_sys0 : 0;
 	}
