@@ -24,13 +24,15 @@
 # the ratios.
 #
 #     bench/rust-tokio.sh [--rounds 9] [--time 3] [--kernel bookworm|trixie|sid]
-#                         [--build DIR] [--no-build]
+#                         [--qemu 7.2|10] [--build DIR] [--no-build]
 #
 # --rounds N   rounds (default 9; fewer than 6 give no interval)
 # --time S     measured seconds per run (default 3)
 # --kernel K   the guest's Debian kernel: bookworm (6.1), trixie (6.12) or
 #              sid (newest, the default; $NVIO_VM_KERNEL overrides that),
 #              passed to tests/vm/nvme-vm
+# --qemu V     the emulator, passed to tests/vm/nvme-vm: 7.2 (Debian 12's,
+#              the default) or 10 (bookworm-backports')
 # --build DIR  build tree, default build-bench under the source tree;
 #              configured and built when needed. The guest sees the host's /
 #              read-only, DIR too (unhidden if under /tmp or /var/tmp). The
@@ -44,6 +46,7 @@ build=$src/build-bench
 rounds=9
 secs=3
 kernel=${NVIO_VM_KERNEL:-sid}
+qemu=${NVIO_VM_QEMU:-7.2}
 do_build=1
 
 # Per QD and way: medians over the rounds, and the paired ratios with
@@ -141,7 +144,7 @@ if [ "${1:-}" = --in-guest ]; then
 	ng=${NVIO_DEVS%% *}
 	blk=/dev/nvme${ng#/dev/ng}
 	res=/tmp/rust-tokio.results
-	echo "# guest: $(uname -r), $(nproc) CPU; $ng, $blk"
+	echo "# guest: $(uname -r), $(nproc) CPU, QEMU ${NVIO_VM_QEMU:-?}; $ng, $blk"
 	for r in $(seq "$rounds"); do
 		for qd in 1 32; do
 			set -- tpc tokio tokio-fs lat
@@ -180,7 +183,7 @@ fi
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--build|--rounds|--time|--kernel)
+	--build|--rounds|--time|--kernel|--qemu)
 		[ $# -ge 2 ] || { echo "rust-tokio: $1 needs a value" >&2; exit 2; } ;;
 	esac
 	case $1 in
@@ -188,8 +191,9 @@ while [ $# -gt 0 ]; do
 	--rounds) rounds=$2; shift 2 ;;
 	--time) secs=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
+	--qemu) qemu=$2; shift 2 ;;
 	--no-build) do_build=0; shift ;;
-	-h|--help) sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,42p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "rust-tokio: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -203,6 +207,10 @@ rounds=$((10#$rounds)) secs=$((10#$secs))
 case $kernel in
 bookworm|trixie|sid) ;;
 *) echo "rust-tokio: --kernel '$kernel': bookworm, trixie or sid" >&2; exit 2 ;;
+esac
+case $qemu in
+7.2|10) ;;
+*) echo "rust-tokio: --qemu '$qemu': 7.2 or 10" >&2; exit 2 ;;
 esac
 "$src/tests/vm/nvme-vm" --kernel "$kernel" --list-topologies >/dev/null || exit 2
 bash "$src/tools/install-deps.sh" rustc cargo librust-tokio-dev librust-libc-dev || exit 2
@@ -222,11 +230,11 @@ done
 	PATH=/usr/bin:$PATH CARGO_TARGET_DIR=$build/rust-target CARGO_HOME=$build/rust-cargo-home \
 	NVIO_LIB_DIR=$build/lib/.libs NVIO_INCLUDE_DIR=$src/include \
 	cargo build --offline --release --features nvio/tokio --example bench -q)
-echo "# bench/rust-tokio.sh --build $build --rounds $rounds --time $secs --kernel $kernel"
+echo "# bench/rust-tokio.sh --build $build --rounds $rounds --time $secs --kernel $kernel --qemu $qemu"
 echo "# host: $(uname -r), $(nproc) CPUs; $(date -u +%Y-%m-%dT%H:%MZ)"
 # the guest's bound: twice the expected time (8 runs a round, each its
 # seconds plus some 3 s of start-up; the boot in 300 s)
 limit=$((2 * (rounds * 8 * (secs + 3) + 300)))
-NVIO_VM_SMP=1 exec "$src/tests/vm/nvme-vm" --kernel "$kernel" --topology null --timeout "$limit" \
+NVIO_VM_SMP=1 exec "$src/tests/vm/nvme-vm" --kernel "$kernel" --topology null --qemu "$qemu" --timeout "$limit" \
 	--unhide "$build" -- \
 	"$src/bench/rust-tokio.sh" --in-guest "$build" "$rounds" "$secs"
