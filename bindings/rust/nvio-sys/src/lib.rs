@@ -23,6 +23,11 @@ pub const NVIO_QUEUE_SQPOLL: u32 = 1 << 2;
 pub const NVIO_QUEUE_NO_REG_FILE: u32 = 1 << 3;
 pub const NVIO_QUEUE_EVENTFD: u32 = 1 << 4;
 
+/// How a reap waits (nvio_queue_set_wait(3)).
+pub const NVIO_WAIT_DEFAULT: c_int = 0;
+pub const NVIO_WAIT_KERNEL: c_int = 1;
+pub const NVIO_WAIT_SPIN: c_int = 2;
+
 /// `nvio_queue_flags()`
 pub const NVIO_QF_POLLED: u32 = 1 << 0;
 pub const NVIO_QF_IRQ_FALLBACK: u32 = 1 << 1;
@@ -159,6 +164,8 @@ extern "C" {
     pub fn nvio_queue_set_timeout(q: *mut nvio_queue, ms: u32) -> c_int;
     pub fn nvio_queue_timeout(q: *const nvio_queue) -> u32;
     pub fn nvio_queue_buf(q: *const nvio_queue, i: c_uint) -> *mut c_void;
+    pub fn nvio_queue_set_wait(q: *mut nvio_queue, wait: c_int, spin_ns: u64) -> c_int;
+    pub fn nvio_queue_wait(q: *const nvio_queue) -> c_int;
 
     pub fn nvio_queue_read(q: *mut nvio_queue, slba: u64, nlb: u32,
                            buf: *mut c_void, len: usize, ctl: c_uint,

@@ -18,6 +18,9 @@
 //!   not map for each command.
 //! * Results keep the errno ([`Error::Os`]) and the NVMe status
 //!   ([`Error::Nvme`]) apart.
+//! * [`Wait`] chooses how the device signals completions (polled or
+//!   interrupts), [`Reap`] how a reap waits for them (in the kernel, or
+//!   spinning in user space for a bounded time): `nvio_queue_set_wait(3)`.
 //!
 //! ```no_run
 //! use nvio::{Buffer, Device, QueueOptions};
@@ -510,6 +513,13 @@ impl Device {
         // SAFETY: an open device and valid options; raw written on success
         check(unsafe { sys::nvio_queue_create(self.raw.as_ptr(), &opts, &mut raw) })?;
         let raw = NonNull::new(raw).ok_or(Error::Os(ENOMEM))?;
+        if o.reap != Reap::Default || o.spin_bound != Duration::ZERO {
+            if let Err(e) = set_reap(raw.as_ptr(), o.reap, o.spin_bound) {
+                // SAFETY: the new queue, idle, not yet anyone's
+                unsafe { sys::nvio_queue_destroy(raw.as_ptr()) };
+                return Err(e);
+            }
+        }
         // SAFETY: a live queue
         let depth = unsafe { sys::nvio_queue_depth(raw.as_ptr()) } as usize;
         let reg = if o.reg_bufs > 0 {
@@ -555,6 +565,25 @@ pub enum Wait {
     Interrupts,
 }
 
+/// How a reap that has fewer completions than it needs waits for them
+/// (`nvio_queue_set_wait(3)`). Whatever the choice, a reap returns with
+/// what it asked for, at its deadline, or on a signal, as before: only
+/// where the waiting happens, and what it costs, change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reap {
+    /// The library's choice for this kernel and queue, by measurement:
+    /// a spin on polled queues from Linux 7.2 (where the kernel's own
+    /// polling wait was measured slower), the kernel's wait elsewhere.
+    Default,
+    /// In `io_uring_enter`: an interrupt queue sleeps until woken, a
+    /// polled queue polls in the kernel's loop.
+    Kernel,
+    /// In user space, a nonblocking `io_uring_enter` a pass, for at most
+    /// [`QueueOptions::spin_bound`]; then in the kernel. Keeps the CPU
+    /// busy, interrupt queues included.
+    Spin,
+}
+
 /// How [`Device::queue`] makes a queue; `..Default::default()` for the
 /// rest.
 #[derive(Debug, Clone)]
@@ -574,6 +603,11 @@ pub struct QueueOptions {
     pub reg_bufs: u32,
     /// Bytes each registered buffer holds (more than 0 with `reg_bufs`).
     pub reg_buf_size: u32,
+    /// How reaps wait for completions ([`Queue::set_reap`]).
+    pub reap: Reap,
+    /// How long a [`Reap::Spin`] spins before it waits in the kernel:
+    /// at most 1 s ([`Duration::ZERO`]: the library's 1 ms).
+    pub spin_bound: Duration,
 }
 
 impl Default for QueueOptions {
@@ -585,8 +619,23 @@ impl Default for QueueOptions {
             timeout_ms: 0,
             reg_bufs: 0,
             reg_buf_size: 0,
+            reap: Reap::Default,
+            spin_bound: Duration::ZERO,
         }
     }
+}
+
+/// `nvio_queue_set_wait` on a live queue, a bound past 1 s refused there.
+fn set_reap(q: *mut sys::nvio_queue, reap: Reap, bound: Duration) -> Result<()> {
+    let wait = match reap {
+        Reap::Default => sys::NVIO_WAIT_DEFAULT,
+        Reap::Kernel => sys::NVIO_WAIT_KERNEL,
+        Reap::Spin => sys::NVIO_WAIT_SPIN,
+    };
+    // too long for u64 is past 1 s as well: the library refuses u64::MAX
+    let ns = u64::try_from(bound.as_nanos()).unwrap_or(u64::MAX);
+    // SAFETY: a live queue
+    check(unsafe { sys::nvio_queue_set_wait(q, wait, ns) })
 }
 
 /// A command that came back: its ticket, its result (completion dwords
@@ -632,6 +681,24 @@ impl Queue {
     /// Completions are polled (IOPOLL), not signalled by interrupts.
     pub fn polled(&self) -> bool {
         self.flags() & sys::NVIO_QF_POLLED != 0
+    }
+
+    /// How this queue's reaps wait: [`Reap::Kernel`] or [`Reap::Spin`],
+    /// never [`Reap::Default`] (which resolves to one of them).
+    pub fn reap_strategy(&self) -> Reap {
+        // SAFETY: a live queue
+        match unsafe { sys::nvio_queue_wait(self.raw.as_ptr()) } {
+            sys::NVIO_WAIT_SPIN => Reap::Spin,
+            _ => Reap::Kernel,
+        }
+    }
+
+    /// Chooses how reaps wait, with a spin's bound (at most 1 s;
+    /// [`Duration::ZERO`]: 1 ms); it applies from the next reap, with
+    /// commands in flight or not. A bound past 1 s is
+    /// `Error::Os(EINVAL)`, and the queue keeps its strategy.
+    pub fn set_reap(&mut self, reap: Reap, spin_bound: Duration) -> Result<()> {
+        set_reap(self.raw.as_ptr(), reap, spin_bound)
     }
 
     /// Commands in flight at most.

@@ -1,7 +1,8 @@
 //! Device tests of the safe API, on the namespace $NVIO_DEV (the VM's
 //! basic topology: tests/rust/run-device). Without it each test says so
 //! and returns; the script that runs them skips (exit 77) first.
-use nvio::{Buffer, Device, Error, QueueOptions, Wait};
+use nvio::{Buffer, Device, Error, QueueOptions, Reap, Wait};
+use std::time::Duration;
 use std::collections::HashSet;
 
 fn dev() -> Option<Device> {
@@ -121,6 +122,49 @@ fn bad_input_is_a_typed_error_with_nothing_sent() {
     while n < 2 {
         n += q.reap(1, None).unwrap().len();
     }
+}
+
+#[test]
+fn reaps_spin_or_wait_in_the_kernel_as_asked() {
+    let d = match dev() {
+        Some(d) => d,
+        None => return,
+    };
+    let lba = d.info().lba_size as usize;
+    let at = scratch(&d);
+    // a bound past 1 s: refused, no queue made
+    let long = QueueOptions { reap: Reap::Spin, spin_bound: Duration::from_millis(1001), ..Default::default() };
+    assert_eq!(d.queue(&long).err(), Some(Error::Os(22)), "EINVAL");
+    for (wait, reap) in [(Wait::Default, Reap::Spin), (Wait::Default, Reap::Kernel), (Wait::Interrupts, Reap::Spin)] {
+        let mut q = d
+            .queue(&QueueOptions { depth: 4, wait, reap, spin_bound: Duration::from_micros(200), ..Default::default() })
+            .unwrap();
+        assert_eq!(q.reap_strategy(), reap, "{wait:?}");
+        // 16 reads through a depth-4 queue, each one's buffer back with its data
+        let mut w = Buffer::new(lba).unwrap();
+        fill(&mut w, at + 7);
+        q.write(at + 7, 1, &w).unwrap();
+        let (mut sent, mut got) = (0u64, 0u64);
+        while got < 16 {
+            while sent < 16 && q.inflight() < 4 {
+                q.queue_read(at + 7, 1, Buffer::new(lba).unwrap(), sent).map_err(|(e, _)| e).unwrap();
+                sent += 1;
+            }
+            for c in q.reap(1, Some(Duration::from_secs(30))).unwrap() {
+                c.result.unwrap();
+                assert!(c.buf[..] == w[..], "{wait:?} {reap:?}: read {} differs", c.ticket);
+                got += 1;
+            }
+        }
+        // switching with nothing in flight, and a bad bound keeping the old
+        q.set_reap(Reap::Kernel, Duration::ZERO).unwrap();
+        assert_eq!(q.reap_strategy(), Reap::Kernel);
+        assert_eq!(q.set_reap(Reap::Spin, Duration::from_secs(2)), Err(Error::Os(22)));
+        assert_eq!(q.reap_strategy(), Reap::Kernel);
+    }
+    // the default resolves to one of the two
+    let q = d.queue(&QueueOptions::default()).unwrap();
+    assert_ne!(q.reap_strategy(), Reap::Default);
 }
 
 #[test]
