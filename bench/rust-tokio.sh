@@ -31,8 +31,10 @@
 # --kernel K   the guest's Debian kernel: bookworm (6.1), trixie (6.12) or
 #              sid (newest, the default; $NVIO_VM_KERNEL overrides that),
 #              passed to tests/vm/nvme-vm
-# --qemu V     the emulator, passed to tests/vm/nvme-vm: 7.2 (Debian 12's,
-#              the default) or 10 (bookworm-backports')
+# --qemu V     the emulator, passed to tests/vm/nvme-vm: 10 (bookworm-
+#              backports', the default) or 7.2 (Debian 12's, whose
+#              controller holds the Tokio way's commands at QD32 until the
+#              kernel resets it: tests/vm/README.md)
 # --build DIR  build tree, default build-bench under the source tree;
 #              configured and built when needed. The guest sees the host's /
 #              read-only, DIR too (unhidden if under /tmp or /var/tmp). The
@@ -46,7 +48,7 @@ build=$src/build-bench
 rounds=9
 secs=3
 kernel=${NVIO_VM_KERNEL:-sid}
-qemu=${NVIO_VM_QEMU:-7.2}
+qemu=${NVIO_VM_QEMU:-10}
 do_build=1
 
 # Per QD and way: medians over the rounds, and the paired ratios with
@@ -193,7 +195,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift 2 ;;
 	--qemu) qemu=$2; shift 2 ;;
 	--no-build) do_build=0; shift ;;
-	-h|--help) sed -n '3,42p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,44p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "rust-tokio: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
