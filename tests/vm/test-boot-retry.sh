@@ -66,5 +66,22 @@ rc=$?
 [ $rc = 2 ] && grep -q "unknown kernel suite (NVIO_VM_KERNEL): 'buster'" "$out"
 check "NVIO_VM_KERNEL=buster is refused (rc $rc)" $?
 
+# The emulator: 7.2 or 10 only, and not 7.2 for fdp (it emulates no FDP);
+# usage errors before any boot
+"$vm" --qemu 9 -- true >"$out" 2>&1
+rc=$?
+[ $rc = 2 ] && grep -q "bad --qemu (or NVIO_VM_QEMU): '9' (7.2, Debian 12's, or 10" "$out"
+check "--qemu 9 is refused (rc $rc)" $?
+NVIO_VM_QEMU=7.2 "$vm" --topology fdp -- true >"$out" 2>&1
+rc=$?
+[ $rc = 2 ] && grep -q "the fdp topology needs QEMU 10" "$out"
+check "NVIO_VM_QEMU=7.2 with the fdp topology is refused (rc $rc)" $?
+
+# The guest is told which emulator it runs on
+"$vm" --qemu 10 --topology null -- sh -c 'echo "qemu=$NVIO_VM_QEMU fw=$(cat /sys/class/nvme/nvme0/firmware_rev)"' >"$out" 2>&1
+rc=$?
+[ $rc = 0 ] && grep -q "^qemu=10 fw=10\." "$out"
+check "--qemu 10 boots QEMU 10's controller, and NVIO_VM_QEMU says so (rc $rc)" $?
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

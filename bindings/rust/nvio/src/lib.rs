@@ -1096,4 +1096,22 @@ mod tests {
 /// drop(buf);
 /// # }
 /// ```
+///
+/// A command's data is a whole [`Buffer`] (page-aligned by construction):
+/// ordinary memory, which may be misaligned, cannot reach a command, and
+/// neither can a slice into a buffer at an offset.
+///
+/// ```compile_fail
+/// # fn f(q: &mut nvio::Queue) {
+/// let v = vec![0u8; 4096 + 1];
+/// let _ = q.queue_read(0, 8, &v[1..], 1);
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// # fn f(q: &mut nvio::Queue) {
+/// let mut buf = nvio::Buffer::new(8192).unwrap();
+/// let _ = q.read(0, 8, &mut buf[1..]);
+/// # }
+/// ```
 pub mod compile_checks {}
