@@ -86,8 +86,11 @@ multi)	for d in ${NVIO_DEVS:-}; do
 	done
 	add threads; add admin; add multins
 	add "$cli/cli-ctrl.sh"
-	# every namespace of the three controllers
-	add "$cli/cli-selftest.sh" "" multi "NVIO_SELFTEST_DEVS=$(echo ${NVIO_DEVS:-} | tr ' ' ,) NVIO_SELFTEST_PASS=io.roundtrip,concurrency.multiqueue" ;;
+	# every namespace of the three controllers; the script's own device
+	# by role too (the numbering differs by kernel and probe order: on
+	# sid the empty controller can take nvme0, and /dev/ng0n1 is none)
+	md=${NVIO_DEVS%% *} mb=/dev/nvme${md#/dev/ng}
+	add "$cli/cli-selftest.sh" "" multi "NVIO_TEST_DEV=$md NVIO_TEST_BLK=$mb NVIO_TEST_CTRL=${mb%n*} NVIO_SELFTEST_DEVS=$(echo ${NVIO_DEVS:-} | tr ' ' ,) NVIO_SELFTEST_PASS=io.roundtrip,concurrency.multiqueue" ;;
 md)	add md
 	add "$cli/cli-md.sh"
 	# separate PI-only (type 1, type 2 with the 64-bit guard) and
