@@ -1,7 +1,10 @@
 //! The Rust side of bench/rust-tokio.sh: 4 KiB random reads, closed loop,
 //! QD commands in flight, for SECONDS, one way of reaching the device:
 //!
-//!   tpc       nvio, polled queue, thread-per-core driver (nvio::driver)
+//!   tpc       nvio, polled queue, thread-per-core driver (nvio::driver),
+//!             over the queue's registered buffers
+//!   tpc-heap  the same over a pool of heap buffers (not in the script's
+//!             rotation: the registered buffers' share, by hand)
 //!   tokio     nvio on Tokio: interrupt queue, futures woken through the
 //!             queue's eventfd (nvio::tokio)
 //!   tokio-fs  the Tokio model of file I/O: each read a blocking pread of
@@ -160,6 +163,17 @@ fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), Stri
             let mk = move |blk_no: u64| d2.read(blk_no * nlb as u64, nlb, pool.get().unwrap());
             d.block_on(closed(mk, qd, until, span)).map_err(|e| format!("reaping: {}", e))??
         }
+        // the registered buffers' share: the same driver over heap buffers
+        "tpc-heap" => {
+            let q = dev
+                .queue(&QueueOptions { depth: qd as u32, wait: Wait::Poll, ..Default::default() })
+                .map_err(qe)?;
+            let pool = BufferPool::new(4096, qd).map_err(e)?;
+            let d = std::rc::Rc::new(Driver::new(q));
+            let d2 = d.clone();
+            let mk = move |blk_no: u64| d2.read(blk_no * nlb as u64, nlb, pool.get().unwrap());
+            d.block_on(closed(mk, qd, until, span)).map_err(|e| format!("reaping: {}", e))??
+        }
         "tokio" => {
             let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().map_err(|e| e.to_string())?;
             let q = dev
@@ -188,7 +202,7 @@ fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), Stri
             };
             rt.block_on(closed(mk, qd, until, span))?
         }
-        m => return Err(format!("mode '{}' is not tpc, tokio or tokio-fs", m)),
+        m => return Err(format!("mode '{}' is not tpc, tpc-heap, tokio or tokio-fs", m)),
     };
     let secs = t0.elapsed().as_secs_f64();
     let c1 = cpu_ns();
@@ -214,7 +228,7 @@ fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), Stri
 fn main() -> ExitCode {
     let a: Vec<String> = std::env::args().collect();
     let usage = || {
-        eprintln!("usage: bench tpc|tokio|tokio-fs NGDEV BLKDEV QD(1-1024) SECONDS(1-3600)");
+        eprintln!("usage: bench tpc|tpc-heap|tokio|tokio-fs NGDEV BLKDEV QD(1-1024) SECONDS(1-3600)");
         ExitCode::from(2)
     };
     if a.len() != 6 {
