@@ -32,9 +32,10 @@
 #              sid (newest, the default; $NVIO_VM_KERNEL overrides that),
 #              passed to tests/vm/nvme-vm
 # --qemu V     the emulator, passed to tests/vm/nvme-vm: 10 (bookworm-
-#              backports', the default) or 7.2 (Debian 12's, whose
-#              controller holds the Tokio way's commands at QD32 until the
-#              kernel resets it: tests/vm/README.md)
+#              backports', the default; $NVIO_VM_QEMU overrides that) or
+#              7.2 (Debian 12's, whose controller holds the Tokio way's
+#              commands at QD32 until the kernel resets it:
+#              tests/vm/README.md)
 # --build DIR  build tree, default build-bench under the source tree;
 #              configured and built when needed. The guest sees the host's /
 #              read-only, DIR too (unhidden if under /tmp or /var/tmp). The
@@ -195,7 +196,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift 2 ;;
 	--qemu) qemu=$2; shift 2 ;;
 	--no-build) do_build=0; shift ;;
-	-h|--help) sed -n '3,44p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,45p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "rust-tokio: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done

@@ -89,7 +89,7 @@ multi)	for d in ${NVIO_DEVS:-}; do
 	# every namespace of the three controllers; the script's own device
 	# by role too (the numbering differs by kernel and probe order: on
 	# sid the empty controller can take nvme0, and /dev/ng0n1 is none)
-	md=${NVIO_DEVS%% *} mb=/dev/nvme${md#/dev/ng}
+	md=${NVIO_DEVS:-} md=${md%% *} mb=/dev/nvme${md#/dev/ng}
 	add "$cli/cli-selftest.sh" "" multi "NVIO_TEST_DEV=$md NVIO_TEST_BLK=$mb NVIO_TEST_CTRL=${mb%n*} NVIO_SELFTEST_DEVS=$(echo ${NVIO_DEVS:-} | tr ' ' ,) NVIO_SELFTEST_PASS=io.roundtrip,concurrency.multiqueue" ;;
 md)	add md
 	add "$cli/cli-md.sh"
