@@ -144,6 +144,15 @@ static inline struct nvio_queue *dt_queue(struct nvio_dev *dev, uint32_t depth,
 	return q;
 }
 
+/* Seconds on the monotonic clock. */
+static inline double dt_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static uint64_t dt_rng_state = 0x9e3779b97f4a7c15ull;
 
 static inline void dt_seed(void)

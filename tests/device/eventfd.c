@@ -5,21 +5,19 @@
  * through the eventfd and each submitted by its own system call, as a
  * reactor (Tokio, nvio::tokio) drives such a queue, whose ring has no
  * DEFER/COOP_TASKRUN; not on QEMU 7.2 (see soak()). */
-#include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
-#include <time.h>
 
 #include "devtest.h"
 
 #define SOAK_QD 32
 
-static uint64_t now_ms(void)
+/* Slot i's read of one random LBA among the first lbas, into its part of
+ * buf, its user pointer i + 1. */
+static int soak_read(struct nvio_queue *q, const struct nvio_dev_info *di,
+		     char *buf, uint64_t lbas, uintptr_t i)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return nvio_queue_read(q, dt_rand() % lbas, 1, buf + i * di->lba_size,
+			       di->lba_size, 0, (void *)(i + 1));
 }
 
 /* Every read must come back, and succeed: a command the controller holds
@@ -41,26 +39,24 @@ static void soak(struct nvio_dev *dev, const struct nvio_dev_info *di)
 		       dt_name);
 		return;
 	}
-	uint64_t ms = env ? strtoull(env, NULL, 10) : 2000, start, last, end,
-		 done = 0;
+	double secs = (env ? strtoull(env, NULL, 10) : 2000) / 1e3, start, last,
+	       end;
+	uint64_t done = 0;
 	struct nvio_queue *q = dt_queue(dev, SOAK_QD, NVIO_QUEUE_EVENTFD);
 	char *buf = nvio_buf_alloc(SOAK_QD * (size_t)di->lba_size);
 	struct epoll_event ev = { .events = EPOLLIN }, out;
 	struct nvio_cpl cpl[SOAK_QD];
 	int efd = nvio_queue_event_fd(q), ep = epoll_create1(0), bad = 0,
 	    failed = 0;
-	uint64_t lbas = di->nsze < (1u << 20) ? di->nsze : (1u << 20), x = 88172645463325252ull;
+	uint64_t lbas = di->nsze < (1u << 20) ? di->nsze : (1u << 20);
 
 	CHECK(efd >= 0 && ep >= 0, "soak: event fd %d, epoll %d", efd, ep);
 	CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev) == 0, "soak: epoll_ctl");
-	for (uintptr_t i = 0; i < SOAK_QD; i++) {
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		CHECK_RC(nvio_queue_read(q, x % lbas, 1, buf + i * di->lba_size,
-					 di->lba_size, 0, (void *)(i + 1)), 0);
-	}
+	for (uintptr_t i = 0; i < SOAK_QD; i++)
+		CHECK_RC(soak_read(q, di, buf, lbas, i), 0);
 	CHECK_RC(nvio_queue_submit(q), SOAK_QD);
-	start = last = now_ms();
-	end = start + ms;
+	start = last = dt_now_s();
+	end = start + secs;
 	while (!bad && nvio_queue_inflight(q) > 0) {
 		/* in 100 ms slices: a submit that failed for the moment
 		 * (EAGAIN, EBUSY, EINTR) left its command queued, and nothing
@@ -73,7 +69,7 @@ static void soak(struct nvio_dev *dev, const struct nvio_dev_info *di)
 			break;
 		}
 		if (n == 0) {
-			if (now_ms() - last < 60000) {
+			if (dt_now_s() - last < 60) {
 				(void)nvio_queue_submit(q);
 				continue;
 			}
@@ -81,7 +77,7 @@ static void soak(struct nvio_dev *dev, const struct nvio_dev_info *di)
 			      nvio_queue_inflight(q), SOAK_QD, (unsigned long long)done);
 			break;
 		}
-		last = now_ms();
+		last = dt_now_s();
 		uint64_t cnt;
 		CHECK(read(efd, &cnt, 8) == 8, "soak: read eventfd");
 		int r = dt_reap(q, cpl, SOAK_QD, 0);
@@ -98,11 +94,9 @@ static void soak(struct nvio_dev *dev, const struct nvio_dev_info *di)
 				continue;
 			}
 			done++;
-			if (bad || now_ms() >= end || i >= SOAK_QD)
+			if (bad || dt_now_s() >= end || i >= SOAK_QD)
 				continue;
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			CHECK_RC(nvio_queue_read(q, x % lbas, 1, buf + i * di->lba_size,
-						 di->lba_size, 0, (void *)(i + 1)), 0);
+			CHECK_RC(soak_read(q, di, buf, lbas, i), 0);
 			/* each read its own system call, as a reactor's
 			 * futures submit one by one */
 			int s = nvio_queue_submit(q);
@@ -110,9 +104,8 @@ static void soak(struct nvio_dev *dev, const struct nvio_dev_info *di)
 			      "soak: submit %d", s);
 		}
 	}
-	printf("%s: soak, %llu reads at QD %d in %llu ms, %d failed\n", dt_name,
-	       (unsigned long long)done, SOAK_QD,
-	       (unsigned long long)(now_ms() - start), failed);
+	printf("%s: soak, %llu reads at QD %d in %.1f s, %d failed\n", dt_name,
+	       (unsigned long long)done, SOAK_QD, dt_now_s() - start, failed);
 	close(ep);
 	/* a failed run leaves commands in flight: destroy waits for them,
 	 * and if it cannot, the buffer stays theirs */

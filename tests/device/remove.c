@@ -37,14 +37,6 @@ struct job {
 	_Atomic bool done;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static atomic_bool removed;
 
 static void *worker(void *arg)
@@ -104,7 +96,7 @@ static void *worker(void *arg)
 	/* After the removal a new command fails, at once (from this
 	 * thread: the queue's owner). */
 	{
-		double t0 = now_s();
+		double t0 = dt_now_s();
 		int rc = nvio_queue_read(j->q, 0, j->nlb, buf, BS, 0, NULL);
 
 		if (rc == 0) {
@@ -114,7 +106,7 @@ static void *worker(void *arg)
 				rc = cpl[0].res;
 		}
 		j->after_rc = rc;
-		j->after_s = now_s() - t0;
+		j->after_s = dt_now_s() - t0;
 	}
 out:
 	nvio_buf_free(buf);

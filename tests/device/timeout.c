@@ -25,14 +25,6 @@
 
 static const char *slow_path, *fast_path;
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static struct nvio_queue *make_queue(struct nvio_dev *d, uint32_t flags,
 				     uint32_t timeout_ms)
 {
@@ -67,9 +59,9 @@ static void deadline(struct nvio_dev *slow, uint32_t flags, const char *kind)
 
 	CHECK_RC(nvio_queue_read(q, 0, 1, buf,
 				 nvio_dev_info(slow)->lba_size, 0, NULL), 0);
-	t0 = now_s();
+	t0 = dt_now_s();
 	rc = nvio_queue_reap_timeout(q, &c, 1, 1, 200 * 1000000ull);
-	dt = now_s() - t0;
+	dt = dt_now_s() - t0;
 	CHECK(rc == -ETIME, "%s: reap with a 200 ms deadline: %d (%s)", kind,
 	      rc, nvio_strerror(rc));
 	CHECK(dt >= 0.19 && dt < 2.0, "%s: reap with a 200 ms deadline took "
@@ -77,9 +69,9 @@ static void deadline(struct nvio_dev *slow, uint32_t flags, const char *kind)
 	CHECK(nvio_queue_inflight(q) == 1, "%s: %u in flight", kind,
 	      nvio_queue_inflight(q));
 	printf("%s: deadline reap returned %d after %.3f s\n", kind, rc, dt);
-	t0 = now_s();
+	t0 = dt_now_s();
 	rc = nvio_queue_destroy(q);
-	dt = now_s() - t0;
+	dt = dt_now_s() - t0;
 	CHECK_RC(rc, 0);
 	/* the command was 0.2 s old, and takes 5 s */
 	CHECK(dt > 1.0, "%s: destroy returned after %.3f s, before the "
@@ -123,9 +115,9 @@ static void signal_ends_wait(struct nvio_dev *slow, uint32_t flags,
 	if (submit_first)
 		CHECK_RC(nvio_queue_submit(q), 1);
 	setitimer(ITIMER_REAL, &it, NULL);
-	t0 = now_s();
+	t0 = dt_now_s();
 	rc = nvio_queue_reap(q, &c, 1, 1);
-	dt = now_s() - t0;
+	dt = dt_now_s() - t0;
 	CHECK(rc == -EINTR, "%s: reap under SIGALRM: %d (%s)", kind, rc,
 	      nvio_strerror(rc));
 	CHECK(alarms == 1 && dt < 2.0, "%s: %d alarms, reap took %.3f s", kind,
@@ -152,7 +144,7 @@ static void command_timeout(struct nvio_dev *slow, uint32_t flags,
 	struct nvio_cpl c[4];
 	unsigned got = 0, ended = 0, ok = 0;
 	bool seen[4] = { false };
-	double t0 = now_s(), dt;
+	double t0 = dt_now_s(), dt;
 
 	CHECK(nvio_queue_timeout(q) == 300, "%s: timeout %u", kind,
 	      nvio_queue_timeout(q));
@@ -161,7 +153,7 @@ static void command_timeout(struct nvio_dev *slow, uint32_t flags,
 		CHECK_RC(nvio_queue_read(q, i, 1, buf[i], lba, 0,
 					 (void *)(i + 1)), 0);
 	}
-	while (got < 4 && now_s() - t0 < 60) {
+	while (got < 4 && dt_now_s() - t0 < 60) {
 		int n = nvio_queue_reap_timeout(q, c, 4, 1, 5ull * 1000000000u);
 
 		if (n == -ETIME || n == -EINTR)
@@ -188,7 +180,7 @@ static void command_timeout(struct nvio_dev *slow, uint32_t flags,
 		}
 		got += (unsigned)n;
 	}
-	dt = now_s() - t0;
+	dt = dt_now_s() - t0;
 	CHECK(got == 4, "%s: %u of 4 commands came back in %.1f s", kind, got,
 	      dt);
 	/* QEMU's reset waits for the commands, and the driver reaps what
@@ -200,7 +192,7 @@ static void command_timeout(struct nvio_dev *slow, uint32_t flags,
 	       "in %.1f s\n", kind, got, ended, ok, dt);
 	/* the synchronous helper names it */
 	{
-		double t1 = now_s();
+		double t1 = dt_now_s();
 		int rc = nvio_read(q, 0, 1, buf[0], lba, 0);
 
 		CHECK(rc == -ETIMEDOUT, "%s: nvio_read with 300 ms: %d (%s)",
@@ -208,7 +200,7 @@ static void command_timeout(struct nvio_dev *slow, uint32_t flags,
 		CHECK(nvio_queue_inflight(q) == 0, "%s: in flight after",
 		      kind);
 		printf("%s: nvio_read with a 300 ms timeout: %s after %.1f s\n",
-		       kind, nvio_strerror(rc), now_s() - t1);
+		       kind, nvio_strerror(rc), dt_now_s() - t1);
 	}
 	CHECK_RC(nvio_queue_destroy(q), 0);
 	for (int i = 0; i < 4; i++)

@@ -136,6 +136,16 @@ fn cpu_ns() -> (u64, u64) {
     (ns(ru.ru_utime), ns(ru.ru_stime))
 }
 
+/// The thread-per-core way: the driver on `q`, its reads into `pool`'s
+/// buffers; the latencies.
+fn tpc(q: nvio::Queue, pool: BufferPool, nlb: u32, qd: usize, until: Instant, span: u64)
+    -> Result<Vec<u32>, String> {
+    let d = std::rc::Rc::new(Driver::new(q));
+    let d2 = d.clone();
+    let mk = move |blk_no: u64| d2.read(blk_no * nlb as u64, nlb, pool.get().unwrap());
+    d.block_on(closed(mk, qd, until, span)).map_err(|e| format!("reaping: {}", e))?
+}
+
 fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), String> {
     let dev = Device::open(ng).map_err(|e| format!("{}: {}", ng, e))?;
     let i = dev.info();
@@ -158,21 +168,14 @@ fn run(mode: &str, ng: &str, blk: &str, qd: usize, secs: u64) -> Result<(), Stri
                 .queue(&QueueOptions { wait: Wait::Poll, ..reg })
                 .map_err(qe)?;
             let pool = registered(&q)?;
-            let d = std::rc::Rc::new(Driver::new(q));
-            let d2 = d.clone();
-            let mk = move |blk_no: u64| d2.read(blk_no * nlb as u64, nlb, pool.get().unwrap());
-            d.block_on(closed(mk, qd, until, span)).map_err(|e| format!("reaping: {}", e))??
+            tpc(q, pool, nlb, qd, until, span)?
         }
         // the registered buffers' share: the same driver over heap buffers
         "tpc-heap" => {
             let q = dev
                 .queue(&QueueOptions { depth: qd as u32, wait: Wait::Poll, ..Default::default() })
                 .map_err(qe)?;
-            let pool = BufferPool::new(4096, qd).map_err(e)?;
-            let d = std::rc::Rc::new(Driver::new(q));
-            let d2 = d.clone();
-            let mk = move |blk_no: u64| d2.read(blk_no * nlb as u64, nlb, pool.get().unwrap());
-            d.block_on(closed(mk, qd, until, span)).map_err(|e| format!("reaping: {}", e))??
+            tpc(q, BufferPool::new(4096, qd).map_err(e)?, nlb, qd, until, span)?
         }
         "tokio" => {
             let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().map_err(|e| e.to_string())?;
